@@ -7,6 +7,7 @@
 //! keeps it testable at any speed and reachable by fuzzers in every state
 //! (the style of quinn-proto, rustls and str0m).
 
+pub mod digest;
 pub mod header_name;
 pub mod message;
 pub mod method;
@@ -19,6 +20,7 @@ pub mod status;
 pub mod stream;
 pub mod text;
 pub mod typed;
+pub mod uas;
 pub mod uri;
 pub mod via;
 

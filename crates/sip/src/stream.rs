@@ -12,6 +12,9 @@ use memchr::memmem;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Frame {
     Message(Message),
+    /// A frame whose length was right but whose content did not parse;
+    /// the stream stays usable.
+    Malformed(ParseError),
     /// A double-CRLF keep-alive ping: answer with `\r\n`.
     Ping,
 }
@@ -40,8 +43,8 @@ impl StreamDecoder {
         self.buf.len()
     }
 
-    /// The next complete frame, `Ok(None)` when more data is needed. After
-    /// an error the stream has lost its framing and should be closed.
+    /// The next complete frame, `Ok(None)` when more data is needed. An
+    /// error means the stream has lost its framing and should be closed.
     pub fn decode(&mut self) -> Result<Option<Frame>, ParseError> {
         if self.pending.is_none() {
             loop {
@@ -89,7 +92,10 @@ impl StreamDecoder {
         }
         self.pending = None;
         let frame = self.buf.split_to(total).freeze();
-        parse_framed(frame, true).map(|m| Some(Frame::Message(m)))
+        Ok(Some(match parse_framed(frame, true) {
+            Ok(m) => Frame::Message(m),
+            Err(e) => Frame::Malformed(e),
+        }))
     }
 }
 

@@ -1,1 +1,38 @@
-fn main() {}
+//! The `switchboard` binary: parses the command line and configuration,
+//! then hands over to the command. Business rules live in the engine; this
+//! crate owns sockets, the clock and wiring.
+
+mod cli;
+mod config;
+mod data_dir;
+mod serve;
+mod transport;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("switchboard: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: cli::Cli) -> anyhow::Result<()> {
+    let load = |args: &cli::ServeArgs| -> anyhow::Result<config::Config> {
+        let mut c = config::Config::load(cli.config.as_deref(), std::env::vars())?;
+        args.apply(&mut c);
+        Ok(c)
+    };
+    match &cli.command {
+        cli::Command::Serve(args) => serve::run(load(args)?),
+        cli::Command::Config(args) => {
+            print!("{}", load(args)?.to_toml());
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! The command line: what an administrator types.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+/// Switchboard is an IP PBX: phones register to it, call each other and the
+/// outside world through it, and its administrators manage it from one
+/// place.
+#[derive(Debug, Parser)]
+#[command(name = "switchboard", version, propagate_version = true)]
+#[command(
+    after_help = "Configuration comes from the file given with --config (TOML), then from \
+environment variables named SWITCHBOARD_<SECTION>__<KEY>, e.g. SWITCHBOARD_SIP__UDP_PORT=5080, \
+then from command-line options. `switchboard config` prints the result."
+)]
+pub struct Cli {
+    /// Configuration file (TOML).
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "SWITCHBOARD_CONFIG",
+        value_name = "FILE"
+    )]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the PBX: answer SIP on UDP and TCP, keep state in the data directory.
+    Serve(ServeArgs),
+    /// Print the effective configuration (file, environment and options) as TOML.
+    Config(ServeArgs),
+}
+
+/// Options that override the configuration for this run.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Directory for Switchboard's state [default: ./switchboard-data].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Address the SIP listeners bind to [default: 0.0.0.0].
+    #[arg(long, value_name = "ADDRESS")]
+    pub sip_listen: Option<IpAddr>,
+    /// SIP UDP port; 0 turns UDP off [default: 5060].
+    #[arg(long, value_name = "PORT")]
+    pub udp_port: Option<u16>,
+    /// SIP TCP port; 0 turns TCP off [default: 5060].
+    #[arg(long, value_name = "PORT")]
+    pub tcp_port: Option<u16>,
+    /// Log every SIP message sent and received.
+    #[arg(long)]
+    pub sip_trace: bool,
+}
+
+impl ServeArgs {
+    /// Applies the options on top of a loaded configuration.
+    pub fn apply(&self, config: &mut crate::config::Config) {
+        if let Some(d) = &self.data_dir {
+            config.data_dir = d.clone();
+        }
+        if let Some(a) = self.sip_listen {
+            config.sip.listen = a;
+        }
+        if let Some(p) = self.udp_port {
+            config.sip.udp_port = p;
+        }
+        if let Some(p) = self.tcp_port {
+            config.sip.tcp_port = p;
+        }
+        if self.sip_trace {
+            config.log.sip_trace = true;
+        }
+    }
+}

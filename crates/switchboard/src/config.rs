@@ -1,0 +1,185 @@
+//! Configuration: a TOML file, overridden by environment variables, checked
+//! field by field so a typo is an error that names the field.
+//!
+//! Every setting can come from the environment as
+//! `SWITCHBOARD_<SECTION>__<KEY>` (double underscore between levels), e.g.
+//! `SWITCHBOARD_SIP__UDP_PORT=5080`; top-level keys are `SWITCHBOARD_<KEY>`.
+
+use anyhow::{bail, Context};
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+/// The whole configuration.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where Switchboard keeps its state.
+    pub data_dir: PathBuf,
+    pub sip: SipConfig,
+    pub log: LogConfig,
+}
+
+/// SIP listeners.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SipConfig {
+    /// Address the SIP listeners bind to.
+    pub listen: IpAddr,
+    /// UDP port; 0 disables UDP.
+    pub udp_port: u16,
+    /// TCP port; 0 disables TCP.
+    pub tcp_port: u16,
+    /// The realm in digest challenges.
+    pub realm: String,
+    /// Most TCP connections open at once.
+    pub max_tcp_connections: usize,
+}
+
+/// Logging.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// A tracing filter: `info`, `debug`, `switchboard=debug,info`, …
+    pub level: String,
+    /// Write every SIP message sent and received to the log.
+    pub sip_trace: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            data_dir: PathBuf::from("switchboard-data"),
+            sip: SipConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for SipConfig {
+    fn default() -> SipConfig {
+        SipConfig {
+            listen: IpAddr::from([0, 0, 0, 0]),
+            udp_port: 5060,
+            tcp_port: 5060,
+            realm: "switchboard".into(),
+            max_tcp_connections: 10_000,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> LogConfig {
+        LogConfig {
+            level: "info".into(),
+            sip_trace: false,
+        }
+    }
+}
+
+const ENV_PREFIX: &str = "SWITCHBOARD_";
+
+impl Config {
+    /// Loads `file` (if given, it must exist), then applies the environment.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Iterator<Item = (String, String)>,
+    ) -> anyhow::Result<Config> {
+        let mut table = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| {
+                    format!("cannot read configuration file {}", path.display())
+                })?;
+                text.parse::<toml::Table>()
+                    .with_context(|| format!("{} is not valid TOML", path.display()))?
+            }
+            None => toml::Table::new(),
+        };
+        for (key, value) in env {
+            let Some(path) = key.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            if path == "CONFIG" || path.is_empty() {
+                continue;
+            }
+            set_path(&mut table, &path.to_ascii_lowercase(), &value)
+                .with_context(|| format!("environment variable {key}"))?;
+        }
+        let source = file
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "the environment".into());
+        Config::deserialize(toml::Value::Table(table))
+            .with_context(|| format!("invalid configuration in {source}"))
+    }
+
+    /// The effective configuration as TOML.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Sets `a__b__c` in `table` to `raw`, read as a TOML value when it is one
+/// (number, boolean) and as a string otherwise.
+fn set_path(table: &mut toml::Table, path: &str, raw: &str) -> anyhow::Result<()> {
+    let mut parts: Vec<&str> = path.split("__").collect();
+    let last = parts.pop().unwrap_or_default();
+    let mut node = table;
+    for part in parts {
+        let entry = node
+            .entry(part.to_owned())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let toml::Value::Table(inner) = entry else {
+            bail!("{part} is not a section")
+        };
+        node = inner;
+    }
+    let value = format!("v = {raw}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.to_owned()));
+    node.insert(last.to_owned(), value);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let dir = std::env::temp_dir().join(format!("sb-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("switchboard.toml");
+        std::fs::write(
+            &file,
+            "data_dir = \"/srv/sb\"\n[sip]\nudp_port = 5070\nrealm = \"acme\"\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&file),
+            env(&[("SWITCHBOARD_SIP__UDP_PORT", "5080"), ("OTHER", "x")]),
+        )
+        .unwrap();
+        assert_eq!(c.sip.udp_port, 5080);
+        assert_eq!(c.sip.realm, "acme");
+        assert_eq!(c.data_dir, PathBuf::from("/srv/sb"));
+        assert_eq!(c.sip.tcp_port, 5060);
+    }
+
+    #[test]
+    fn unknown_and_mistyped_fields_are_named() {
+        let e = Config::load(None, env(&[("SWITCHBOARD_SIP__UDP_PROT", "5080")])).unwrap_err();
+        assert!(format!("{e:#}").contains("udp_prot"), "{e:#}");
+        let e = Config::load(None, env(&[("SWITCHBOARD_SIP__UDP_PORT", "lots")])).unwrap_err();
+        assert!(format!("{e:#}").contains("udp_port"), "{e:#}");
+    }
+}
