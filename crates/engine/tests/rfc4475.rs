@@ -1,0 +1,156 @@
+//! RFC 4475 torture messages through the parser and the endpoint, in
+//! memory: every case gets the answer `conformance/rfc4475/expected.rs`
+//! documents, and the cases about parsing details keep those details.
+
+#[path = "../../../conformance/rfc4475/expected.rs"]
+mod expected;
+
+use bytes::Bytes;
+use expected::{read, status_code, CASES};
+use switchboard_engine::{Endpoint, EndpointConfig, Transport};
+use switchboard_sip::{multipart, parse, HeaderName, Message, Request, Uri};
+
+fn endpoint() -> Endpoint {
+    Endpoint::new(
+        EndpointConfig {
+            realm: "test".into(),
+            secret: [7; 32],
+            nonce_lifetime: 300,
+            server_name: "Switchboard/test".into(),
+        },
+        1,
+    )
+}
+
+fn request(file: &str) -> Request {
+    let case = CASES.iter().find(|c| c.file == file).unwrap();
+    match parse(Bytes::from(read(case))).unwrap() {
+        Message::Request(r) => r,
+        Message::Response(_) => panic!("{file} is a response"),
+    }
+}
+
+#[test]
+fn cases_cover_the_manifest() {
+    let ours: Vec<_> = CASES.iter().map(|c| c.file.to_owned()).collect();
+    assert_eq!(ours, expected::manifest_files());
+    assert_eq!(ours.len(), 49);
+}
+
+#[test]
+fn every_case_gets_its_documented_answer() {
+    let mut ep = endpoint();
+    let source = "192.0.2.1:5060".parse().unwrap();
+    let mut wrong = Vec::new();
+    for case in CASES {
+        let out = ep.handle(Bytes::from(read(case)), source, Transport::Udp, 1_000_000);
+        let got = out.as_ref().and_then(|t| status_code(&t.bytes));
+        if got != case.answer {
+            wrong.push(format!(
+                "{}: expected {:?}, got {:?} ({})",
+                case.file, case.answer, got, case.why
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn escaped_and_unescaped_uris_compare_equal() {
+    let r = request("esc01.dat");
+    let to = r.headers.to().unwrap();
+    let plain = Uri::parse_str("sip:user@example.com").unwrap();
+    assert!(to.uri.as_sip().unwrap().equivalent(plain.as_sip().unwrap()));
+    let ruri = Uri::parse_str("sip:sips%3Auser%40example.com@example.net").unwrap();
+    assert_eq!(r.uri, ruri);
+}
+
+#[test]
+fn tortuous_invite_headers_all_parse() {
+    let r = request("wsinv.dat");
+    assert_eq!(r.headers.vias().filter(|v| v.is_ok()).count(), 3);
+    assert_eq!(r.headers.to().unwrap().tag().unwrap(), "1918181833n");
+    assert_eq!(
+        r.headers.from().unwrap().display.as_deref(),
+        Some("J Rosenberg \\\"")
+    );
+    assert_eq!(r.headers.max_forwards().unwrap(), Some(68));
+    assert_eq!(r.headers.cseq().unwrap().seq, 9);
+    let contact = r.headers.contacts().next().unwrap().unwrap().unwrap();
+    assert_eq!(contact.param("secondparam"), None);
+    assert!(contact.params.iter().any(|p| p.name == "secondparam"));
+    assert_eq!(r.headers.get(&HeaderName::Subject).unwrap(), "");
+    assert_eq!(r.body.len(), 150);
+}
+
+#[test]
+fn trailing_octets_after_content_length_are_ignored() {
+    let r = request("dblreq.dat");
+    assert_eq!(r.method, switchboard_sip::Method::Register);
+    assert!(r.body.is_empty());
+}
+
+#[test]
+fn multipart_body_is_split_into_its_parts() {
+    let r = request("mpart01.dat");
+    let ct = r.headers.content_type().unwrap().unwrap();
+    let parts = multipart::parse(&r.body, ct.param("boundary").unwrap()).unwrap();
+    assert_eq!(parts.len(), 2);
+    assert!(parts[0].content_type().unwrap().is("text", "plain"));
+    assert_eq!(&parts[0].body[..], b"Hello");
+    assert!(parts[1]
+        .content_type()
+        .unwrap()
+        .is("application", "octet-stream"));
+    assert!(parts[1].body.len() > 300, "the binary part arrives whole");
+}
+
+#[test]
+fn register_contacts_keep_their_parameters_and_headers() {
+    let c = request("cparam01.dat")
+        .headers
+        .contacts()
+        .next()
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(
+        c.params.iter().any(|p| p.name == "unknownparam"),
+        "header parameter"
+    );
+    assert!(c.uri.as_sip().unwrap().params.is_empty());
+    let c = request("cparam02.dat")
+        .headers
+        .contacts()
+        .next()
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(
+        c.uri.as_sip().unwrap().has_param("unknownparam"),
+        "URI parameter"
+    );
+    let c = request("regescrt.dat")
+        .headers
+        .contacts()
+        .next()
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let h = &c.uri.as_sip().unwrap().headers[0];
+    assert_eq!(
+        (h.name.as_str(), h.value.as_deref()),
+        ("Route", Some("%3Csip:sip.example.com%3E"))
+    );
+}
+
+#[test]
+fn odd_reason_phrases_parse() {
+    for (file, code) in [("unreason.dat", 200), ("noreason.dat", 100)] {
+        let case = CASES.iter().find(|c| c.file == file).unwrap();
+        match parse(Bytes::from(read(case))).unwrap() {
+            Message::Response(r) => assert_eq!(r.code, code),
+            Message::Request(_) => panic!("{file}"),
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! What a deployment may tune in the transaction layer: the base timers,
+//! when an INVITE server transaction sends its own 100 Trying, and which
+//! local broadcast addresses a response must never be sent to.
+
+use super::timers::Timers;
+use std::net::IpAddr;
+use std::time::Duration;
+
+/// Transaction layer settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// T1, T2 and T4.
+    pub timers: Timers,
+    /// How long an INVITE server transaction waits for the TU's first
+    /// response before sending 100 Trying itself (RFC 3261 §17.2.1 allows
+    /// skipping it when the TU answers within 200 ms, the default). Zero
+    /// sends it as soon as the INVITE arrives.
+    pub trying_delay: Duration,
+    /// Directed broadcast addresses of the local subnets, known to the
+    /// binary from its interfaces. Responses are never sent to these, nor
+    /// to 255.255.255.255, unspecified or multicast addresses.
+    pub broadcast: Vec<IpAddr>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            timers: Timers::default(),
+            trying_delay: Duration::from_millis(200),
+            broadcast: Vec::new(),
+        }
+    }
+}
