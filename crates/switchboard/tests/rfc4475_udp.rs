@@ -17,6 +17,11 @@ use std::time::Duration;
 /// the probe's answer coming first, without waiting on a clock.
 #[test]
 fn every_case_gets_its_documented_answer_over_udp() {
+    assert_eq!(
+        CASES.len(),
+        expected::manifest_files().len(),
+        "every manifest entry is sent"
+    );
     let server = Server::start();
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     socket
