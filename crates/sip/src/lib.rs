@@ -19,6 +19,7 @@ pub mod scan;
 pub mod status;
 pub mod stream;
 pub mod text;
+pub mod transaction;
 pub mod typed;
 pub mod uas;
 pub mod uri;

@@ -7,6 +7,7 @@ use super::key::TransactionKey;
 use super::transport::Transport;
 use crate::message::{Message, Request, Response};
 use bytes::Bytes;
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 
 /// Something that happened outside the layer.
@@ -95,4 +96,27 @@ pub enum Event {
     TransportError { key: TransactionKey },
     /// The transaction is gone; every transaction ends with exactly one.
     Terminated { key: TransactionKey },
+}
+
+/// Where one transaction sends to, and how it queues what it sends.
+#[derive(Clone, Debug)]
+pub(crate) struct Link {
+    pub(crate) key: TransactionKey,
+    pub(crate) destination: SocketAddr,
+    pub(crate) transport: Transport,
+}
+
+impl Link {
+    pub(crate) fn transmit(&self, bytes: &Bytes, out: &mut VecDeque<Output>) {
+        out.push_back(Output::Transmit(Transmit {
+            key: self.key.clone(),
+            destination: self.destination,
+            transport: self.transport,
+            bytes: bytes.clone(),
+        }));
+    }
+
+    pub(crate) fn reliable(&self) -> bool {
+        self.transport.is_reliable()
+    }
 }

@@ -199,17 +199,16 @@ mod tests {
             ck.cancelled(),
             Some(TransactionKey::for_request(&invite).unwrap())
         );
-        assert_eq!(TransactionKey::for_request(&invite).unwrap().cancelled(), None);
+        assert_eq!(
+            TransactionKey::for_request(&invite).unwrap().cancelled(),
+            None
+        );
     }
 
     #[test]
     fn legacy_keys_without_the_magic_cookie() {
         let invite = request("INVITE", "SIP/2.0/UDP h:5060", "<sip:bob@example.com>");
-        let ack = request(
-            "ACK",
-            "SIP/2.0/UDP h:5060",
-            "<sip:bob@example.com>;tag=t9",
-        );
+        let ack = request("ACK", "SIP/2.0/UDP h:5060", "<sip:bob@example.com>;tag=t9");
         let ik = TransactionKey::for_request(&invite).unwrap();
         assert!(matches!(ik, TransactionKey::Legacy(_)));
         let ak = TransactionKey::for_request(&ack).unwrap();

@@ -105,7 +105,10 @@ mod tests {
 
     #[test]
     fn same_ip_without_rport_is_left_alone() {
-        let (v, h) = stamp("SIP/2.0/UDP 192.0.2.1:5070;branch=z9hG4bKa", "192.0.2.1:5070");
+        let (v, h) = stamp(
+            "SIP/2.0/UDP 192.0.2.1:5070;branch=z9hG4bKa",
+            "192.0.2.1:5070",
+        );
         assert_eq!(v.received(), None);
         assert_eq!(
             h.get(&HeaderName::Via).unwrap(),

@@ -8,7 +8,8 @@ use crate::scan;
 use crate::text::Text;
 use crate::via::Via;
 
-/// Parses the top Via, lets `edit` change it, writes it back and returns it.
+/// Parses the top Via, lets `edit` change it, writes it back when it
+/// changed (an untouched line keeps its bytes) and returns it.
 pub(crate) fn edit_top_via(
     headers: &mut Headers,
     edit: impl FnOnce(&mut Via),
@@ -20,10 +21,13 @@ pub(crate) fn edit_top_via(
         .ok_or("missing Via")?;
     let line = headers.0[index].value.clone();
     let first = scan::split_top_level(&line, b',').next().unwrap_or("");
-    let mut via = Via::parse(&line, first)?;
+    let original = Via::parse(&line, first)?;
+    let mut via = original.clone();
     edit(&mut via);
-    let rest = &line[first.len()..];
-    headers.0[index].value = Text::from(format!("{via}{rest}"));
+    if via != original {
+        let rest = &line[first.len()..];
+        headers.0[index].value = Text::from(format!("{via}{rest}"));
+    }
     Ok(via)
 }
 
@@ -35,10 +39,15 @@ mod tests {
     fn rewrites_only_the_first_element() {
         let mut h = Headers::default();
         h.push(HeaderName::From, "<sip:a@b>");
-        h.push(HeaderName::Via, "SIP/2.0/UDP a, SIP/2.0/TCP b;branch=z9hG4bKb");
+        h.push(
+            HeaderName::Via,
+            "SIP/2.0/UDP a, SIP/2.0/TCP b;branch=z9hG4bKb",
+        );
         h.push(HeaderName::Via, "SIP/2.0/UDP c");
-        let v = edit_top_via(&mut h, |v| v.set_param("branch", Some(Text::from("z9hG4bKx"))))
-            .unwrap();
+        let v = edit_top_via(&mut h, |v| {
+            v.set_param("branch", Some(Text::from("z9hG4bKx")))
+        })
+        .unwrap();
         assert_eq!(v.branch().unwrap(), "z9hG4bKx");
         let lines: Vec<&str> = h.get_all(&HeaderName::Via).map(|t| t.as_str()).collect();
         assert_eq!(
@@ -49,5 +58,12 @@ mod tests {
             ]
         );
         assert!(edit_top_via(&mut Headers::default(), |_| ()).is_err());
+        let mut odd = Headers::default();
+        odd.push(HeaderName::Via, "SIP / 2.0 / UDP   a ; branch=z9hG4bKa");
+        edit_top_via(&mut odd, |_| ()).unwrap();
+        assert_eq!(
+            odd.get(&HeaderName::Via).unwrap(),
+            "SIP / 2.0 / UDP   a ; branch=z9hG4bKa"
+        );
     }
 }

@@ -1,0 +1,190 @@
+//! Client transactions (RFC 3261 §17.1): the INVITE machine (Timers A, B,
+//! D; the ACK for 3xx-6xx) and the non-INVITE machine (Timers E, F, K).
+//! Timer A doubles without limit (§17.1.1.2: 0.5, 1, 2, 4, 8, 16 s before
+//! Timer B at 32 s); Timer E doubles up to T2, and is T2 in Proceeding.
+//!
+//! Following RFC 6026, a 2xx moves an INVITE client transaction to
+//! Accepted rather than ending it: for 64·T1 (Timer M) every further 2xx,
+//! retransmitted or from another fork, is passed to the TU, which sends
+//! the ACK for each. Over a reliable transport nothing is retransmitted
+//! and Timers D and K are zero. An INVITE in Proceeding waits for a final
+//! response without limit: giving up (CANCEL, Timer C) is the TU's call.
+
+use super::ack;
+use super::events::{Event, Link, Output};
+use super::key::TransactionKey;
+use super::state::State;
+use super::timers::{Deadlines, Timers};
+use crate::message::{Message, Request, Response};
+use crate::method::Method;
+use bytes::Bytes;
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+/// One client transaction.
+#[derive(Debug)]
+pub(crate) struct ClientTransaction {
+    link: Link,
+    state: State,
+    timers: Timers,
+    request: Bytes,
+    /// For an INVITE: the ACK to send for a 3xx-6xx, To still unset.
+    ack_template: Option<Request>,
+    /// The ACK sent, resent for each retransmitted final response.
+    ack: Option<Bytes>,
+    interval: Duration,
+    deadlines: Deadlines,
+}
+
+impl ClientTransaction {
+    /// Sends `request` (CSeq number `cseq`) and starts the timers.
+    pub(crate) fn start(
+        now: Instant,
+        link: Link,
+        request: Request,
+        cseq: u32,
+        timers: Timers,
+        out: &mut VecDeque<Output>,
+    ) -> ClientTransaction {
+        let invite = request.method == Method::Invite;
+        let ack_template = invite.then(|| ack::template(&request, cseq));
+        let bytes = Bytes::from(Message::Request(request).to_bytes());
+        link.transmit(&bytes, out);
+        let deadlines = Deadlines {
+            resend: (!link.reliable()).then(|| now + timers.t1),
+            end: Some(now + timers.lifetime()),
+        };
+        ClientTransaction {
+            state: if invite {
+                State::Calling
+            } else {
+                State::Trying
+            },
+            link,
+            timers,
+            request: bytes,
+            ack_template,
+            ack: None,
+            interval: timers.t1,
+            deadlines,
+        }
+    }
+
+    pub(crate) fn state(&self) -> State {
+        self.state
+    }
+
+    pub(crate) fn key(&self) -> &TransactionKey {
+        &self.link.key
+    }
+
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        self.deadlines.next()
+    }
+
+    /// A response whose key matched this transaction.
+    pub(crate) fn on_response(
+        &mut self,
+        now: Instant,
+        response: Response,
+        out: &mut VecDeque<Output>,
+    ) {
+        let code = response.code;
+        let provisional = (100..200).contains(&code);
+        let success = (200..300).contains(&code);
+        let failure = (300..700).contains(&code);
+        match (&self.ack_template, self.state) {
+            (Some(_), State::Calling | State::Proceeding) if provisional => {
+                self.state = State::Proceeding;
+                self.deadlines = Deadlines::default();
+                self.pass_up(response, out);
+            }
+            (Some(_), State::Calling | State::Proceeding) if success => {
+                self.state = State::Accepted;
+                self.deadlines = Deadlines {
+                    resend: None,
+                    end: Some(now + self.timers.lifetime()),
+                };
+                self.pass_up(response, out);
+            }
+            (Some(template), State::Calling | State::Proceeding) if failure => {
+                let ack = ack::for_response(template, &response);
+                self.link.transmit(&ack, out);
+                self.ack = Some(ack);
+                self.pass_up(response, out);
+                self.complete(now, self.timers.d(self.link.reliable()));
+            }
+            (Some(_), State::Accepted) if success => self.pass_up(response, out),
+            (Some(_), State::Completed) if failure => {
+                if let Some(ack) = &self.ack {
+                    self.link.transmit(ack, out);
+                }
+            }
+            (None, State::Trying | State::Proceeding) if provisional => {
+                self.state = State::Proceeding;
+                self.pass_up(response, out);
+            }
+            (None, State::Trying | State::Proceeding) if success || failure => {
+                self.pass_up(response, out);
+                self.complete(now, self.timers.t4_unless(self.link.reliable()));
+            }
+            _ => {}
+        }
+    }
+
+    /// Some deadline of this transaction may have passed.
+    pub(crate) fn on_timeout(&mut self, now: Instant, out: &mut VecDeque<Output>) {
+        if self.deadlines.take_end(now) {
+            if matches!(
+                self.state,
+                State::Calling | State::Trying | State::Proceeding
+            ) {
+                let key = self.link.key.clone();
+                out.push_back(Output::Event(Event::Timeout { key }));
+            }
+            self.terminate();
+            return;
+        }
+        if !self.deadlines.take_resend(now) {
+            return;
+        }
+        self.interval = match self.state {
+            State::Calling => self.interval * 2,
+            State::Trying => self.timers.backoff_capped(self.interval),
+            State::Proceeding => self.timers.t2,
+            _ => return,
+        };
+        self.link.transmit(&self.request, out);
+        self.deadlines.resend = Some(now + self.interval);
+    }
+
+    /// The transport could not deliver our request or ACK.
+    pub(crate) fn on_transport_error(&mut self, out: &mut VecDeque<Output>) {
+        let key = self.link.key.clone();
+        out.push_back(Output::Event(Event::TransportError { key }));
+        self.terminate();
+    }
+
+    fn pass_up(&self, response: Response, out: &mut VecDeque<Output>) {
+        let key = self.link.key.clone();
+        out.push_back(Output::Event(Event::Response { key, response }));
+    }
+
+    /// Completed for `wait`, or straight to Terminated when it is zero.
+    fn complete(&mut self, now: Instant, wait: Duration) {
+        if wait.is_zero() {
+            self.terminate();
+        } else {
+            self.state = State::Completed;
+            self.deadlines = Deadlines {
+                resend: None,
+                end: Some(now + wait),
+            };
+        }
+    }
+
+    fn terminate(&mut self) {
+        self.state = State::Terminated;
+        self.deadlines = Deadlines::default();
+    }
+}
