@@ -14,24 +14,22 @@
 use bytes::Bytes;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use std::collections::VecDeque;
 use std::net::SocketAddr;
+use std::time::Instant;
 use switchboard_sip::digest::{Challenge, Credentials, NonceStatus, Nonces, Scheme};
+use switchboard_sip::transaction::{self, Event, Input, Output, TransactionKey, TransactionLayer};
 use switchboard_sip::uas::{self, Capabilities};
 use switchboard_sip::{parse, HeaderName, Message, Method, ParseError, Request, Response};
 
-/// How a message travelled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Transport {
-    Udp,
-    Tcp,
-}
+pub use switchboard_sip::transaction::Transport;
 
 /// Bytes to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transmit {
     pub destination: SocketAddr,
     pub transport: Transport,
-    pub bytes: Vec<u8>,
+    pub bytes: Bytes,
 }
 
 /// Settings of the endpoint.
@@ -45,14 +43,20 @@ pub struct EndpointConfig {
     pub nonce_lifetime: u64,
     /// Value of the Server header.
     pub server_name: String,
+    /// Transaction timers and broadcast addresses.
+    pub transactions: transaction::Config,
 }
 
-/// The SIP endpoint.
+/// The SIP endpoint: the transaction layer and what answers its requests.
+/// Sans-I/O like the layers below it: messages and the time go in,
+/// transmits come out of [`Endpoint::poll_transmit`].
 pub struct Endpoint {
+    layer: TransactionLayer,
     caps: Capabilities,
     nonces: Nonces,
     config: EndpointConfig,
     rng: StdRng,
+    outbox: VecDeque<Transmit>,
 }
 
 /// The methods Switchboard implements.
@@ -84,46 +88,140 @@ pub fn capabilities() -> Capabilities {
 }
 
 impl Endpoint {
-    /// An endpoint; `seed` seeds the tags and nonce salts it makes.
+    /// An endpoint; `seed` seeds the branches, tags and nonce salts it
+    /// makes.
     pub fn new(config: EndpointConfig, seed: u64) -> Endpoint {
         Endpoint {
+            layer: TransactionLayer::new(config.transactions.clone(), seed),
             caps: capabilities(),
             nonces: Nonces::new(config.secret),
             config,
-            rng: StdRng::seed_from_u64(seed),
+            rng: StdRng::seed_from_u64(seed.rotate_left(32) ^ 0x5b0a_4d5e),
+            outbox: VecDeque::new(),
         }
     }
 
-    /// Handles one datagram or stream frame received from `source`;
-    /// `now_unix` is the wall-clock time in seconds (for nonces).
-    pub fn handle(
+    /// Handles one datagram received from `source`. `now` drives the
+    /// transaction timers; `now_unix` (wall-clock seconds) the nonces.
+    pub fn handle_datagram(
         &mut self,
+        now: Instant,
+        now_unix: u64,
         bytes: Bytes,
         source: SocketAddr,
-        transport: Transport,
-        now_unix: u64,
-    ) -> Option<Transmit> {
-        self.handle_message(parse(bytes), source, transport, now_unix)
+    ) {
+        self.handle_message(now, now_unix, parse(bytes), source, Transport::Udp);
     }
 
     /// Handles a message already framed and parsed (stream transports).
     pub fn handle_message(
         &mut self,
+        now: Instant,
+        now_unix: u64,
         message: Result<Message, ParseError>,
         source: SocketAddr,
         transport: Transport,
-        now_unix: u64,
-    ) -> Option<Transmit> {
-        let response = match message {
-            Ok(Message::Request(req)) => self.answer(&req, now_unix)?,
-            Ok(Message::Response(_)) => return None,
-            Err(err) => uas::reject_unparsable(&err, &self.tag())?,
-        };
-        Some(Transmit {
-            destination: source,
+    ) {
+        match message {
+            Ok(Message::Request(req))
+                if req.headers.get(&HeaderName::Via).is_some()
+                    && req.headers.top_via().is_err() =>
+            {
+                let tag = self.tag();
+                let r =
+                    Response::to(&req, 400, Some(&tag)).with_reason("Bad Request (malformed Via)");
+                self.send_stateless(r, source, transport);
+            }
+            Ok(message) => self.layer.handle_input(
+                now,
+                Input::Received {
+                    message,
+                    source,
+                    transport,
+                },
+            ),
+            Err(err) => {
+                let tag = self.tag();
+                if let Some(r) = uas::reject_unparsable(&err, &tag) {
+                    self.send_stateless(r, source, transport);
+                }
+            }
+        }
+        self.drain(now, now_unix);
+    }
+
+    /// Answers a request no transaction can be made for (its top Via is
+    /// unusable) straight back to where it came from.
+    fn send_stateless(
+        &mut self,
+        response: Response,
+        destination: SocketAddr,
+        transport: Transport,
+    ) {
+        let bytes = Message::from(self.finish(response)).to_bytes().into();
+        self.outbox.push_back(Transmit {
+            destination,
             transport,
-            bytes: Message::from(self.finish(response)).to_bytes(),
-        })
+            bytes,
+        });
+    }
+
+    /// Tells the endpoint that `now` has come (see [`Endpoint::poll_timeout`]).
+    pub fn handle_timeout(&mut self, now: Instant, now_unix: u64) {
+        self.layer.handle_timeout(now);
+        self.drain(now, now_unix);
+    }
+
+    /// When [`Endpoint::handle_timeout`] must be called next.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.layer.poll_timeout()
+    }
+
+    /// The next bytes to send.
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.outbox.pop_front()
+    }
+
+    /// Open transactions.
+    pub fn transactions(&self) -> usize {
+        self.layer.len()
+    }
+
+    /// Acts on everything the transaction layer produced.
+    fn drain(&mut self, now: Instant, now_unix: u64) {
+        while let Some(output) = self.layer.poll_output() {
+            match output {
+                Output::Transmit(t) => self.outbox.push_back(Transmit {
+                    destination: t.destination,
+                    transport: t.transport,
+                    bytes: t.bytes,
+                }),
+                Output::Event(Event::Request { key, request, .. }) => {
+                    if let Some(r) = self.answer(&request, now_unix) {
+                        self.respond(now, &key, r);
+                    }
+                }
+                Output::Event(Event::Cancel {
+                    key,
+                    invite,
+                    request,
+                    ..
+                }) => {
+                    let tag = self.tag();
+                    let code = if invite.is_some() { 200 } else { 481 };
+                    self.respond(now, &key, Response::to(&request, code, Some(&tag)));
+                }
+                Output::Event(_) => {}
+            }
+        }
+    }
+
+    fn respond(&mut self, now: Instant, key: &TransactionKey, response: Response) {
+        let response = self.finish(response);
+        // The transaction was just created by the request being answered,
+        // so it exists; an error here would mean it already ended, and
+        // there is nobody left to tell.
+        let _ = self.layer.send_response(now, key, response);
     }
 
     /// The response a parsed request gets, if any.

@@ -82,9 +82,12 @@ impl Via {
         param::find(&self.params, "rport").map(|p| p.value.as_ref().and_then(|v| v.parse().ok()))
     }
 
-    /// True when the branch starts with the RFC 3261 magic cookie.
+    /// True when the branch is the RFC 3261 magic cookie followed by an
+    /// identifier. A bare cookie identifies nothing (RFC 4475 §3.2.1), so
+    /// such a request is matched by RFC 2543 rules like a cookie-less one.
     pub fn has_rfc3261_branch(&self) -> bool {
-        self.branch().is_some_and(|b| b.starts_with(MAGIC_COOKIE))
+        self.branch()
+            .is_some_and(|b| b.len() > MAGIC_COOKIE.len() && b.starts_with(MAGIC_COOKIE))
     }
 
     /// Sets or replaces a parameter.
