@@ -34,6 +34,10 @@ pub struct SipConfig {
     pub realm: String,
     /// Most TCP connections open at once.
     pub max_tcp_connections: usize,
+    /// Answer every request at the address and port it came from, even
+    /// when its Via does not ask (`rport`, RFC 3581): phones behind NAT
+    /// need it. Turn off only for strict RFC 3261 §18.2.2 behaviour.
+    pub force_rport: bool,
 }
 
 /// Logging.
@@ -64,6 +68,7 @@ impl Default for SipConfig {
             tcp_port: 5060,
             realm: "switchboard".into(),
             max_tcp_connections: 10_000,
+            force_rport: true,
         }
     }
 }

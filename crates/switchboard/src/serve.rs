@@ -3,11 +3,12 @@
 
 use crate::config::Config;
 use crate::data_dir::DataDir;
-use crate::transport;
+use crate::transport::{driver, tcp, udp};
 use anyhow::Context;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use switchboard_engine::{Endpoint, EndpointConfig};
+use switchboard_sip::transaction;
+use tokio::sync::mpsc;
 use tracing_subscriber::EnvFilter;
 
 /// Runs the server until it is told to stop.
@@ -25,34 +26,46 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             secret: data.node_secret()?,
             nonce_lifetime: 300,
             server_name: format!("Switchboard/{}", env!("CARGO_PKG_VERSION")),
+            transactions: transaction::Config {
+                force_rport: config.sip.force_rport,
+                ..Default::default()
+            },
         },
         rand::random(),
     );
-    let shared = transport::Shared {
-        endpoint: Arc::new(Mutex::new(endpoint)),
-        sip_trace: config.log.sip_trace,
-    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
         let sip = &config.sip;
-        let mut listening = Vec::new();
-        if sip.udp_port != 0 {
-            let addr = SocketAddr::new(sip.listen, sip.udp_port);
-            let bound = transport::udp::start(addr, shared.clone()).await?;
-            listening.push(format!("udp {bound}"));
-        }
-        if sip.tcp_port != 0 {
-            let addr = SocketAddr::new(sip.listen, sip.tcp_port);
-            let bound =
-                transport::tcp::start(addr, sip.max_tcp_connections, shared.clone()).await?;
-            listening.push(format!("tcp {bound}"));
-        }
         anyhow::ensure!(
-            !listening.is_empty(),
+            sip.udp_port != 0 || sip.tcp_port != 0,
             "both sip.udp_port and sip.tcp_port are 0: nothing to listen on"
         );
+        let udp = match sip.udp_port {
+            0 => None,
+            port => Some(udp::bind(SocketAddr::new(sip.listen, port)).await?),
+        };
+        let tcp = match sip.tcp_port {
+            0 => None,
+            port => Some(tcp::bind(SocketAddr::new(sip.listen, port)).await?),
+        };
+        let mut listening = Vec::new();
+        let (driver_tx, driver_rx) = mpsc::unbounded_channel();
+        if let Some(socket) = &udp {
+            listening.push(format!("udp {}", socket.local_addr()?));
+            tokio::spawn(udp::receive_loop(socket.clone(), driver_tx.clone()));
+        }
+        if let Some(listener) = tcp {
+            listening.push(format!("tcp {}", listener.local_addr()?));
+            tokio::spawn(tcp::accept_loop(
+                listener,
+                sip.max_tcp_connections,
+                driver_tx.clone(),
+            ));
+        }
+        drop(driver_tx);
+        tokio::spawn(driver::run(endpoint, driver_rx, udp, config.log.sip_trace));
         println!("Switchboard {} is running.", env!("CARGO_PKG_VERSION"));
         println!("  SIP:            {}", listening.join(", "));
         println!("  data directory: {}", data.path().display());

@@ -20,6 +20,10 @@ pub struct Config {
     /// binary from its interfaces. Responses are never sent to these, nor
     /// to 255.255.255.255, unspecified or multicast addresses.
     pub broadcast: Vec<IpAddr>,
+    /// Answer every request at its source port, as if it carried `rport`
+    /// (RFC 3581), for phones behind NAT that do not ask. Off by default,
+    /// as RFC 3261 §18.2.2 has it.
+    pub force_rport: bool,
 }
 
 impl Default for Config {
@@ -28,6 +32,7 @@ impl Default for Config {
             timers: Timers::default(),
             trying_delay: Duration::from_millis(200),
             broadcast: Vec::new(),
+            force_rport: false,
         }
     }
 }

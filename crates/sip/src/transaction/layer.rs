@@ -266,7 +266,9 @@ impl TransactionLayer {
         let Ok(key) = TransactionKey::for_request(&request) else {
             return;
         };
-        let Ok(via) = return_path::stamp_top_via(&mut request.headers, source) else {
+        let Ok(via) =
+            return_path::stamp_top_via(&mut request.headers, source, self.config.force_rport)
+        else {
             return;
         };
         let destination = return_path::response_destination(&via, source, transport);

@@ -9,7 +9,9 @@
 //! the sent-by, or the transport's default. Over a reliable transport the
 //! response goes back to the source address (the connection). `maddr` is
 //! ignored: honouring it would let a forged request aim responses at a
-//! third party. Broadcast, multicast and unspecified destinations are
+//! third party. With `force_rport` every request is treated as if it had
+//! asked for `rport`, so phones behind NAT that do not ask still get their
+//! answers at the port they sent from. Broadcast, multicast and unspecified destinations are
 //! refused.
 
 use super::top_via::edit_top_via;
@@ -21,14 +23,16 @@ use crate::via::Via;
 use std::net::{IpAddr, SocketAddr};
 
 /// Adds `received` and fills `rport` in the top Via of a request that
-/// arrived from `source`; returns the stamped Via.
+/// arrived from `source` (`rport` even unasked with `force_rport`);
+/// returns the stamped Via.
 pub(crate) fn stamp_top_via(
     headers: &mut Headers,
     source: SocketAddr,
+    force_rport: bool,
 ) -> Result<Via, &'static str> {
     let ip = source.ip().to_canonical();
     edit_top_via(headers, |via| {
-        let asks_rport = via.rport().is_some();
+        let asks_rport = force_rport || via.rport().is_some();
         if asks_rport || via.received().is_some() || host_ip(&via.host) != Some(ip) {
             via.set_param("received", Some(Text::from(ip.to_string())));
         }
@@ -95,8 +99,26 @@ mod tests {
     fn stamp(via: &str, source: &str) -> (Via, Headers) {
         let mut headers = Headers::default();
         headers.push(HeaderName::Via, via);
-        let v = stamp_top_via(&mut headers, source.parse().unwrap()).unwrap();
+        let v = stamp_top_via(&mut headers, source.parse().unwrap(), false).unwrap();
         (v, headers)
+    }
+
+    #[test]
+    fn force_rport_answers_at_the_source_port_unasked() {
+        let mut headers = Headers::default();
+        headers.push(HeaderName::Via, "SIP/2.0/UDP 10.0.0.5;branch=z9hG4bKf");
+        let v = stamp_top_via(&mut headers, "198.51.100.9:40001".parse().unwrap(), true).unwrap();
+        assert_eq!(v.rport(), Some(Some(40001)));
+        assert_eq!(
+            response_destination(&v, addr("198.51.100.9:40001"), Transport::Udp),
+            addr("198.51.100.9:40001")
+        );
+        let (plain, _) = stamp("SIP/2.0/UDP 10.0.0.5;branch=z9hG4bKf", "198.51.100.9:40001");
+        assert_eq!(
+            response_destination(&plain, addr("198.51.100.9:40001"), Transport::Udp),
+            addr("198.51.100.9:5060"),
+            "without it, RFC 3261 §18.2.2: the sent-by port"
+        );
     }
 
     fn addr(s: &str) -> SocketAddr {

@@ -1,20 +1,13 @@
-//! SIP transports: UDP datagrams and TCP streams, feeding the engine and
-//! sending what it returns. Nothing here decides what to answer.
+//! SIP transports: UDP datagrams and TCP streams. They read bytes, hand
+//! them to the driver, and write what the driver gives them. Nothing here
+//! decides what to answer.
 
+pub mod driver;
 pub mod tcp;
 pub mod udp;
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
-use switchboard_engine::Endpoint;
-
-/// What every transport task shares.
-#[derive(Clone)]
-pub struct Shared {
-    pub endpoint: Arc<Mutex<Endpoint>>,
-    pub sip_trace: bool,
-}
 
 /// Seconds since the Unix epoch.
 pub fn now_unix() -> u64 {
@@ -25,17 +18,19 @@ pub fn now_unix() -> u64 {
 }
 
 /// Never send to broadcast, multicast or unspecified addresses, whatever a
-/// message claims (RFC 4475 §3.3.10).
+/// message claims (RFC 4475 §3.3.10). The transaction layer refuses them
+/// too; this is the last gate before the socket.
 pub fn may_send_to(dest: &SocketAddr) -> bool {
-    match dest.ip() {
+    let ip_ok = match dest.ip() {
         IpAddr::V4(a) => !(a.is_broadcast() || a.is_multicast() || a.is_unspecified()),
         IpAddr::V6(a) => !(a.is_multicast() || a.is_unspecified()),
-    }
+    };
+    ip_ok && dest.port() != 0
 }
 
 /// Logs a message in or out when the SIP trace is on.
-pub fn trace(shared: &Shared, direction: &str, peer: &SocketAddr, transport: &str, bytes: &[u8]) {
-    if shared.sip_trace {
+pub fn trace(on: bool, direction: &str, peer: &SocketAddr, transport: &str, bytes: &[u8]) {
+    if on {
         tracing::info!(target: "sip", "{direction} {transport} {peer}\n{}", String::from_utf8_lossy(bytes));
     }
 }

@@ -1,95 +1,113 @@
 //! SIP over TCP: a task per connection frames messages out of the byte
 //! stream (Content-Length), answers CRLF keep-alive pings with a pong, and
-//! writes responses back on the connection the request came in on. A
-//! framing error closes the connection, since the stream cannot be resynced.
+//! hands messages to the driver; a writer task sends what the driver routes
+//! to this peer. A lost framing closes the connection, since a stream
+//! cannot be resynchronised.
 
-use super::{now_unix, trace, Shared};
+use super::driver::{DriverTx, Inbound};
+use bytes::Bytes;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use switchboard_engine::Transport;
 use switchboard_sip::{Frame, StreamDecoder};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::OwnedReadHalf;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::sync::{mpsc, Semaphore};
 
-/// Binds `addr` and spawns the accept loop; returns the bound address.
-pub async fn start(
-    addr: SocketAddr,
-    max_connections: usize,
-    shared: Shared,
-) -> anyhow::Result<SocketAddr> {
-    let listener = TcpListener::bind(addr)
+/// Binds `addr`; the caller starts [`accept_loop`] once the driver runs.
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen for SIP on tcp {addr}: {e}"))?;
-    let bound = listener.local_addr()?;
-    let limit = Arc::new(Semaphore::new(max_connections));
-    tokio::spawn(async move {
-        loop {
-            let (stream, peer) = match listener.accept().await {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::warn!("tcp accept: {e}");
-                    continue;
-                }
-            };
-            let Ok(permit) = limit.clone().try_acquire_owned() else {
-                tracing::warn!("tcp connection from {peer} refused: connection limit reached");
-                continue;
-            };
-            let shared = shared.clone();
-            tokio::spawn(async move {
-                if let Err(e) = connection(stream, peer, shared).await {
-                    tracing::debug!("tcp {peer}: {e}");
-                }
-                drop(permit);
-            });
-        }
-    });
-    Ok(bound)
+        .map_err(|e| anyhow::anyhow!("cannot listen for SIP on tcp {addr}: {e}"))
 }
 
-async fn connection(
-    mut stream: TcpStream,
+/// Accepts connections, at most `max_connections` at once.
+pub async fn accept_loop(listener: TcpListener, max_connections: usize, driver: DriverTx) {
+    let limit = Arc::new(Semaphore::new(max_connections));
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::debug!("tcp accept: {e}");
+                continue;
+            }
+        };
+        let Ok(permit) = limit.clone().try_acquire_owned() else {
+            tracing::warn!("tcp connection from {peer} refused: connection limit reached");
+            continue;
+        };
+        let driver = driver.clone();
+        tokio::spawn(async move {
+            connection(stream, peer, driver).await;
+            drop(permit);
+        });
+    }
+}
+
+async fn connection(stream: TcpStream, peer: SocketAddr, driver: DriverTx) {
+    let _ = stream.set_nodelay(true);
+    let (reader, mut writer) = stream.into_split();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Bytes>();
+    if driver
+        .send(Inbound::Connected {
+            peer,
+            writer: tx.clone(),
+        })
+        .is_err()
+    {
+        return;
+    }
+    let writing = tokio::spawn(async move {
+        while let Some(bytes) = rx.recv().await {
+            if writer.write_all(&bytes).await.is_err() {
+                return;
+            }
+        }
+    });
+    if let Err(e) = read_frames(reader, peer, &driver, &tx).await {
+        tracing::debug!("tcp {peer}: {e}");
+    }
+    let _ = driver.send(Inbound::Disconnected { peer });
+    drop(tx);
+    let _ = writing.await;
+}
+
+async fn read_frames(
+    mut reader: OwnedReadHalf,
     peer: SocketAddr,
-    shared: Shared,
+    driver: &DriverTx,
+    pong: &mpsc::UnboundedSender<Bytes>,
 ) -> std::io::Result<()> {
     let mut decoder = StreamDecoder::new();
     let mut buf = vec![0u8; 16 * 1024];
     loop {
-        let n = stream.read(&mut buf).await?;
+        let n = reader.read(&mut buf).await?;
         if n == 0 {
             return Ok(());
         }
         decoder.extend(&buf[..n]);
         loop {
-            let frame = match decoder.decode() {
-                Ok(Some(f)) => f,
+            let message = match decoder.decode() {
                 Ok(None) => break,
+                Ok(Some(Frame::Ping)) => {
+                    let _ = pong.send(Bytes::from_static(b"\r\n"));
+                    continue;
+                }
+                Ok(Some(Frame::Message(m))) => Ok(m),
+                Ok(Some(Frame::Malformed(e))) => Err(e),
                 Err(e) => {
                     tracing::debug!("tcp {peer}: closing after framing error: {e}");
                     return Ok(());
                 }
             };
-            let message = match frame {
-                Frame::Ping => {
-                    stream.write_all(b"\r\n").await?;
-                    continue;
-                }
-                Frame::Message(m) => {
-                    if shared.sip_trace {
-                        trace(&shared, "recv", &peer, "tcp", &m.to_bytes());
-                    }
-                    Ok(m)
-                }
-                Frame::Malformed(e) => Err(e),
-            };
-            let out = {
-                let mut endpoint = shared.endpoint.lock().unwrap_or_else(|p| p.into_inner());
-                endpoint.handle_message(message, peer, Transport::Tcp, now_unix())
-            };
-            if let Some(t) = out {
-                trace(&shared, "send", &t.destination, "tcp", &t.bytes);
-                stream.write_all(&t.bytes).await?;
+            if driver
+                .send(Inbound::Stream {
+                    message,
+                    source: peer,
+                })
+                .is_err()
+            {
+                return Ok(());
             }
         }
     }

@@ -1,0 +1,108 @@
+//! The driver: one task that owns the engine's endpoint, feeds it what the
+//! transports receive, runs its timers, and routes what it sends — UDP to
+//! the socket, TCP to the connection for that peer (the one the request
+//! came in on).
+//!
+//! One task means the endpoint needs no lock; transports talk to it over a
+//! channel.
+
+use super::{may_send_to, now_unix, trace};
+use bytes::Bytes;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+use switchboard_engine::{Endpoint, Transport};
+use switchboard_sip::{Message, ParseError};
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+
+/// What transports tell the driver.
+pub enum Inbound {
+    Datagram {
+        bytes: Bytes,
+        source: SocketAddr,
+    },
+    Stream {
+        message: Result<Message, ParseError>,
+        source: SocketAddr,
+    },
+    Connected {
+        peer: SocketAddr,
+        writer: mpsc::UnboundedSender<Bytes>,
+    },
+    Disconnected {
+        peer: SocketAddr,
+    },
+}
+
+/// Handle for transports to reach the driver.
+pub type DriverTx = mpsc::UnboundedSender<Inbound>;
+
+/// Runs the driver until every sender is gone.
+pub async fn run(
+    mut endpoint: Endpoint,
+    mut rx: mpsc::UnboundedReceiver<Inbound>,
+    udp: Option<Arc<UdpSocket>>,
+    sip_trace: bool,
+) {
+    let mut connections: HashMap<SocketAddr, mpsc::UnboundedSender<Bytes>> = HashMap::new();
+    loop {
+        let deadline = endpoint.poll_timeout();
+        let inbound = tokio::select! {
+            m = rx.recv() => match m {
+                Some(m) => Some(m),
+                None => return,
+            },
+            _ = sleep_until(deadline), if deadline.is_some() => None,
+        };
+        let now = Instant::now();
+        match inbound {
+            None => endpoint.handle_timeout(now, now_unix()),
+            Some(Inbound::Datagram { bytes, source }) => {
+                trace(sip_trace, "recv", &source, "udp", &bytes);
+                endpoint.handle_datagram(now, now_unix(), bytes, source);
+            }
+            Some(Inbound::Stream { message, source }) => {
+                if let (true, Ok(m)) = (sip_trace, &message) {
+                    trace(true, "recv", &source, "tcp", &m.to_bytes());
+                }
+                endpoint.handle_message(now, now_unix(), message, source, Transport::Tcp);
+            }
+            Some(Inbound::Connected { peer, writer }) => {
+                connections.insert(peer, writer);
+            }
+            Some(Inbound::Disconnected { peer }) => {
+                connections.remove(&peer);
+            }
+        }
+        while let Some(t) = endpoint.poll_transmit() {
+            if !may_send_to(&t.destination) {
+                tracing::warn!("refusing to send to {}", t.destination);
+                continue;
+            }
+            match t.transport {
+                Transport::Udp => {
+                    let Some(socket) = &udp else { continue };
+                    trace(sip_trace, "send", &t.destination, "udp", &t.bytes);
+                    if let Err(e) = socket.try_send_to(&t.bytes, t.destination) {
+                        tracing::debug!("udp send to {}: {e}", t.destination);
+                    }
+                }
+                _ => match connections.get(&t.destination) {
+                    Some(writer) => {
+                        trace(sip_trace, "send", &t.destination, "tcp", &t.bytes);
+                        let _ = writer.send(t.bytes);
+                    }
+                    None => tracing::debug!("no connection to {} any more", t.destination),
+                },
+            }
+        }
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    if let Some(d) = deadline {
+        tokio::time::sleep_until(d.into()).await;
+    }
+}
