@@ -237,7 +237,8 @@ impl SipUri {
     /// RFC 3261 §19.1.4 comparison: escapes resolved, host and parameter
     /// names case-insensitive, `user`, `ttl`, `method`, `maddr` and
     /// `transport` must agree when either side has them, and headers must
-    /// all match.
+    /// all match. Parameters compare by name; a name given twice counts by
+    /// its first value.
     pub fn equivalent(&self, other: &SipUri) -> bool {
         const MUST_MATCH: [&str; 5] = ["user", "ttl", "method", "maddr", "transport"];
         let opt_eq = |a: &Option<Text>, b: &Option<Text>| match (a, b) {
@@ -267,8 +268,14 @@ impl SipUri {
                 .find(|p| unescape(&p.name).eq_ignore_ascii_case(name.as_bytes()))
                 .cloned()
         };
-        for p in &self.params {
+        for (i, p) in self.params.iter().enumerate() {
             let name = String::from_utf8_lossy(&unescape(&p.name)).into_owned();
+            let repeated = self.params[..i]
+                .iter()
+                .any(|q| unescape(&q.name).eq_ignore_ascii_case(name.as_bytes()));
+            if repeated {
+                continue;
+            }
             match by_name(&other.params, &name) {
                 Some(q) if !param_eq(&p.value, &q.value) => return false,
                 None if MUST_MATCH.iter().any(|m| m.eq_ignore_ascii_case(&name)) => return false,
@@ -472,6 +479,11 @@ mod tests {
         assert!(!sip("sip:user@example.com").equivalent(&sip("sip:user@example.com:5060")));
         assert!(!sip("sip:user@example.com;transport=tcp").equivalent(&sip("sip:user@example.com")));
         assert!(sip("sip:user@example.com;foo=1").equivalent(&sip("sip:user@example.com")));
+        let twice = sip("sip:user@example.com;p=1;P=2");
+        assert!(
+            twice.equivalent(&twice.clone()),
+            "a repeated parameter counts once"
+        );
     }
 
     #[test]
