@@ -14,7 +14,8 @@ use std::fmt;
 /// An address with optional display name and header parameters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct NameAddr {
-    /// The display name with quotes removed and escapes resolved.
+    /// The display name with quotes removed and escapes resolved; an
+    /// unquoted one has its words joined by single spaces.
     pub display: Option<Text>,
     pub uri: Uri,
     pub params: Vec<Param>,
@@ -56,7 +57,7 @@ impl NameAddr {
                 if name.is_empty() {
                     None
                 } else {
-                    Some(src.slice(name))
+                    Some(token_display(src, name))
                 },
                 &s[lt..],
             )
@@ -109,6 +110,21 @@ impl NameAddr {
     }
 }
 
+/// A display name written as tokens: the words joined by single spaces,
+/// as the quoted form it will be written back in can hold them. Shares the
+/// buffer when it is already so.
+fn token_display(src: &Text, name: &str) -> Text {
+    let single_spaced = !name.contains(['\t', '\r', '\n']) && !name.contains("  ");
+    if single_spaced {
+        return src.slice(name);
+    }
+    let words: Vec<&str> = name
+        .split([' ', '\t', '\r', '\n'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    Text::from(words.join(" "))
+}
+
 impl fmt::Display for NameAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(d) = &self.display {
@@ -135,6 +151,8 @@ mod tests {
         assert_eq!(a.tag().unwrap(), "98asjd8");
         let b = NameAddr::parse_str("caller<sip:caller@example.com>;tag=323").unwrap();
         assert_eq!(b.display.as_deref(), Some("caller"));
+        let folded = NameAddr::parse_str("Big\r\n  Boss <sip:b@example.com>").unwrap();
+        assert_eq!(folded.display.as_deref(), Some("Big Boss"));
         let c = NameAddr::parse_str("sip:user@example.com;tag=1;q=0.5").unwrap();
         assert_eq!(c.uri.to_string(), "sip:user@example.com");
         assert_eq!(c.params.len(), 2);
