@@ -178,7 +178,7 @@ fn content_length(headers: &Headers) -> Result<Option<usize>, &'static str> {
 
 fn parse_version(head: &Text, s: &str) -> Result<Text, &'static str> {
     let ok = s.len() > 4
-        && s[..4].eq_ignore_ascii_case("SIP/")
+        && s.as_bytes()[..4].eq_ignore_ascii_case(b"SIP/")
         && s[4..]
             .split_once('.')
             .is_some_and(|(a, b)| scan::decimal(a).is_some() && scan::decimal(b).is_some());
@@ -272,6 +272,7 @@ mod tests {
             "INVITE <sip:a@b> SIP/2.0\r\n\r\n",
             "SIP/2.0 4294967301 OK\r\n\r\n",
             "INVITE sip:a@b SIP/2\r\n\r\n",
+            "OPTIONS sip:a@b S01\u{d2}$\r\n\r\n",
         ] {
             assert!(
                 parse(Bytes::copy_from_slice(bad.as_bytes())).is_err(),
