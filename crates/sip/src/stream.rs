@@ -25,6 +25,9 @@ pub struct StreamDecoder {
     buf: BytesMut,
     /// Total length of the message at the front, once its head is read.
     pending: Option<usize>,
+    /// How much of the buffer has been searched for the end of the head,
+    /// so data trickling in is not searched again from the start.
+    scanned: usize,
 }
 
 impl StreamDecoder {
@@ -46,56 +49,89 @@ impl StreamDecoder {
     /// The next complete frame, `Ok(None)` when more data is needed. An
     /// error means the stream has lost its framing and should be closed.
     pub fn decode(&mut self) -> Result<Option<Frame>, ParseError> {
-        if self.pending.is_none() {
-            loop {
-                if self.buf.starts_with(b"\r\n\r\n") {
-                    self.buf.advance(4);
-                    return Ok(Some(Frame::Ping));
+        let total = match self.pending {
+            Some(total) => total,
+            None => {
+                match self.skip_keepalives() {
+                    Front::Ping => return Ok(Some(Frame::Ping)),
+                    Front::Wait => return Ok(None),
+                    Front::Message => {}
                 }
-                if self.buf.len() >= 3 && self.buf.starts_with(b"\r\n") && self.buf[2] != b'\r' {
-                    self.buf.advance(2);
-                    continue;
+                match self.next_frame_length()? {
+                    Some(total) => total,
+                    None => return Ok(None),
                 }
-                break;
             }
-            if self.buf.starts_with(b"\r") {
-                return Ok(None);
-            }
-            let Some(head_end) = memmem::find(&self.buf, b"\r\n\r\n") else {
-                return if self.buf.len() > MAX_MESSAGE {
-                    Err(ParseError {
-                        reason: "header section too large",
-                        headers: None,
-                        is_request: false,
-                    })
-                } else {
-                    Ok(None)
-                };
-            };
-            let body = declared_length(&self.buf[..head_end]).ok_or(ParseError {
-                reason: "missing or malformed Content-Length on a stream",
-                headers: None,
-                is_request: false,
-            })?;
-            self.pending = Some(head_end + 4 + body);
-        }
-        let total = self.pending.unwrap_or(0);
-        if total > MAX_MESSAGE {
-            return Err(ParseError {
-                reason: "message too large",
-                headers: None,
-                is_request: false,
-            });
-        }
+        };
         if self.buf.len() < total {
             return Ok(None);
         }
         self.pending = None;
+        self.scanned = 0;
         let frame = self.buf.split_to(total).freeze();
         Ok(Some(match parse_framed(frame, true) {
             Ok(m) => Frame::Message(m),
             Err(e) => Frame::Malformed(e),
         }))
+    }
+
+    /// Consumes CRLFs before a message: a double CRLF is a ping, a single
+    /// one (a pong, or stray) is dropped. Waits while the buffer could
+    /// still become a ping.
+    fn skip_keepalives(&mut self) -> Front {
+        loop {
+            if self.buf.starts_with(b"\r\n\r\n") {
+                self.buf.advance(4);
+                self.scanned = 0;
+                return Front::Ping;
+            }
+            if self.buf.len() < 4 && b"\r\n\r\n".starts_with(&self.buf) {
+                return Front::Wait;
+            }
+            if !self.buf.starts_with(b"\r\n") {
+                return Front::Message;
+            }
+            self.buf.advance(2);
+            self.scanned = 0;
+        }
+    }
+
+    /// The length of the message at the front once its head is complete;
+    /// `None` while the head is incomplete or the front is a keep-alive.
+    fn next_frame_length(&mut self) -> Result<Option<usize>, ParseError> {
+        let from = self.scanned.saturating_sub(3);
+        let found = memmem::find(&self.buf[from..], b"\r\n\r\n").map(|i| i + from);
+        self.scanned = self.buf.len();
+        let Some(head_end) = found else {
+            return if self.buf.len() > MAX_MESSAGE {
+                Err(framing("header section too large"))
+            } else {
+                Ok(None)
+            };
+        };
+        let body = declared_length(&self.buf[..head_end])
+            .ok_or_else(|| framing("missing or malformed Content-Length on a stream"))?;
+        let total = (head_end + 4)
+            .checked_add(body)
+            .filter(|&t| t <= MAX_MESSAGE)
+            .ok_or_else(|| framing("message too large"))?;
+        self.pending = Some(total);
+        Ok(Some(total))
+    }
+}
+
+/// What the front of the buffer holds.
+enum Front {
+    Ping,
+    Wait,
+    Message,
+}
+
+fn framing(reason: &'static str) -> ParseError {
+    ParseError {
+        reason,
+        headers: None,
+        is_request: false,
     }
 }
 
@@ -113,7 +149,7 @@ fn declared_length(head: &[u8]) -> Option<usize> {
             if found.is_some() {
                 return None;
             }
-            found = Some(crate::scan::decimal(value)? as usize);
+            found = Some(usize::try_from(crate::scan::decimal(value)?).ok()?);
         }
     }
     found
@@ -143,6 +179,22 @@ mod tests {
         assert_eq!(got[0], Frame::Ping);
         assert!(matches!(&got[2], Frame::Message(m) if &m.body()[..] == b"body"));
         assert_eq!(d.buffered(), 0);
+    }
+
+    #[test]
+    fn huge_content_length_is_an_error_not_an_overflow() {
+        let mut d = StreamDecoder::new();
+        d.extend(b"OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 18446744073709551615\r\n\r\n");
+        assert!(d.decode().is_err());
+    }
+
+    #[test]
+    fn junk_after_a_crlf_does_not_buffer_forever() {
+        let mut d = StreamDecoder::new();
+        d.extend(b"\r\n\r");
+        assert_eq!(d.decode().unwrap(), None, "may still become a ping");
+        d.extend(&vec![b'x'; MAX_MESSAGE + 10]);
+        assert!(d.decode().is_err(), "no header end within the limit");
     }
 
     #[test]
