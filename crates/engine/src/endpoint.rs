@@ -20,7 +20,7 @@ use std::time::Instant;
 use switchboard_sip::digest::{Challenge, Credentials, NonceStatus, Nonces, Scheme};
 use switchboard_sip::transaction::{self, Event, Input, Output, TransactionKey, TransactionLayer};
 use switchboard_sip::uas::{self, Capabilities};
-use switchboard_sip::{parse, HeaderName, Message, Method, ParseError, Request, Response};
+use switchboard_sip::{parse, HeaderName, Message, Method, ParseError, Request, Response, Text};
 
 pub use switchboard_sip::transaction::Transport;
 
@@ -278,16 +278,12 @@ impl Endpoint {
     fn finish(&self, mut r: Response) -> Response {
         r.headers
             .push(HeaderName::Server, self.config.server_name.as_str());
-        let len = r.headers.0.len();
-        let cl = r
-            .headers
-            .0
-            .iter()
-            .position(|h| h.name == HeaderName::ContentLength);
-        if let Some(i) = cl {
-            let h = r.headers.0.remove(i);
-            r.headers.0.insert(len - 1, h);
-        }
+        let length = r.headers.get_text(&HeaderName::ContentLength);
+        r.headers.remove(&HeaderName::ContentLength);
+        r.headers.push(
+            HeaderName::ContentLength,
+            length.unwrap_or(Text::from_static("0")),
+        );
         r
     }
 

@@ -8,7 +8,7 @@ use crate::text::Text;
 use std::fmt;
 
 macro_rules! header_names {
-    ($( $variant:ident => $canonical:literal $(, $compact:literal)? ;)*) => {
+    ($( $variant:ident => $canonical:literal, $($lower:literal)|+ ;)*) => {
         /// A header field name.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum HeaderName {
@@ -26,81 +26,82 @@ macro_rules! header_names {
                 }
             }
 
-            fn known(lower: &[u8]) -> Option<HeaderName> {
-                $(
-                    if lower.eq_ignore_ascii_case($canonical.as_bytes()) {
-                        return Some(HeaderName::$variant);
-                    }
-                    $( if lower.eq_ignore_ascii_case($compact.as_bytes()) {
-                        return Some(HeaderName::$variant);
-                    } )?
-                )*
-                None
+            /// The known header named `name` (any case, compact forms
+            /// included); `None` for any other name.
+            pub(crate) fn known(name: &[u8]) -> Option<HeaderName> {
+                let mut buf = [0u8; 24];
+                let lower = buf.get_mut(..name.len())?;
+                lower.copy_from_slice(name);
+                lower.make_ascii_lowercase();
+                match std::str::from_utf8(lower).ok()? {
+                    $( $($lower)|+ => Some(HeaderName::$variant), )*
+                    _ => None,
+                }
             }
         }
     };
 }
 
 header_names! {
-    Via => "Via", "v";
-    From => "From", "f";
-    To => "To", "t";
-    CallId => "Call-ID", "i";
-    CSeq => "CSeq";
-    Contact => "Contact", "m";
-    MaxForwards => "Max-Forwards";
-    ContentLength => "Content-Length", "l";
-    ContentType => "Content-Type", "c";
-    Route => "Route";
-    RecordRoute => "Record-Route";
-    Accept => "Accept";
-    AcceptEncoding => "Accept-Encoding";
-    AcceptLanguage => "Accept-Language";
-    AlertInfo => "Alert-Info";
-    Allow => "Allow";
-    AllowEvents => "Allow-Events", "u";
-    AuthenticationInfo => "Authentication-Info";
-    Authorization => "Authorization";
-    CallInfo => "Call-Info";
-    ContentDisposition => "Content-Disposition";
-    ContentEncoding => "Content-Encoding", "e";
-    ContentLanguage => "Content-Language";
-    Date => "Date";
-    ErrorInfo => "Error-Info";
-    Event => "Event", "o";
-    Expires => "Expires";
-    InReplyTo => "In-Reply-To";
-    MimeVersion => "MIME-Version";
-    MinExpires => "Min-Expires";
-    MinSe => "Min-SE";
-    Organization => "Organization";
-    Path => "Path";
-    PAssertedIdentity => "P-Asserted-Identity";
-    PPreferredIdentity => "P-Preferred-Identity";
-    Priority => "Priority";
-    Privacy => "Privacy";
-    ProxyAuthenticate => "Proxy-Authenticate";
-    ProxyAuthorization => "Proxy-Authorization";
-    ProxyRequire => "Proxy-Require";
-    RAck => "RAck";
-    Reason => "Reason";
-    ReferTo => "Refer-To", "r";
-    ReferredBy => "Referred-By", "b";
-    Replaces => "Replaces";
-    ReplyTo => "Reply-To";
-    Require => "Require";
-    RetryAfter => "Retry-After";
-    RSeq => "RSeq";
-    Server => "Server";
-    SessionExpires => "Session-Expires", "x";
-    Subject => "Subject", "s";
-    SubscriptionState => "Subscription-State";
-    Supported => "Supported", "k";
-    Timestamp => "Timestamp";
-    Unsupported => "Unsupported";
-    UserAgent => "User-Agent";
-    Warning => "Warning";
-    WwwAuthenticate => "WWW-Authenticate";
+    Via => "Via", "via" | "v";
+    From => "From", "from" | "f";
+    To => "To", "to" | "t";
+    CallId => "Call-ID", "call-id" | "i";
+    CSeq => "CSeq", "cseq";
+    Contact => "Contact", "contact" | "m";
+    MaxForwards => "Max-Forwards", "max-forwards";
+    ContentLength => "Content-Length", "content-length" | "l";
+    ContentType => "Content-Type", "content-type" | "c";
+    Route => "Route", "route";
+    RecordRoute => "Record-Route", "record-route";
+    Accept => "Accept", "accept";
+    AcceptEncoding => "Accept-Encoding", "accept-encoding";
+    AcceptLanguage => "Accept-Language", "accept-language";
+    AlertInfo => "Alert-Info", "alert-info";
+    Allow => "Allow", "allow";
+    AllowEvents => "Allow-Events", "allow-events" | "u";
+    AuthenticationInfo => "Authentication-Info", "authentication-info";
+    Authorization => "Authorization", "authorization";
+    CallInfo => "Call-Info", "call-info";
+    ContentDisposition => "Content-Disposition", "content-disposition";
+    ContentEncoding => "Content-Encoding", "content-encoding" | "e";
+    ContentLanguage => "Content-Language", "content-language";
+    Date => "Date", "date";
+    ErrorInfo => "Error-Info", "error-info";
+    Event => "Event", "event" | "o";
+    Expires => "Expires", "expires";
+    InReplyTo => "In-Reply-To", "in-reply-to";
+    MimeVersion => "MIME-Version", "mime-version";
+    MinExpires => "Min-Expires", "min-expires";
+    MinSe => "Min-SE", "min-se";
+    Organization => "Organization", "organization";
+    Path => "Path", "path";
+    PAssertedIdentity => "P-Asserted-Identity", "p-asserted-identity";
+    PPreferredIdentity => "P-Preferred-Identity", "p-preferred-identity";
+    Priority => "Priority", "priority";
+    Privacy => "Privacy", "privacy";
+    ProxyAuthenticate => "Proxy-Authenticate", "proxy-authenticate";
+    ProxyAuthorization => "Proxy-Authorization", "proxy-authorization";
+    ProxyRequire => "Proxy-Require", "proxy-require";
+    RAck => "RAck", "rack";
+    Reason => "Reason", "reason";
+    ReferTo => "Refer-To", "refer-to" | "r";
+    ReferredBy => "Referred-By", "referred-by" | "b";
+    Replaces => "Replaces", "replaces";
+    ReplyTo => "Reply-To", "reply-to";
+    Require => "Require", "require";
+    RetryAfter => "Retry-After", "retry-after";
+    RSeq => "RSeq", "rseq";
+    Server => "Server", "server";
+    SessionExpires => "Session-Expires", "session-expires" | "x";
+    Subject => "Subject", "subject" | "s";
+    SubscriptionState => "Subscription-State", "subscription-state";
+    Supported => "Supported", "supported" | "k";
+    Timestamp => "Timestamp", "timestamp";
+    Unsupported => "Unsupported", "unsupported";
+    UserAgent => "User-Agent", "user-agent";
+    Warning => "Warning", "warning";
+    WwwAuthenticate => "WWW-Authenticate", "www-authenticate";
 }
 
 impl HeaderName {

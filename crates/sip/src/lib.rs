@@ -26,7 +26,7 @@ pub mod uri;
 pub mod via;
 
 pub use header_name::HeaderName;
-pub use message::{Header, Headers, Message, Request, Response};
+pub use message::{Headers, Message, Request, Response};
 pub use method::Method;
 pub use name_addr::NameAddr;
 pub use param::Param;

@@ -17,16 +17,33 @@ use crate::via::Via;
 use bytes::Bytes;
 use std::fmt::Write as _;
 
-/// One header line.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Header {
-    pub name: HeaderName,
-    pub value: Text,
+/// Header lines in message order.
+///
+/// Lines read off the wire are spans of one shared buffer (`source`), so
+/// parsing costs no reference count per header; a [`Text`] is cut only
+/// when a typed accessor or caller asks for one. Lines added later hold
+/// their own `Text`.
+#[derive(Clone, Debug, Default)]
+pub struct Headers {
+    source: Text,
+    lines: Vec<Line>,
 }
 
-/// Header lines in message order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Headers(pub Vec<Header>);
+#[derive(Clone, Debug)]
+struct Line {
+    name: HeaderName,
+    value: Value,
+}
+
+#[derive(Clone, Debug)]
+enum Value {
+    /// `source[start..end]`.
+    Span {
+        start: u32,
+        end: u32,
+    },
+    Owned(Text),
+}
 
 fn same_name(a: &HeaderName, b: &HeaderName) -> bool {
     match (a, b) {
@@ -36,84 +53,162 @@ fn same_name(a: &HeaderName, b: &HeaderName) -> bool {
 }
 
 impl Headers {
+    /// Headers whose lines will be spans of `source`.
+    pub(crate) fn with_source(source: Text) -> Headers {
+        Headers {
+            source,
+            lines: Vec::with_capacity(16),
+        }
+    }
+
+    /// Appends a line whose value is `source[start..end]`.
+    pub(crate) fn push_span(&mut self, name: HeaderName, start: usize, end: usize) {
+        let value = Value::Span {
+            start: start as u32,
+            end: end as u32,
+        };
+        self.lines.push(Line { name, value });
+    }
+
+    fn value<'a>(&'a self, line: &'a Line) -> &'a str {
+        match &line.value {
+            Value::Span { start, end } => &self.source[*start as usize..*end as usize],
+            Value::Owned(t) => t,
+        }
+    }
+
+    /// The buffer a line's value lives in, for typed parsers to slice.
+    fn buffer<'a>(&'a self, line: &'a Line) -> &'a Text {
+        match &line.value {
+            Value::Span { .. } => &self.source,
+            Value::Owned(t) => t,
+        }
+    }
+
+    fn text(&self, line: &Line) -> Text {
+        match &line.value {
+            Value::Span { .. } => self.source.slice(self.value(line)),
+            Value::Owned(t) => t.clone(),
+        }
+    }
+
+    fn lines_named<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = &'a Line> + 'a {
+        self.lines.iter().filter(move |l| same_name(&l.name, name))
+    }
+
+    fn first_line(&self, name: &HeaderName) -> Option<&Line> {
+        self.lines.iter().find(|l| same_name(&l.name, name))
+    }
+
     /// Appends a header line.
     pub fn push(&mut self, name: HeaderName, value: impl Into<Text>) {
-        self.0.push(Header {
+        self.lines.push(Line {
             name,
-            value: value.into(),
+            value: Value::Owned(value.into()),
         });
     }
 
     /// Puts a header line before all others (a new top Via).
     pub fn push_front(&mut self, name: HeaderName, value: impl Into<Text>) {
-        self.0.insert(
+        self.lines.insert(
             0,
-            Header {
+            Line {
                 name,
-                value: value.into(),
+                value: Value::Owned(value.into()),
             },
         );
     }
 
     /// The first value of `name`.
-    pub fn get(&self, name: &HeaderName) -> Option<&Text> {
-        self.0
-            .iter()
-            .find(|h| same_name(&h.name, name))
-            .map(|h| &h.value)
+    pub fn get(&self, name: &HeaderName) -> Option<&str> {
+        self.first_line(name).map(|l| self.value(l))
+    }
+
+    /// The first value of `name` as a shared `Text`.
+    pub fn get_text(&self, name: &HeaderName) -> Option<Text> {
+        self.first_line(name).map(|l| self.text(l))
     }
 
     /// Every line of `name`, in order.
-    pub fn get_all<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = &'a Text> + 'a {
-        self.0
-            .iter()
-            .filter(move |h| same_name(&h.name, name))
-            .map(|h| &h.value)
+    pub fn get_all<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = &'a str> + 'a {
+        self.lines_named(name).map(|l| self.value(l))
     }
 
     /// Every comma-separated element of every line of `name`, with the
-    /// line it came from (so typed parsers can slice it).
+    /// buffer it lies in (so typed parsers can slice it).
     pub fn elements<'a>(
         &'a self,
         name: &'a HeaderName,
     ) -> impl Iterator<Item = (&'a Text, &'a str)> + 'a {
-        self.get_all(name)
-            .flat_map(|line| scan::split_top_level(line, b',').map(move |e| (line, e)))
+        self.lines_named(name).flat_map(|l| {
+            let buffer = self.buffer(l);
+            scan::split_top_level(self.value(l), b',').map(move |e| (buffer, e))
+        })
     }
 
     /// How many lines of `name` there are.
     pub fn count(&self, name: &HeaderName) -> usize {
-        self.get_all(name).count()
+        self.lines_named(name).count()
+    }
+
+    /// Every line, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&HeaderName, &str)> + '_ {
+        self.lines.iter().map(|l| (&l.name, self.value(l)))
+    }
+
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// True when there are no lines.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
     }
 
     /// Removes every line of `name`.
     pub fn remove(&mut self, name: &HeaderName) {
-        self.0.retain(|h| !same_name(&h.name, name));
+        self.lines.retain(|l| !same_name(&l.name, name));
     }
 
     /// Replaces every line of `name` with one line holding `value`, kept at
     /// the position of the first.
     pub fn set(&mut self, name: HeaderName, value: impl Into<Text>) {
-        let value = value.into();
-        match self.0.iter().position(|h| same_name(&h.name, &name)) {
+        let value = Value::Owned(value.into());
+        match self.lines.iter().position(|l| same_name(&l.name, &name)) {
             Some(i) => {
-                self.0[i].value = value;
-                let mut seen = 0;
-                self.0.retain(|h| {
-                    let keep = !same_name(&h.name, &name) || seen == 0;
-                    if same_name(&h.name, &name) {
-                        seen += 1;
-                    }
+                self.lines[i].value = value;
+                let mut index = 0;
+                self.lines.retain(|l| {
+                    let keep = index <= i || !same_name(&l.name, &name);
+                    index += 1;
                     keep
                 });
             }
-            None => self.push(name, value),
+            None => self.lines.push(Line { name, value }),
         }
     }
 
-    /// The lines in order.
-    pub fn iter(&self) -> std::slice::Iter<'_, Header> {
-        self.0.iter()
+    /// Replaces the value of the first line of `name`; false when there is
+    /// none.
+    pub fn replace_first(&mut self, name: &HeaderName, value: Text) -> bool {
+        match self.lines.iter_mut().find(|l| same_name(&l.name, name)) {
+            Some(line) => {
+                line.value = Value::Owned(value);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Appends every line of `name` in `from`, sharing its buffers.
+    pub fn copy_from(&mut self, from: &Headers, name: &HeaderName) {
+        for line in from.lines_named(name) {
+            self.lines.push(Line {
+                name: line.name.clone(),
+                value: Value::Owned(from.text(line)),
+            });
+        }
     }
 
     /// The topmost Via.
@@ -131,31 +226,37 @@ impl Headers {
             .map(|(src, e)| Via::parse(src, e))
     }
 
-    fn single(&self, name: &HeaderName, missing: &'static str) -> Result<&Text, &'static str> {
-        self.get(name).ok_or(missing)
+    /// The first line of `name` with the buffer it lies in.
+    fn single(
+        &self,
+        name: &HeaderName,
+        missing: &'static str,
+    ) -> Result<(&Text, &str), &'static str> {
+        let line = self.first_line(name).ok_or(missing)?;
+        Ok((self.buffer(line), self.value(line)))
     }
 
     /// The From address.
     pub fn from(&self) -> Result<NameAddr, &'static str> {
-        let v = self.single(&HeaderName::From, "missing From")?;
-        NameAddr::parse(v, v).map_err(|_| "malformed From")
+        let (src, v) = self.single(&HeaderName::From, "missing From")?;
+        NameAddr::parse(src, v).map_err(|_| "malformed From")
     }
 
     /// The To address.
     pub fn to(&self) -> Result<NameAddr, &'static str> {
-        let v = self.single(&HeaderName::To, "missing To")?;
-        NameAddr::parse(v, v).map_err(|_| "malformed To")
+        let (src, v) = self.single(&HeaderName::To, "missing To")?;
+        NameAddr::parse(src, v).map_err(|_| "malformed To")
     }
 
     /// The Call-ID.
-    pub fn call_id(&self) -> Result<&Text, &'static str> {
-        self.single(&HeaderName::CallId, "missing Call-ID")
+    pub fn call_id(&self) -> Result<Text, &'static str> {
+        self.get_text(&HeaderName::CallId).ok_or("missing Call-ID")
     }
 
     /// The CSeq.
     pub fn cseq(&self) -> Result<CSeq, &'static str> {
-        let v = self.single(&HeaderName::CSeq, "missing CSeq")?;
-        CSeq::parse(v, v).map_err(|_| "malformed CSeq")
+        let (src, v) = self.single(&HeaderName::CSeq, "missing CSeq")?;
+        CSeq::parse(src, v).map_err(|_| "malformed CSeq")
     }
 
     /// Max-Forwards, when present.
@@ -171,8 +272,9 @@ impl Headers {
 
     /// Content-Type, when present.
     pub fn content_type(&self) -> Result<Option<MediaType>, &'static str> {
-        self.get(&HeaderName::ContentType)
-            .map(|v| MediaType::parse(v, v).map_err(|_| "malformed Content-Type"))
+        self.single(&HeaderName::ContentType, "")
+            .ok()
+            .map(|(src, v)| MediaType::parse(src, v).map_err(|_| "malformed Content-Type"))
             .transpose()
     }
 
@@ -246,29 +348,19 @@ impl Response {
     /// parsed completely.
     pub fn from_headers(headers: &Headers, code: u16, to_tag: Option<&str>) -> Response {
         let mut out = Headers::default();
-        for h in headers.iter() {
-            let copy = matches!(
-                h.name,
-                HeaderName::Via | HeaderName::From | HeaderName::CallId | HeaderName::CSeq
-            );
-            if copy {
-                out.0.push(h.clone());
-            } else if h.name == HeaderName::To {
-                let mut value = h.value.clone();
-                if let (Some(tag), true) = (to_tag, code > 100) {
-                    let has_tag = NameAddr::parse(&h.value, &h.value)
-                        .map(|a| a.tag().is_some())
-                        .unwrap_or(true);
-                    if !has_tag {
-                        value = Text::from(format!("{};tag={tag}", h.value));
-                    }
-                }
-                out.0.push(Header {
-                    name: HeaderName::To,
-                    value,
-                });
+        out.copy_from(headers, &HeaderName::Via);
+        out.copy_from(headers, &HeaderName::From);
+        if let Some(to) = headers.get_text(&HeaderName::To) {
+            let needs_tag = code > 100
+                && to_tag.is_some()
+                && NameAddr::parse(&to, &to).is_ok_and(|a| a.tag().is_none());
+            match to_tag {
+                Some(tag) if needs_tag => out.push(HeaderName::To, format!("{to};tag={tag}")),
+                _ => out.push(HeaderName::To, to),
             }
         }
+        out.copy_from(headers, &HeaderName::CallId);
+        out.copy_from(headers, &HeaderName::CSeq);
         out.push(HeaderName::ContentLength, Text::from_static("0"));
         Response {
             version: Text::from_static(SIP_2_0),
@@ -338,10 +430,10 @@ impl Message {
             }
         }
         out.extend_from_slice(line.as_bytes());
-        for h in self.headers().iter() {
-            out.extend_from_slice(h.name.as_str().as_bytes());
+        for (name, value) in self.headers().iter() {
+            out.extend_from_slice(name.as_str().as_bytes());
             out.extend_from_slice(b": ");
-            out.extend_from_slice(h.value.as_bytes());
+            out.extend_from_slice(value.as_bytes());
             out.extend_from_slice(b"\r\n");
         }
         out.extend_from_slice(b"\r\n");
@@ -365,5 +457,24 @@ impl From<Request> for Message {
 impl From<Response> for Message {
     fn from(r: Response) -> Message {
         Message::Response(r)
+    }
+}
+
+impl PartialEq for Headers {
+    /// Headers are equal when they hold the same lines in the same order,
+    /// however each value is stored.
+    fn eq(&self, other: &Headers) -> bool {
+        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b)
+    }
+}
+
+impl Eq for Headers {}
+
+impl std::hash::Hash for Headers {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for (name, value) in self.iter() {
+            name.hash(state);
+            value.hash(state);
+        }
     }
 }

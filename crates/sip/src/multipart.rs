@@ -20,8 +20,8 @@ pub struct Part {
 impl Part {
     /// The part's Content-Type (`text/plain` when it has none).
     pub fn content_type(&self) -> Option<MediaType> {
-        match self.headers.get(&HeaderName::ContentType) {
-            Some(v) => MediaType::parse(v, v).ok(),
+        match self.headers.get_text(&HeaderName::ContentType) {
+            Some(v) => MediaType::parse(&v, &v).ok(),
             None => {
                 let t = Text::from_static("text/plain");
                 MediaType::parse(&t, &t).ok()

@@ -7,7 +7,7 @@
 //! are ignored. A Content-Length larger than what arrived is an error.
 
 use crate::header_name::HeaderName;
-use crate::message::{Header, Headers, Message, Request, Response};
+use crate::message::{Headers, Message, Request, Response, SIP_2_0};
 use crate::method::Method;
 use crate::scan;
 use crate::text::Text;
@@ -70,7 +70,9 @@ pub(crate) fn parse_framed(buf: Bytes, length_required: bool) -> Result<Message,
         .ok_or(ParseError::bare("no empty line after the headers"))?;
     let head = Text::from_utf8(buf.slice(skip..head_end))
         .map_err(|_| ParseError::bare("headers are not UTF-8"))?;
-    let (start, lines) = head.split_once("\r\n").unwrap_or((&head, ""));
+    let (start, lines) = head
+        .split_once("\r\n")
+        .unwrap_or((&head, &head[head.len()..]));
     let is_request = !start.starts_with("SIP/");
     let headers = split_headers(&head, lines).map_err(|reason| ParseError {
         reason,
@@ -113,53 +115,65 @@ pub(crate) fn parse_framed(buf: Bytes, length_required: bool) -> Result<Message,
     }
 }
 
-/// Splits header lines, joining folded continuation lines.
+/// Splits header lines, joining folded continuation lines. `lines` is a
+/// subslice of `head`; values become spans of `head`, and only folded
+/// values (which must be joined) are copied.
 pub(crate) fn split_headers(head: &Text, lines: &str) -> Result<Headers, &'static str> {
-    let mut headers = Vec::with_capacity(16);
+    let mut headers = Headers::with_source(head.clone());
     if lines.is_empty() {
-        return Ok(Headers(headers));
+        return Ok(headers);
     }
-    let base = lines.as_ptr() as usize;
-    let mut current: Option<(Text, usize, usize, bool)> = None;
-    let finish = |cur: Option<(Text, usize, usize, bool)>, headers: &mut Vec<Header>| {
-        if let Some((name, from, to, folded)) = cur {
-            let raw = &lines[from..to];
-            let value = if folded {
-                Text::from(scan::trim(&raw.replace("\r\n", "")).to_owned())
-            } else {
-                head.slice(scan::trim(raw))
-            };
-            headers.push(Header {
-                name: HeaderName::from_text(name),
-                value,
-            });
+    let bytes = head.as_bytes();
+    let mut pos = lines.as_ptr() as usize - head.as_ptr() as usize;
+    let end = pos + lines.len();
+    while pos < end {
+        let line_end = next_line_end(bytes, pos, end);
+        let line = &bytes[pos..line_end];
+        if matches!(line.first(), Some(b' ' | b'\t')) {
+            return Err("continuation line before any header");
         }
-    };
-    for line in lines.split("\r\n") {
-        let offset = line.as_ptr() as usize - base;
-        if line.starts_with([' ', '\t']) {
-            let Some(cur) = current.as_mut() else {
-                return Err("continuation line before any header");
-            };
-            cur.2 = offset + line.len();
-            cur.3 = true;
-            continue;
-        }
-        finish(current.take(), &mut headers);
-        let colon = line.find(':').ok_or("header line without ':'")?;
-        let name = line[..colon].trim_end_matches([' ', '\t']);
+        let colon = memchr::memchr(b':', line).ok_or("header line without ':'")?;
+        let name = head[pos..pos + colon].trim_end_matches([' ', '\t']);
         if !scan::is_token(name) {
             return Err("bad header name");
         }
-        current = Some((
-            head.slice(name),
-            offset + colon + 1,
-            offset + line.len(),
-            false,
-        ));
+        let name = HeaderName::known(name.as_bytes())
+            .unwrap_or_else(|| HeaderName::Other(head.slice(name)));
+        let mut value_end = line_end;
+        let mut next = (line_end + 2).min(end);
+        let mut folded = false;
+        while next < end && matches!(bytes[next], b' ' | b'\t') {
+            value_end = next_line_end(bytes, next, end);
+            next = (value_end + 2).min(end);
+            folded = true;
+        }
+        let value_start = pos + colon + 1;
+        if folded {
+            let joined = head[value_start..value_end].replace("\r\n", "");
+            headers.push(name, scan::trim(&joined).to_owned());
+        } else {
+            let raw = &head[value_start..value_end];
+            let trimmed = scan::trim(raw);
+            let start = value_start + (trimmed.as_ptr() as usize - raw.as_ptr() as usize);
+            headers.push_span(name, start, start + trimmed.len());
+        }
+        pos = next;
     }
-    finish(current.take(), &mut headers);
-    Ok(Headers(headers))
+    Ok(headers)
+}
+
+/// Where the line starting at `from` ends: the next CRLF before `end`, or
+/// `end`. A lone LF does not end a line.
+fn next_line_end(bytes: &[u8], from: usize, end: usize) -> usize {
+    let mut search = from;
+    while let Some(i) = memchr::memchr(b'\n', &bytes[search..end]) {
+        let lf = search + i;
+        if lf > from && bytes[lf - 1] == b'\r' {
+            return lf - 1;
+        }
+        search = lf + 1;
+    }
+    end
 }
 
 fn content_length(headers: &Headers) -> Result<Option<usize>, &'static str> {
@@ -182,7 +196,9 @@ fn parse_version(head: &Text, s: &str) -> Result<Text, &'static str> {
         && s[4..]
             .split_once('.')
             .is_some_and(|(a, b)| scan::decimal(a).is_some() && scan::decimal(b).is_some());
-    if ok {
+    if s == SIP_2_0 {
+        Ok(Text::from_static(SIP_2_0))
+    } else if ok {
         Ok(head.slice(s))
     } else {
         Err("malformed SIP version")

@@ -71,18 +71,10 @@ impl Host {
                 return Ok(Host::Ipv4(v4));
             }
         }
-        let valid = s.split('.').enumerate().all(|(i, label)| {
-            (!label.is_empty() || (i > 0 && s.ends_with('.')))
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && !label.starts_with('-')
-        });
-        if valid {
-            Ok(Host::Name(src.slice(s)))
-        } else {
-            Err("bad host name")
+        if is_hostname(s.as_bytes()) {
+            return Ok(Host::Name(src.slice(s)));
         }
+        Err("bad host name")
     }
 
     /// True when both name the same host (names compare ignoring case).
@@ -102,6 +94,22 @@ impl fmt::Display for Host {
             Host::Ipv6(a) => write!(f, "[{a}]"),
         }
     }
+}
+
+/// Labels of letters, digits and `-`, not starting with `-`, separated by
+/// single dots; one trailing dot is allowed.
+fn is_hostname(s: &[u8]) -> bool {
+    let mut label_start = true;
+    for &b in s {
+        match b {
+            b'.' if label_start => return false,
+            b'.' => label_start = true,
+            b'-' if label_start => return false,
+            b if b.is_ascii_alphanumeric() || b == b'-' => label_start = false,
+            _ => return false,
+        }
+    }
+    !s.is_empty()
 }
 
 fn is_user_char(b: u8) -> bool {

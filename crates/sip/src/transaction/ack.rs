@@ -21,17 +21,12 @@ pub(crate) fn template(invite: &Request, cseq: u32) -> Request {
             .push(HeaderName::Via, line.slice(scan::trim(first)));
     }
     let max_forwards = h
-        .get(&HeaderName::MaxForwards)
-        .cloned()
+        .get_text(&HeaderName::MaxForwards)
         .unwrap_or(Text::from_static("70"));
     ack.headers.push(HeaderName::MaxForwards, max_forwards);
-    for route in h.get_all(&HeaderName::Route) {
-        ack.headers.push(HeaderName::Route, route.clone());
-    }
+    ack.headers.copy_from(h, &HeaderName::Route);
     for name in [HeaderName::From, HeaderName::To, HeaderName::CallId] {
-        if let Some(value) = h.get(&name) {
-            ack.headers.push(name, value.clone());
-        }
+        ack.headers.copy_from(h, &name);
     }
     ack.headers
         .push(HeaderName::CSeq, Text::from(format!("{cseq} ACK")));
@@ -43,8 +38,8 @@ pub(crate) fn template(invite: &Request, cseq: u32) -> Request {
 /// The wire form of the ACK for `response`.
 pub(crate) fn for_response(template: &Request, response: &Response) -> Bytes {
     let mut ack = template.clone();
-    if let Some(to) = response.headers.get(&HeaderName::To) {
-        ack.headers.set(HeaderName::To, to.clone());
+    if let Some(to) = response.headers.get_text(&HeaderName::To) {
+        ack.headers.set(HeaderName::To, to);
     }
     Bytes::from(Message::Request(ack).to_bytes())
 }

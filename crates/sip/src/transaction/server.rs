@@ -228,8 +228,8 @@ impl ServerTransaction {
 /// The 100 Trying for `request`, with its Timestamp (RFC 3261 §8.2.6.1).
 fn trying(request: &Request) -> Response {
     let mut response = Response::to(request, 100, None);
-    if let Some(ts) = request.headers.get(&HeaderName::Timestamp) {
-        response.headers.push(HeaderName::Timestamp, ts.clone());
-    }
+    response
+        .headers
+        .copy_from(&request.headers, &HeaderName::Timestamp);
     response
 }

@@ -14,19 +14,14 @@ pub(crate) fn edit_top_via(
     headers: &mut Headers,
     edit: impl FnOnce(&mut Via),
 ) -> Result<Via, &'static str> {
-    let index = headers
-        .0
-        .iter()
-        .position(|h| h.name == HeaderName::Via)
-        .ok_or("missing Via")?;
-    let line = headers.0[index].value.clone();
+    let line = headers.get_text(&HeaderName::Via).ok_or("missing Via")?;
     let first = scan::split_top_level(&line, b',').next().unwrap_or("");
     let original = Via::parse(&line, first)?;
     let mut via = original.clone();
     edit(&mut via);
     if via != original {
         let rest = &line[first.len()..];
-        headers.0[index].value = Text::from(format!("{via}{rest}"));
+        headers.replace_first(&HeaderName::Via, Text::from(format!("{via}{rest}")));
     }
     Ok(via)
 }
@@ -49,7 +44,7 @@ mod tests {
         })
         .unwrap();
         assert_eq!(v.branch().unwrap(), "z9hG4bKx");
-        let lines: Vec<&str> = h.get_all(&HeaderName::Via).map(|t| t.as_str()).collect();
+        let lines: Vec<&str> = h.get_all(&HeaderName::Via).collect();
         assert_eq!(
             lines,
             [
