@@ -29,11 +29,15 @@ macro_rules! header_names {
             /// The known header named `name` (any case, compact forms
             /// included); `None` for any other name.
             pub(crate) fn known(name: &[u8]) -> Option<HeaderName> {
+                match name {
+                    $( n if n == $canonical.as_bytes() => return Some(HeaderName::$variant), )*
+                    _ => {}
+                }
                 let mut buf = [0u8; 24];
                 let lower = buf.get_mut(..name.len())?;
                 lower.copy_from_slice(name);
                 lower.make_ascii_lowercase();
-                match std::str::from_utf8(lower).ok()? {
+                match &*lower {
                     $( $($lower)|+ => Some(HeaderName::$variant), )*
                     _ => None,
                 }
@@ -43,65 +47,65 @@ macro_rules! header_names {
 }
 
 header_names! {
-    Via => "Via", "via" | "v";
-    From => "From", "from" | "f";
-    To => "To", "to" | "t";
-    CallId => "Call-ID", "call-id" | "i";
-    CSeq => "CSeq", "cseq";
-    Contact => "Contact", "contact" | "m";
-    MaxForwards => "Max-Forwards", "max-forwards";
-    ContentLength => "Content-Length", "content-length" | "l";
-    ContentType => "Content-Type", "content-type" | "c";
-    Route => "Route", "route";
-    RecordRoute => "Record-Route", "record-route";
-    Accept => "Accept", "accept";
-    AcceptEncoding => "Accept-Encoding", "accept-encoding";
-    AcceptLanguage => "Accept-Language", "accept-language";
-    AlertInfo => "Alert-Info", "alert-info";
-    Allow => "Allow", "allow";
-    AllowEvents => "Allow-Events", "allow-events" | "u";
-    AuthenticationInfo => "Authentication-Info", "authentication-info";
-    Authorization => "Authorization", "authorization";
-    CallInfo => "Call-Info", "call-info";
-    ContentDisposition => "Content-Disposition", "content-disposition";
-    ContentEncoding => "Content-Encoding", "content-encoding" | "e";
-    ContentLanguage => "Content-Language", "content-language";
-    Date => "Date", "date";
-    ErrorInfo => "Error-Info", "error-info";
-    Event => "Event", "event" | "o";
-    Expires => "Expires", "expires";
-    InReplyTo => "In-Reply-To", "in-reply-to";
-    MimeVersion => "MIME-Version", "mime-version";
-    MinExpires => "Min-Expires", "min-expires";
-    MinSe => "Min-SE", "min-se";
-    Organization => "Organization", "organization";
-    Path => "Path", "path";
-    PAssertedIdentity => "P-Asserted-Identity", "p-asserted-identity";
-    PPreferredIdentity => "P-Preferred-Identity", "p-preferred-identity";
-    Priority => "Priority", "priority";
-    Privacy => "Privacy", "privacy";
-    ProxyAuthenticate => "Proxy-Authenticate", "proxy-authenticate";
-    ProxyAuthorization => "Proxy-Authorization", "proxy-authorization";
-    ProxyRequire => "Proxy-Require", "proxy-require";
-    RAck => "RAck", "rack";
-    Reason => "Reason", "reason";
-    ReferTo => "Refer-To", "refer-to" | "r";
-    ReferredBy => "Referred-By", "referred-by" | "b";
-    Replaces => "Replaces", "replaces";
-    ReplyTo => "Reply-To", "reply-to";
-    Require => "Require", "require";
-    RetryAfter => "Retry-After", "retry-after";
-    RSeq => "RSeq", "rseq";
-    Server => "Server", "server";
-    SessionExpires => "Session-Expires", "session-expires" | "x";
-    Subject => "Subject", "subject" | "s";
-    SubscriptionState => "Subscription-State", "subscription-state";
-    Supported => "Supported", "supported" | "k";
-    Timestamp => "Timestamp", "timestamp";
-    Unsupported => "Unsupported", "unsupported";
-    UserAgent => "User-Agent", "user-agent";
-    Warning => "Warning", "warning";
-    WwwAuthenticate => "WWW-Authenticate", "www-authenticate";
+    Via => "Via", b"via" | b"v";
+    From => "From", b"from" | b"f";
+    To => "To", b"to" | b"t";
+    CallId => "Call-ID", b"call-id" | b"i";
+    CSeq => "CSeq", b"cseq";
+    Contact => "Contact", b"contact" | b"m";
+    MaxForwards => "Max-Forwards", b"max-forwards";
+    ContentLength => "Content-Length", b"content-length" | b"l";
+    ContentType => "Content-Type", b"content-type" | b"c";
+    Route => "Route", b"route";
+    RecordRoute => "Record-Route", b"record-route";
+    Accept => "Accept", b"accept";
+    AcceptEncoding => "Accept-Encoding", b"accept-encoding";
+    AcceptLanguage => "Accept-Language", b"accept-language";
+    AlertInfo => "Alert-Info", b"alert-info";
+    Allow => "Allow", b"allow";
+    AllowEvents => "Allow-Events", b"allow-events" | b"u";
+    AuthenticationInfo => "Authentication-Info", b"authentication-info";
+    Authorization => "Authorization", b"authorization";
+    CallInfo => "Call-Info", b"call-info";
+    ContentDisposition => "Content-Disposition", b"content-disposition";
+    ContentEncoding => "Content-Encoding", b"content-encoding" | b"e";
+    ContentLanguage => "Content-Language", b"content-language";
+    Date => "Date", b"date";
+    ErrorInfo => "Error-Info", b"error-info";
+    Event => "Event", b"event" | b"o";
+    Expires => "Expires", b"expires";
+    InReplyTo => "In-Reply-To", b"in-reply-to";
+    MimeVersion => "MIME-Version", b"mime-version";
+    MinExpires => "Min-Expires", b"min-expires";
+    MinSe => "Min-SE", b"min-se";
+    Organization => "Organization", b"organization";
+    Path => "Path", b"path";
+    PAssertedIdentity => "P-Asserted-Identity", b"p-asserted-identity";
+    PPreferredIdentity => "P-Preferred-Identity", b"p-preferred-identity";
+    Priority => "Priority", b"priority";
+    Privacy => "Privacy", b"privacy";
+    ProxyAuthenticate => "Proxy-Authenticate", b"proxy-authenticate";
+    ProxyAuthorization => "Proxy-Authorization", b"proxy-authorization";
+    ProxyRequire => "Proxy-Require", b"proxy-require";
+    RAck => "RAck", b"rack";
+    Reason => "Reason", b"reason";
+    ReferTo => "Refer-To", b"refer-to" | b"r";
+    ReferredBy => "Referred-By", b"referred-by" | b"b";
+    Replaces => "Replaces", b"replaces";
+    ReplyTo => "Reply-To", b"reply-to";
+    Require => "Require", b"require";
+    RetryAfter => "Retry-After", b"retry-after";
+    RSeq => "RSeq", b"rseq";
+    Server => "Server", b"server";
+    SessionExpires => "Session-Expires", b"session-expires" | b"x";
+    Subject => "Subject", b"subject" | b"s";
+    SubscriptionState => "Subscription-State", b"subscription-state";
+    Supported => "Supported", b"supported" | b"k";
+    Timestamp => "Timestamp", b"timestamp";
+    Unsupported => "Unsupported", b"unsupported";
+    UserAgent => "User-Agent", b"user-agent";
+    Warning => "Warning", b"warning";
+    WwwAuthenticate => "WWW-Authenticate", b"www-authenticate";
 }
 
 impl HeaderName {

@@ -15,6 +15,7 @@ use crate::uri::Uri;
 use bytes::Bytes;
 use memchr::memmem;
 use std::fmt;
+use std::sync::LazyLock;
 
 /// Why a message could not be parsed, with whatever was understood of it
 /// so a server can still answer a broken request with 400.
@@ -47,6 +48,10 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// The empty line that ends the header section; the searcher is built once.
+pub(crate) static HEAD_END: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(b"\r\n\r\n"));
+
 /// Largest message accepted, head and body together.
 pub const MAX_MESSAGE: usize = 65_535;
 
@@ -65,7 +70,8 @@ pub(crate) fn parse_framed(buf: Bytes, length_required: bool) -> Result<Message,
         .iter()
         .take_while(|&&b| b == b'\r' || b == b'\n')
         .count();
-    let head_end = memmem::find(&buf[skip..], b"\r\n\r\n")
+    let head_end = HEAD_END
+        .find(&buf[skip..])
         .map(|i| i + skip)
         .ok_or(ParseError::bare("no empty line after the headers"))?;
     let head = Text::from_utf8(buf.slice(skip..head_end))

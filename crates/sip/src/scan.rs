@@ -4,8 +4,25 @@
 
 /// `token` characters: alphanumerics and `-.!%*_+\`'~`.
 pub fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b)
+    TOKEN[b as usize]
 }
+
+/// Which bytes are `token` characters, looked up rather than searched for
+/// on every byte of every header name.
+static TOKEN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
+            );
+        b += 1;
+    }
+    table
+};
 
 /// True when `s` is a non-empty `token`.
 pub fn is_token(s: &str) -> bool {
@@ -19,7 +36,12 @@ pub fn is_wsp(b: u8) -> bool {
 
 /// `s` without leading and trailing linear white space.
 pub fn trim(s: &str) -> &str {
-    s.trim_matches(|c| c == ' ' || c == '\t' || c == '\r' || c == '\n')
+    let is_lws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let b = s.as_bytes();
+    let start = b.iter().position(|c| !is_lws(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !is_lws(c)).map_or(start, |i| i + 1);
+    // Cutting at ASCII white space keeps `s` valid UTF-8 on both sides.
+    &s[start..end]
 }
 
 /// Parses a quoted string at the start of `s` (which must begin with `"`).

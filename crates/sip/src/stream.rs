@@ -4,9 +4,8 @@
 //! double-CRLF ping is answered with a single-CRLF pong).
 
 use crate::message::Message;
-use crate::parse::{parse_framed, ParseError, MAX_MESSAGE};
+use crate::parse::{parse_framed, ParseError, HEAD_END, MAX_MESSAGE};
 use bytes::{Buf, BytesMut};
-use memchr::memmem;
 
 /// What a stream yields.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,7 +99,7 @@ impl StreamDecoder {
     /// `None` while the head is incomplete or the front is a keep-alive.
     fn next_frame_length(&mut self) -> Result<Option<usize>, ParseError> {
         let from = self.scanned.saturating_sub(3);
-        let found = memmem::find(&self.buf[from..], b"\r\n\r\n").map(|i| i + from);
+        let found = HEAD_END.find(&self.buf[from..]).map(|i| i + from);
         self.scanned = self.buf.len();
         let Some(head_end) = found else {
             return if self.buf.len() > MAX_MESSAGE {
