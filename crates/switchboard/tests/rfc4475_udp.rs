@@ -12,9 +12,13 @@ use expected::{read, status_code, CASES};
 use std::net::UdpSocket;
 use std::time::Duration;
 
-/// Sends each message, then an OPTIONS probe. The torture message's answer
-/// (if any) must arrive before the probe's 200, so "no answer" is shown by
-/// the probe's answer coming first, without waiting on a clock.
+/// Sends each message to a server of its own (many torture messages share
+/// a branch and sent-by, which would make later ones retransmissions of
+/// earlier ones), then an OPTIONS probe. The message's answer (if any) must
+/// arrive before the probe's 200, so "no answer" is shown by the probe's
+/// answer coming first, without waiting on a clock. An unacknowledged final
+/// answer to an INVITE is retransmitted (Timer G); such byte-identical
+/// copies are skipped.
 #[test]
 fn every_case_gets_its_documented_answer_over_udp() {
     assert_eq!(
@@ -22,31 +26,10 @@ fn every_case_gets_its_documented_answer_over_udp() {
         expected::manifest_files().len(),
         "every manifest entry is sent"
     );
-    let server = Server::start();
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let local = socket.local_addr().unwrap();
-    let mut buf = vec![0u8; 65_535];
     let mut wrong = Vec::new();
-    for (i, case) in CASES.iter().enumerate() {
-        socket.send_to(&read(case), server.addr()).unwrap();
-        let probe_id = format!("probe-{i}");
-        socket
-            .send_to(options(&probe_id, "UDP", local).as_bytes(), server.addr())
-            .unwrap();
-        let mut answer = None;
-        loop {
-            let n = socket.recv(&mut buf).expect("the server stopped answering");
-            let reply = &buf[..n];
-            if String::from_utf8_lossy(reply).contains(&format!("Call-ID: {probe_id}\r\n")) {
-                assert_eq!(status_code(reply), Some(200), "probe after {}", case.file);
-                break;
-            }
-            assert!(answer.is_none(), "{}: two answers", case.file);
-            answer = status_code(reply);
-        }
+    for case in CASES {
+        let server = Server::start();
+        let answer = answer_over_udp(&server, &read(case), case.file);
         if answer != case.answer {
             wrong.push(format!(
                 "{}: expected {:?}, got {:?} ({})",
@@ -55,6 +38,35 @@ fn every_case_gets_its_documented_answer_over_udp() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The status code the server answers `message` with, if any.
+fn answer_over_udp(server: &Server, message: &[u8], file: &str) -> Option<u16> {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let local = socket.local_addr().unwrap();
+    socket.send_to(message, server.addr()).unwrap();
+    let probe_id = format!("probe-{file}");
+    socket
+        .send_to(options(&probe_id, "UDP", local).as_bytes(), server.addr())
+        .unwrap();
+    let mut buf = vec![0u8; 65_535];
+    let mut answer: Option<Vec<u8>> = None;
+    loop {
+        let n = socket.recv(&mut buf).expect("the server stopped answering");
+        let reply = &buf[..n];
+        if String::from_utf8_lossy(reply).contains(&format!("Call-ID: {probe_id}\r\n")) {
+            assert_eq!(status_code(reply), Some(200), "probe after {file}");
+            return answer.as_deref().and_then(status_code);
+        }
+        match &answer {
+            Some(first) if first == reply => continue,
+            Some(_) => panic!("{file}: two different answers"),
+            None => answer = Some(reply.to_vec()),
+        }
+    }
 }
 
 /// SIPp sends the messages byte for byte (its `[file]` keyword keeps
