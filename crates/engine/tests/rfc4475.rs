@@ -112,38 +112,29 @@ fn multipart_body_is_split_into_its_parts() {
     assert!(parts[1].body.len() > 300, "the binary part arrives whole");
 }
 
+/// The first Contact of a torture message.
+fn first_contact(file: &str) -> switchboard_sip::NameAddr {
+    let contact = request(file).headers.contacts().next();
+    contact
+        .expect("a Contact")
+        .expect("well formed")
+        .expect("not *")
+}
+
 #[test]
 fn register_contacts_keep_their_parameters_and_headers() {
-    let c = request("cparam01.dat")
-        .headers
-        .contacts()
-        .next()
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    let c = first_contact("cparam01.dat");
     assert!(
         c.params.iter().any(|p| p.name == "unknownparam"),
         "header parameter"
     );
     assert!(c.uri.as_sip().unwrap().params.is_empty());
-    let c = request("cparam02.dat")
-        .headers
-        .contacts()
-        .next()
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    let c = first_contact("cparam02.dat");
     assert!(
         c.uri.as_sip().unwrap().has_param("unknownparam"),
         "URI parameter"
     );
-    let c = request("regescrt.dat")
-        .headers
-        .contacts()
-        .next()
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    let c = first_contact("regescrt.dat");
     let h = &c.uri.as_sip().unwrap().headers[0];
     assert_eq!(
         (h.name.as_str(), h.value.as_deref()),
