@@ -1,5 +1,7 @@
-//! The SIP endpoint: turns each received message into the response the
-//! server owes (RFC 3261 §8.2), before any PBX feature exists.
+//! The SIP endpoint: the transaction layer, and the response each new
+//! request is owed (RFC 3261 §8.2) before any PBX feature exists.
+//! Retransmissions, ACKs for non-2xx answers and timers are the transaction
+//! layer's; this module decides the answers.
 //!
 //! - A request that does not parse gets 400 naming the problem, when a
 //!   response can be formed; a response that does not parse is dropped.
@@ -9,7 +11,10 @@
 //!   extension exists yet, so no credentials can pass, and every caller
 //!   gets the same answer whatever user it names.
 //! - Requests that only make sense inside a dialog get 481; ACK gets
-//!   nothing.
+//!   nothing. CANCEL gets 200 when it matches an INVITE transaction (whose
+//!   answer, a challenge, has already gone) and 481 when it matches none.
+//! - A request whose top Via cannot be parsed gets its 400 statelessly,
+//!   since no transaction can be keyed on it.
 
 use bytes::Bytes;
 use rand::rngs::StdRng;
