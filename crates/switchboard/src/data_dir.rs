@@ -19,9 +19,8 @@ impl DataDir {
         fs::create_dir_all(path)
             .with_context(|| format!("cannot create data directory {}", path.display()))?;
         restrict(path, 0o700)?;
-        Ok(DataDir {
-            path: path.to_path_buf(),
-        })
+        let path = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        Ok(DataDir { path })
     }
 
     /// The directory.
