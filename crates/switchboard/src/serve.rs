@@ -51,7 +51,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             port => Some(tcp::bind(SocketAddr::new(sip.listen, port)).await?),
         };
         let mut listening = Vec::new();
-        let (driver_tx, driver_rx) = mpsc::unbounded_channel();
+        let (driver_tx, driver_rx) = mpsc::channel(driver::QUEUE);
         if let Some(socket) = &udp {
             listening.push(format!("udp {}", socket.local_addr()?));
             tokio::spawn(udp::receive_loop(socket.clone(), driver_tx.clone()));

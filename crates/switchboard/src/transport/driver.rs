@@ -4,7 +4,10 @@
 //! came in on).
 //!
 //! One task means the endpoint needs no lock; transports talk to it over a
-//! channel.
+//! bounded channel. When the driver falls behind, UDP datagrams are dropped
+//! (as the kernel would drop them from a full socket buffer) and TCP
+//! readers wait, which pushes back on the sender; a TCP peer that does not
+//! read its answers loses them rather than growing a queue.
 
 use super::{may_send_to, now_unix, trace};
 use bytes::Bytes;
@@ -29,7 +32,7 @@ pub enum Inbound {
     },
     Connected {
         peer: SocketAddr,
-        writer: mpsc::UnboundedSender<Bytes>,
+        writer: mpsc::Sender<Bytes>,
     },
     Disconnected {
         peer: SocketAddr,
@@ -37,16 +40,22 @@ pub enum Inbound {
 }
 
 /// Handle for transports to reach the driver.
-pub type DriverTx = mpsc::UnboundedSender<Inbound>;
+pub type DriverTx = mpsc::Sender<Inbound>;
+
+/// Messages waiting for the driver before UDP starts dropping.
+pub const QUEUE: usize = 4096;
+
+/// Answers waiting for one TCP peer before further ones are dropped.
+pub const PEER_QUEUE: usize = 256;
 
 /// Runs the driver until every sender is gone.
 pub async fn run(
     mut endpoint: Endpoint,
-    mut rx: mpsc::UnboundedReceiver<Inbound>,
+    mut rx: mpsc::Receiver<Inbound>,
     udp: Option<Arc<UdpSocket>>,
     sip_trace: bool,
 ) {
-    let mut connections: HashMap<SocketAddr, mpsc::UnboundedSender<Bytes>> = HashMap::new();
+    let mut connections: HashMap<SocketAddr, mpsc::Sender<Bytes>> = HashMap::new();
     loop {
         let deadline = endpoint.poll_timeout();
         let inbound = tokio::select! {
@@ -92,7 +101,9 @@ pub async fn run(
                 _ => match connections.get(&t.destination) {
                     Some(writer) => {
                         trace(sip_trace, "send", &t.destination, "tcp", &t.bytes);
-                        let _ = writer.send(t.bytes);
+                        if writer.try_send(t.bytes).is_err() {
+                            tracing::debug!("tcp {} is not reading; answer dropped", t.destination);
+                        }
                     }
                     None => tracing::debug!("no connection to {} any more", t.destination),
                 },

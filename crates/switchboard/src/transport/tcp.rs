@@ -4,7 +4,7 @@
 //! to this peer. A lost framing closes the connection, since a stream
 //! cannot be resynchronised.
 
-use super::driver::{DriverTx, Inbound};
+use super::driver::{DriverTx, Inbound, PEER_QUEUE};
 use bytes::Bytes;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -47,12 +47,13 @@ pub async fn accept_loop(listener: TcpListener, max_connections: usize, driver: 
 async fn connection(stream: TcpStream, peer: SocketAddr, driver: DriverTx) {
     let _ = stream.set_nodelay(true);
     let (reader, mut writer) = stream.into_split();
-    let (tx, mut rx) = mpsc::unbounded_channel::<Bytes>();
+    let (tx, mut rx) = mpsc::channel::<Bytes>(PEER_QUEUE);
     if driver
         .send(Inbound::Connected {
             peer,
             writer: tx.clone(),
         })
+        .await
         .is_err()
     {
         return;
@@ -67,7 +68,7 @@ async fn connection(stream: TcpStream, peer: SocketAddr, driver: DriverTx) {
     if let Err(e) = read_frames(reader, peer, &driver, &tx).await {
         tracing::debug!("tcp {peer}: {e}");
     }
-    let _ = driver.send(Inbound::Disconnected { peer });
+    let _ = driver.send(Inbound::Disconnected { peer }).await;
     drop(tx);
     let _ = writing.await;
 }
@@ -76,7 +77,7 @@ async fn read_frames(
     mut reader: OwnedReadHalf,
     peer: SocketAddr,
     driver: &DriverTx,
-    pong: &mpsc::UnboundedSender<Bytes>,
+    pong: &mpsc::Sender<Bytes>,
 ) -> std::io::Result<()> {
     let mut decoder = StreamDecoder::new();
     let mut buf = vec![0u8; 16 * 1024];
@@ -90,7 +91,7 @@ async fn read_frames(
             let message = match decoder.decode() {
                 Ok(None) => break,
                 Ok(Some(Frame::Ping)) => {
-                    let _ = pong.send(Bytes::from_static(b"\r\n"));
+                    let _ = pong.try_send(Bytes::from_static(b"\r\n"));
                     continue;
                 }
                 Ok(Some(Frame::Message(m))) => Ok(m),
@@ -105,6 +106,7 @@ async fn read_frames(
                     message,
                     source: peer,
                 })
+                .await
                 .is_err()
             {
                 return Ok(());

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::UdpSocket;
+use tokio::sync::mpsc::error::TrySendError;
 
 /// Binds `addr`; the caller starts [`receive_loop`] once the driver runs.
 pub async fn bind(addr: SocketAddr) -> anyhow::Result<Arc<UdpSocket>> {
@@ -34,8 +35,12 @@ pub async fn receive_loop(socket: Arc<UdpSocket>, driver: DriverTx) {
             continue;
         }
         let bytes = Bytes::copy_from_slice(datagram);
-        if driver.send(Inbound::Datagram { bytes, source }).is_err() {
-            return;
+        match driver.try_send(Inbound::Datagram { bytes, source }) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                tracing::debug!("overloaded: datagram from {source} dropped")
+            }
+            Err(TrySendError::Closed(_)) => return,
         }
     }
 }
