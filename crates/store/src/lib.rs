@@ -1,0 +1,113 @@
+//! Switchboard's store: where configuration and history persist.
+//!
+//! One `Store` over sqlx's `Any` driver, so the same code and the same
+//! migrations run on an embedded SQLite file (the default: a file in the
+//! data directory, WAL mode) or on PostgreSQL (`postgres://…`), chosen by
+//! the database URL alone. Migrations are embedded in the binary and
+//! applied when the store opens. The store holds no business rules: it
+//! stores what the service layer has validated, and reports conflicts.
+
+pub mod audit;
+pub mod extensions;
+
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::path::Path;
+
+pub use audit::AuditEntry;
+pub use extensions::{ExtensionQuery, ExtensionRecord};
+
+/// Which database a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique column already holds the value; names the column.
+    #[error("{0} is already taken")]
+    Conflict(&'static str),
+    #[error("database URL {0:?} is neither sqlite: nor postgres:")]
+    UnsupportedUrl(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// An open store.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+impl Store {
+    /// Opens the database at `url` and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        };
+        let mut options = AnyPoolOptions::new().max_connections(8);
+        if backend == Backend::Sqlite {
+            options = options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
+                        .await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = options.connect(url).await?;
+        if backend == Backend::Sqlite {
+            pool.execute("PRAGMA journal_mode = WAL;").await?;
+        }
+        MIGRATIONS.run(&pool).await?;
+        Ok(Store { pool, backend })
+    }
+
+    /// The URL of the default store: `switchboard.db` in `data_dir`,
+    /// created when missing.
+    pub fn sqlite_url(data_dir: &Path) -> String {
+        format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.join("switchboard.db").display()
+        )
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// Maps a unique-constraint violation to [`StoreError::Conflict`] naming the
+/// first of `columns` the database message mentions.
+pub(crate) fn conflict(err: sqlx::Error, columns: &[&'static str]) -> StoreError {
+    if let sqlx::Error::Database(db) = &err {
+        if db.is_unique_violation() {
+            let message = db.message();
+            let column = columns
+                .iter()
+                .find(|c| message.contains(*c))
+                .copied()
+                .unwrap_or("value");
+            return StoreError::Conflict(column);
+        }
+    }
+    StoreError::Database(err)
+}

@@ -1,0 +1,154 @@
+//! The store on SQLite and on PostgreSQL: the same scenarios on both.
+
+mod support;
+
+use std::time::Duration;
+use switchboard_store::{AuditEntry, Backend, ExtensionQuery, ExtensionRecord, Store, StoreError};
+
+fn extension(number: &str) -> ExtensionRecord {
+    ExtensionRecord {
+        id: format!("id-{number}"),
+        number: number.into(),
+        display_name: format!("Person {number}"),
+        auth_name: number.into(),
+        secret: "Str0ng-Secret-Value".into(),
+        email: Some(format!("p{number}@example.com")),
+        voicemail_pin: Some("481516".into()),
+        enabled: true,
+        outbound_caller_id: None,
+        call_limit: 2,
+        created_at: 1_000,
+        updated_at: 1_000,
+    }
+}
+
+/// Opens `url`, retrying while a just-started server is not ready yet.
+async fn open(url: &str) -> Store {
+    for _ in 0..100 {
+        match Store::open(url).await {
+            Ok(s) => return s,
+            Err(StoreError::Database(_)) => tokio::time::sleep(Duration::from_millis(100)).await,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    panic!("the database at {url} never became ready")
+}
+
+async fn scenarios(url: &str, backend: Backend) {
+    let store = open(url).await;
+    assert_eq!(store.backend(), backend);
+    let again = Store::open(url)
+        .await
+        .expect("migrations apply once and reopen cleanly");
+    drop(again);
+
+    for n in ["1003", "1001", "1002"] {
+        store.insert_extension(&extension(n)).await.unwrap();
+    }
+    let mut dup = extension("1001");
+    dup.id = "other".into();
+    dup.auth_name = "other".into();
+    assert!(matches!(
+        store.insert_extension(&dup).await,
+        Err(StoreError::Conflict("number"))
+    ));
+    let mut dup = extension("1004");
+    dup.auth_name = "1001".into();
+    assert!(matches!(
+        store.insert_extension(&dup).await,
+        Err(StoreError::Conflict("auth_name"))
+    ));
+
+    let got = store.extension("1002").await.unwrap().unwrap();
+    assert_eq!(got, extension("1002"));
+    assert_eq!(store.extension("9999").await.unwrap(), None);
+
+    let page = ExtensionQuery {
+        limit: 2,
+        offset: 0,
+        ..Default::default()
+    };
+    let (first, total) = store.extensions(&page).await.unwrap();
+    assert_eq!(total, 3);
+    assert_eq!(
+        first.iter().map(|e| e.number.as_str()).collect::<Vec<_>>(),
+        ["1001", "1002"]
+    );
+    let next = ExtensionQuery {
+        limit: 2,
+        offset: 2,
+        ..Default::default()
+    };
+    assert_eq!(store.extensions(&next).await.unwrap().0[0].number, "1003");
+    let search = ExtensionQuery {
+        search: Some("PERSON 1003".into()),
+        limit: 10,
+        ..Default::default()
+    };
+    let (found, total) = store.extensions(&search).await.unwrap();
+    assert_eq!((found.len(), total), (1, 1));
+
+    let mut changed = got.clone();
+    changed.display_name = "Reception".into();
+    changed.enabled = false;
+    changed.updated_at = 2_000;
+    assert!(store.update_extension(&changed).await.unwrap());
+    assert_eq!(store.extension("1002").await.unwrap().unwrap(), changed);
+    let disabled = ExtensionQuery {
+        enabled: Some(false),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(store.extensions(&disabled).await.unwrap().1, 1);
+    changed.number = "1001".into();
+    assert!(matches!(
+        store.update_extension(&changed).await,
+        Err(StoreError::Conflict("number"))
+    ));
+
+    assert!(store.delete_extension("1002").await.unwrap());
+    assert!(!store.delete_extension("1002").await.unwrap());
+
+    for (i, action) in ["extension.create", "extension.delete"].iter().enumerate() {
+        let entry = AuditEntry {
+            id: format!("a{i}"),
+            at: 5_000 + i as i64,
+            actor: "admin".into(),
+            source: "127.0.0.1".into(),
+            action: action.to_string(),
+            object: "extension 1002".into(),
+            detail: String::new(),
+        };
+        store.append_audit(&entry).await.unwrap();
+    }
+    let log = store.audit(10).await.unwrap();
+    assert_eq!(
+        log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["extension.delete", "extension.create"]
+    );
+}
+
+#[tokio::test]
+async fn sqlite_store() {
+    let dir = std::env::temp_dir().join(format!("switchboard-store-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    scenarios(&Store::sqlite_url(&dir), Backend::Sqlite).await;
+    assert!(
+        dir.join("switchboard.db-wal").exists(),
+        "the database runs in WAL mode"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn postgres_store() {
+    let pg = support::TempPostgres::start();
+    scenarios(&pg.url, Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn other_urls_are_refused_by_name() {
+    let err = Store::open("mysql://x").await.unwrap_err();
+    assert!(err.to_string().contains("mysql://x"), "{err}");
+}
