@@ -1,0 +1,419 @@
+//! Extensions: a number people dial, a phone account (SIP auth name and
+//! secret), a voicemail PIN, and the limits that apply to it.
+//!
+//! Input arrives as [`ExtensionInput`] (create) or [`ExtensionPatch`]
+//! (change); unknown fields are refused by name when deserialized. Every
+//! value is checked here, the defaults (a strong secret, a PIN, two calls)
+//! are chosen here, and the result is what the store keeps.
+
+use crate::secrets::{self, weak_pin, weak_secret};
+use crate::{now_millis, random_id, Actor, Event, Service, ServiceError};
+use serde::{Deserialize, Serialize};
+use switchboard_store::{ExtensionQuery, ExtensionRecord};
+
+/// An extension as the service hands it out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Extension {
+    pub number: String,
+    pub display_name: String,
+    pub auth_name: String,
+    pub secret: String,
+    pub email: Option<String>,
+    pub voicemail_pin: Option<String>,
+    pub enabled: bool,
+    pub outbound_caller_id: Option<String>,
+    pub call_limit: u32,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds.
+    pub updated_at: i64,
+}
+
+/// A new extension; what is left out gets its default.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionInput {
+    pub number: String,
+    pub display_name: String,
+    pub auth_name: Option<String>,
+    pub secret: Option<String>,
+    pub email: Option<String>,
+    pub voicemail_pin: Option<String>,
+    pub enabled: Option<bool>,
+    pub outbound_caller_id: Option<String>,
+    pub call_limit: Option<u32>,
+}
+
+/// A change: only the fields given change. `Some(None)` clears an optional
+/// field (JSON `null`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionPatch {
+    pub number: Option<String>,
+    pub display_name: Option<String>,
+    pub auth_name: Option<String>,
+    pub secret: Option<String>,
+    #[serde(default, with = "nullable")]
+    pub email: Option<Option<String>>,
+    #[serde(default, with = "nullable")]
+    pub voicemail_pin: Option<Option<String>>,
+    pub enabled: Option<bool>,
+    #[serde(default, with = "nullable")]
+    pub outbound_caller_id: Option<Option<String>>,
+    pub call_limit: Option<u32>,
+}
+
+/// Which extensions to list.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListExtensions {
+    pub search: Option<String>,
+    pub enabled: Option<bool>,
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+/// A page of extensions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExtensionList {
+    pub items: Vec<Extension>,
+    pub total: u64,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// The most calls one extension may have at once.
+pub const MAX_CALL_LIMIT: u32 = 100;
+
+fn check_number(n: &str) -> Result<(), ServiceError> {
+    if (2..=10).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid("number", "must be 2 to 10 digits"))
+    }
+}
+
+fn check_display_name(d: &str) -> Result<(), ServiceError> {
+    let d_trim = d.trim();
+    if d_trim.is_empty() || d.chars().count() > 64 || d.chars().any(char::is_control) || d_trim != d
+    {
+        return Err(ServiceError::invalid(
+            "display_name",
+            "must be 1 to 64 characters, no control characters or surrounding spaces",
+        ));
+    }
+    Ok(())
+}
+
+fn check_auth_name(a: &str) -> Result<(), ServiceError> {
+    let ok = (1..=64).contains(&a.len())
+        && a.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid(
+            "auth_name",
+            "must be 1 to 64 letters, digits or -_.!~*'()",
+        ))
+    }
+}
+
+fn check_email(e: &str) -> Result<(), ServiceError> {
+    let valid = e.len() <= 254
+        && !e.contains(char::is_whitespace)
+        && e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid("email", "is not an email address"))
+    }
+}
+
+fn check_caller_id(c: &str) -> Result<(), ServiceError> {
+    let digits = c.strip_prefix('+').unwrap_or(c);
+    if (3..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid(
+            "outbound_caller_id",
+            "must be 3 to 15 digits, optionally after +",
+        ))
+    }
+}
+
+fn check_call_limit(l: u32) -> Result<(), ServiceError> {
+    if (1..=MAX_CALL_LIMIT).contains(&l) {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid(
+            "call_limit",
+            format!("must be 1 to {MAX_CALL_LIMIT}"),
+        ))
+    }
+}
+
+/// Every rule an extension must meet as a whole.
+fn check(r: &ExtensionRecord) -> Result<(), ServiceError> {
+    check_number(&r.number)?;
+    check_display_name(&r.display_name)?;
+    check_auth_name(&r.auth_name)?;
+    if let Some(why) = weak_secret(&r.secret, &r.number, &r.auth_name) {
+        return Err(ServiceError::invalid("secret", why));
+    }
+    if let Some(e) = &r.email {
+        check_email(e)?;
+    }
+    if let Some(p) = &r.voicemail_pin {
+        if let Some(why) = weak_pin(p, &r.number) {
+            return Err(ServiceError::invalid("voicemail_pin", why));
+        }
+    }
+    if let Some(c) = &r.outbound_caller_id {
+        check_caller_id(c)?;
+    }
+    check_call_limit(u32::try_from(r.call_limit).unwrap_or(0))
+}
+
+impl From<ExtensionRecord> for Extension {
+    fn from(r: ExtensionRecord) -> Extension {
+        Extension {
+            number: r.number,
+            display_name: r.display_name,
+            auth_name: r.auth_name,
+            secret: r.secret,
+            email: r.email,
+            voicemail_pin: r.voicemail_pin,
+            enabled: r.enabled,
+            outbound_caller_id: r.outbound_caller_id,
+            call_limit: u32::try_from(r.call_limit).unwrap_or(0),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// Empty strings given for optional text mean "none".
+fn optional(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.is_empty())
+}
+
+impl Service {
+    /// Creates an extension.
+    pub async fn create_extension(
+        &self,
+        actor: &Actor,
+        input: ExtensionInput,
+    ) -> Result<Extension, ServiceError> {
+        actor.require_manager()?;
+        check_number(&input.number)?;
+        let auth_name = input.auth_name.unwrap_or_else(|| input.number.clone());
+        let now = now_millis();
+        let record = ExtensionRecord {
+            id: random_id(),
+            secret: input
+                .secret
+                .unwrap_or_else(|| secrets::sip_secret(&input.number, &auth_name)),
+            voicemail_pin: Some(optional(input.voicemail_pin).unwrap_or_else(secrets::pin)),
+            number: input.number,
+            display_name: input.display_name,
+            auth_name,
+            email: optional(input.email),
+            enabled: input.enabled.unwrap_or(true),
+            outbound_caller_id: optional(input.outbound_caller_id),
+            call_limit: i64::from(input.call_limit.unwrap_or(2)),
+            created_at: now,
+            updated_at: now,
+        };
+        check(&record)?;
+        self.number_free(&record.number).await?;
+        self.store.insert_extension(&record).await?;
+        let ext = Extension::from(record);
+        let detail = format!("display_name={:?}", ext.display_name);
+        self.record(
+            actor,
+            "extension.create",
+            format!("extension {}", ext.number),
+            detail,
+            Event::ExtensionCreated(ext.clone()),
+        )
+        .await?;
+        Ok(ext)
+    }
+
+    /// A clear conflict when `number` is taken. The store's unique index
+    /// still decides a race; this names the number when several unique
+    /// fields collide at once.
+    async fn number_free(&self, number: &str) -> Result<(), ServiceError> {
+        match self.store.extension(number).await? {
+            Some(_) => Err(ServiceError::Conflict {
+                field: "number",
+                message: format!("{number} is already an extension"),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    async fn load(&self, actor: &Actor, number: &str) -> Result<ExtensionRecord, ServiceError> {
+        let not_found = || ServiceError::NotFound(format!("extension {number}"));
+        if !actor.may_touch(number) {
+            // A user learns nothing about extensions other than their own.
+            return Err(not_found());
+        }
+        self.store.extension(number).await?.ok_or_else(not_found)
+    }
+
+    /// One extension.
+    pub async fn extension(&self, actor: &Actor, number: &str) -> Result<Extension, ServiceError> {
+        Ok(self.load(actor, number).await?.into())
+    }
+
+    /// A page of extensions; a user sees only their own.
+    pub async fn list_extensions(
+        &self,
+        actor: &Actor,
+        q: ListExtensions,
+    ) -> Result<ExtensionList, ServiceError> {
+        let limit = q.limit.unwrap_or(50);
+        if !(1..=500).contains(&limit) {
+            return Err(ServiceError::invalid("limit", "must be 1 to 500"));
+        }
+        let offset = q.offset.unwrap_or(0);
+        if let crate::Role::User { extension } = &actor.role {
+            let own = self.store.extension(extension).await?.map(Extension::from);
+            let items: Vec<Extension> = own.into_iter().filter(|_| offset == 0).collect();
+            return Ok(ExtensionList {
+                total: items.len() as u64,
+                items,
+                limit,
+                offset,
+            });
+        }
+        let query = ExtensionQuery {
+            search: q.search.filter(|s| !s.is_empty()),
+            enabled: q.enabled,
+            limit: i64::from(limit),
+            offset: i64::from(offset),
+        };
+        let (records, total) = self.store.extensions(&query).await?;
+        Ok(ExtensionList {
+            items: records.into_iter().map(Extension::from).collect(),
+            total: u64::try_from(total).unwrap_or(0),
+            limit,
+            offset,
+        })
+    }
+
+    /// Changes an extension. A user may change their own display name,
+    /// secret, email and PIN; the rest is for managers and admins.
+    pub async fn update_extension(
+        &self,
+        actor: &Actor,
+        number: &str,
+        patch: ExtensionPatch,
+    ) -> Result<Extension, ServiceError> {
+        let mut r = self.load(actor, number).await?;
+        let admin_only = patch.number.is_some()
+            || patch.auth_name.is_some()
+            || patch.enabled.is_some()
+            || patch.outbound_caller_id.is_some()
+            || patch.call_limit.is_some();
+        if admin_only {
+            actor.require_manager()?;
+        }
+        let mut changed = Vec::new();
+        macro_rules! apply {
+            ($field:ident, $value:expr) => {
+                if let Some(v) = $value {
+                    r.$field = v;
+                    changed.push(stringify!($field));
+                }
+            };
+        }
+        apply!(number, patch.number);
+        apply!(display_name, patch.display_name);
+        apply!(auth_name, patch.auth_name);
+        apply!(secret, patch.secret);
+        apply!(email, patch.email.map(optional));
+        apply!(voicemail_pin, patch.voicemail_pin.map(optional));
+        apply!(enabled, patch.enabled);
+        apply!(outbound_caller_id, patch.outbound_caller_id.map(optional));
+        apply!(call_limit, patch.call_limit.map(i64::from));
+        if changed.is_empty() {
+            return Ok(r.into());
+        }
+        r.updated_at = now_millis();
+        check(&r)?;
+        if r.number != number {
+            self.number_free(&r.number).await?;
+        }
+        if !self.store.update_extension(&r).await? {
+            return Err(ServiceError::NotFound(format!("extension {number}")));
+        }
+        let ext = Extension::from(r);
+        let detail = format!("changed {}", changed.join(", "));
+        self.record(
+            actor,
+            "extension.update",
+            format!("extension {number}"),
+            detail,
+            Event::ExtensionUpdated(ext.clone()),
+        )
+        .await?;
+        Ok(ext)
+    }
+
+    /// Replaces an extension's SIP secret with a new strong one.
+    pub async fn regenerate_secret(
+        &self,
+        actor: &Actor,
+        number: &str,
+    ) -> Result<Extension, ServiceError> {
+        let r = self.load(actor, number).await?;
+        let secret = secrets::sip_secret(&r.number, &r.auth_name);
+        let patch = ExtensionPatch {
+            secret: Some(secret),
+            ..Default::default()
+        };
+        self.update_extension(actor, number, patch).await
+    }
+
+    /// Deletes an extension.
+    pub async fn delete_extension(&self, actor: &Actor, number: &str) -> Result<(), ServiceError> {
+        actor.require_manager()?;
+        if !self.store.delete_extension(number).await? {
+            return Err(ServiceError::NotFound(format!("extension {number}")));
+        }
+        let event = Event::ExtensionDeleted {
+            number: number.to_owned(),
+        };
+        self.record(
+            actor,
+            "extension.delete",
+            format!("extension {number}"),
+            String::new(),
+            event,
+        )
+        .await
+    }
+}
+
+/// `Option<Option<T>>` from JSON: absent → `None`, `null` → `Some(None)`.
+mod nullable {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+    {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}

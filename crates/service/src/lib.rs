@@ -1,0 +1,92 @@
+//! Switchboard's service layer: the one place where PBX objects are
+//! validated and changed. The REST API, `switchboard apply`, the CLI and the
+//! console all call it, so no door can do what another cannot.
+//!
+//! Every change is made on behalf of an [`Actor`] (who, with which role,
+//! from where), checked against that role, written to the store, recorded
+//! in the audit log and announced as an [`Event`] (for live console updates
+//! now, for other nodes later).
+
+pub mod actor;
+pub mod error;
+pub mod events;
+pub mod extension;
+mod secrets;
+
+pub use actor::{Actor, Role};
+pub use error::ServiceError;
+pub use events::Event;
+pub use extension::{Extension, ExtensionInput, ExtensionList, ExtensionPatch, ListExtensions};
+
+use rand::RngCore;
+use std::time::{SystemTime, UNIX_EPOCH};
+use switchboard_store::{AuditEntry, Store};
+use tokio::sync::broadcast;
+
+/// The service layer over one store.
+#[derive(Clone)]
+pub struct Service {
+    store: Store,
+    events: broadcast::Sender<Event>,
+}
+
+impl Service {
+    /// A service over `store`.
+    pub fn new(store: Store) -> Service {
+        let (events, _) = broadcast::channel(1024);
+        Service { store, events }
+    }
+
+    /// Every change from now on, as it happens.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// The newest `limit` audit entries.
+    pub async fn audit_log(
+        &self,
+        actor: &Actor,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, ServiceError> {
+        actor.require_admin()?;
+        Ok(self.store.audit(limit).await?)
+    }
+
+    /// Records a change and announces it.
+    async fn record(
+        &self,
+        actor: &Actor,
+        action: &str,
+        object: String,
+        detail: String,
+        event: Event,
+    ) -> Result<(), ServiceError> {
+        let entry = AuditEntry {
+            id: random_id(),
+            at: now_millis(),
+            actor: actor.name.clone(),
+            source: actor.source.clone(),
+            action: action.to_owned(),
+            object,
+            detail,
+        };
+        self.store.append_audit(&entry).await?;
+        let _ = self.events.send(event);
+        Ok(())
+    }
+}
+
+/// Unix milliseconds now.
+fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// 128 random bits as hex: ids of stored rows.
+fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,286 @@
+//! The extension service on SQLite and on PostgreSQL: defaults, validation
+//! that names the field, conflicts, roles, events and the audit trail.
+
+#[path = "../../store/tests/support/mod.rs"]
+mod support;
+
+use std::time::Duration;
+use switchboard_service::{
+    Actor, Event, ExtensionInput, ExtensionPatch, ListExtensions, Role, Service, ServiceError,
+};
+use switchboard_store::Store;
+
+async fn open(url: &str) -> Store {
+    for _ in 0..100 {
+        if let Ok(s) = Store::open(url).await {
+            return s;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the database at {url} never became ready")
+}
+
+fn admin() -> Actor {
+    Actor {
+        name: "admin".into(),
+        role: Role::Admin,
+        source: "192.0.2.10".into(),
+    }
+}
+
+fn user(number: &str) -> Actor {
+    Actor {
+        name: format!("user{number}"),
+        role: Role::User {
+            extension: number.into(),
+        },
+        source: "192.0.2.11".into(),
+    }
+}
+
+fn input(number: &str) -> ExtensionInput {
+    ExtensionInput {
+        number: number.into(),
+        display_name: format!("Person {number}"),
+        ..Default::default()
+    }
+}
+
+fn field(r: Result<impl std::fmt::Debug, ServiceError>) -> &'static str {
+    r.expect_err("refused").field().expect("names a field")
+}
+
+async fn scenarios(service: Service) {
+    let mut events = service.subscribe();
+
+    let e = service
+        .create_extension(&admin(), input("1001"))
+        .await
+        .unwrap();
+    assert_eq!(e.auth_name, "1001");
+    assert_eq!(e.secret.len(), 24, "a strong secret is generated");
+    assert!(e.voicemail_pin.as_ref().is_some_and(|p| p.len() == 6));
+    assert!(e.enabled);
+    assert_eq!(e.call_limit, 2);
+    assert_eq!(
+        events.recv().await.unwrap(),
+        Event::ExtensionCreated(e.clone())
+    );
+
+    assert_eq!(
+        field(service.create_extension(&admin(), input("1001")).await),
+        "number"
+    );
+    assert_eq!(
+        field(service.create_extension(&admin(), input("10a1")).await),
+        "number"
+    );
+    let weak = ExtensionInput {
+        secret: Some("password".into()),
+        ..input("1002")
+    };
+    assert_eq!(
+        field(service.create_extension(&admin(), weak).await),
+        "secret"
+    );
+    let email = ExtensionInput {
+        email: Some("not-an-address".into()),
+        ..input("1002")
+    };
+    assert_eq!(
+        field(service.create_extension(&admin(), email).await),
+        "email"
+    );
+    let limit = ExtensionInput {
+        call_limit: Some(0),
+        ..input("1002")
+    };
+    assert_eq!(
+        field(service.create_extension(&admin(), limit).await),
+        "call_limit"
+    );
+    let pin = ExtensionInput {
+        voicemail_pin: Some("1234".into()),
+        ..input("1002")
+    };
+    assert_eq!(
+        field(service.create_extension(&admin(), pin).await),
+        "voicemail_pin"
+    );
+    let taken = ExtensionInput {
+        auth_name: Some("1001".into()),
+        ..input("1002")
+    };
+    assert_eq!(
+        field(service.create_extension(&admin(), taken).await),
+        "auth_name"
+    );
+
+    service
+        .create_extension(&admin(), input("1002"))
+        .await
+        .unwrap();
+    let _ = events.recv().await.unwrap();
+
+    let patch = ExtensionPatch {
+        display_name: Some("Reception".into()),
+        email: Some(Some("desk@example.com".into())),
+        ..Default::default()
+    };
+    let changed = service
+        .update_extension(&admin(), "1001", patch)
+        .await
+        .unwrap();
+    assert_eq!(changed.display_name, "Reception");
+    assert_eq!(
+        events.recv().await.unwrap(),
+        Event::ExtensionUpdated(changed.clone())
+    );
+    let clear = ExtensionPatch {
+        email: Some(None),
+        ..Default::default()
+    };
+    assert_eq!(
+        service
+            .update_extension(&admin(), "1001", clear)
+            .await
+            .unwrap()
+            .email,
+        None
+    );
+    let _ = events.recv().await.unwrap();
+
+    let regenerated = service.regenerate_secret(&admin(), "1001").await.unwrap();
+    assert_ne!(regenerated.secret, changed.secret);
+    let _ = events.recv().await.unwrap();
+
+    // A user sees and changes only their own extension, and only some fields.
+    let own = service.extension(&user("1002"), "1002").await.unwrap();
+    assert_eq!(own.number, "1002");
+    assert!(matches!(
+        service.extension(&user("1002"), "1001").await,
+        Err(ServiceError::NotFound(_))
+    ));
+    let listed = service
+        .list_extensions(&user("1002"), ListExtensions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        listed
+            .items
+            .iter()
+            .map(|e| e.number.as_str())
+            .collect::<Vec<_>>(),
+        ["1002"]
+    );
+    let mine = ExtensionPatch {
+        display_name: Some("Me".into()),
+        ..Default::default()
+    };
+    service
+        .update_extension(&user("1002"), "1002", mine)
+        .await
+        .unwrap();
+    let _ = events.recv().await.unwrap();
+    let not_mine = ExtensionPatch {
+        call_limit: Some(5),
+        ..Default::default()
+    };
+    assert!(matches!(
+        service
+            .update_extension(&user("1002"), "1002", not_mine)
+            .await,
+        Err(ServiceError::Forbidden)
+    ));
+    assert!(matches!(
+        service.create_extension(&user("1002"), input("1003")).await,
+        Err(ServiceError::Forbidden)
+    ));
+    assert!(matches!(
+        service.delete_extension(&user("1002"), "1002").await,
+        Err(ServiceError::Forbidden)
+    ));
+
+    let all = service
+        .list_extensions(
+            &admin(),
+            ListExtensions {
+                search: Some("recep".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((all.total, all.items[0].number.as_str()), (1, "1001"));
+    let bad_page = ListExtensions {
+        limit: Some(0),
+        ..Default::default()
+    };
+    assert_eq!(
+        field(service.list_extensions(&admin(), bad_page).await),
+        "limit"
+    );
+
+    service.delete_extension(&admin(), "1002").await.unwrap();
+    assert_eq!(
+        events.recv().await.unwrap(),
+        Event::ExtensionDeleted {
+            number: "1002".into()
+        }
+    );
+    assert!(matches!(
+        service.delete_extension(&admin(), "1002").await,
+        Err(ServiceError::NotFound(_))
+    ));
+
+    let log = service.audit_log(&admin(), 50).await.unwrap();
+    let actions: Vec<_> = log
+        .iter()
+        .map(|e| (e.action.as_str(), e.actor.as_str()))
+        .collect();
+    assert_eq!(actions[0], ("extension.delete", "admin"));
+    assert!(actions.contains(&("extension.update", "user1002")));
+    assert_eq!(
+        log.iter()
+            .filter(|e| e.action == "extension.create")
+            .count(),
+        2
+    );
+    assert!(
+        log.iter().all(|e| !e.detail.contains(&regenerated.secret)),
+        "secrets never reach the audit log"
+    );
+    assert!(matches!(
+        service.audit_log(&user("1002"), 10).await,
+        Err(ServiceError::Forbidden)
+    ));
+}
+
+#[tokio::test]
+async fn extensions_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("switchboard-service-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    scenarios(Service::new(open(&Store::sqlite_url(&dir)).await)).await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn extensions_on_postgres() {
+    let pg = support::TempPostgres::start();
+    scenarios(Service::new(open(&pg.url).await)).await;
+}
+
+#[test]
+fn unknown_and_mistyped_fields_are_named() {
+    let err = toml::from_str::<ExtensionInput>(
+        "number = \"1001\"\ndisplay_name = \"A\"\ncolour = \"red\"",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("colour"), "{err}");
+    let err = toml::from_str::<ExtensionInput>(
+        "number = \"1001\"\ndisplay_name = \"A\"\ncall_limit = \"two\"",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("call_limit"), "{err}");
+}
