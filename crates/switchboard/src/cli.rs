@@ -35,6 +35,73 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the effective configuration (file, environment and options) as TOML.
     Config(ServeArgs),
+    /// Manage extensions: list, add, show, set, remove.
+    #[command(subcommand)]
+    Extension(ExtensionCommand),
+}
+
+/// What to do with extensions. Changes go through the same checks as the
+/// API and the console, and are recorded in the audit log as `cli`.
+#[derive(Debug, Subcommand)]
+pub enum ExtensionCommand {
+    /// List extensions.
+    List {
+        /// Only those whose number, name or email contains this.
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Add an extension; a strong SIP secret and a PIN are generated unless given.
+    Add {
+        /// The number people dial, 2 to 10 digits.
+        number: String,
+        #[command(flatten)]
+        fields: ExtensionFields,
+    },
+    /// Show an extension, secret included.
+    Show { number: String },
+    /// Change an extension.
+    Set {
+        number: String,
+        /// Give the extension another number.
+        #[arg(long, value_name = "NUMBER")]
+        new_number: Option<String>,
+        /// Replace the SIP secret with a new generated one.
+        #[arg(long)]
+        regenerate_secret: bool,
+        #[command(flatten)]
+        fields: ExtensionFields,
+    },
+    /// Remove an extension.
+    Remove { number: String },
+}
+
+/// Extension fields settable from the command line.
+#[derive(Debug, Args)]
+pub struct ExtensionFields {
+    /// Display name, shown to the people it calls.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// SIP auth name [default: the number].
+    #[arg(long)]
+    pub auth_name: Option<String>,
+    /// SIP secret: 12 or more characters mixing three kinds.
+    #[arg(long)]
+    pub secret: Option<String>,
+    /// Email address (voicemail to email); empty to clear.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Voicemail PIN, 4 to 10 digits; empty to clear.
+    #[arg(long)]
+    pub pin: Option<String>,
+    /// Whether the extension may register and call.
+    #[arg(long, value_name = "true|false")]
+    pub enabled: Option<bool>,
+    /// Caller ID presented on outbound calls; empty to clear.
+    #[arg(long, value_name = "NUMBER")]
+    pub caller_id: Option<String>,
+    /// Most simultaneous calls [default: 2].
+    #[arg(long, value_name = "N")]
+    pub call_limit: Option<u32>,
 }
 
 /// Options that override the configuration for this run.

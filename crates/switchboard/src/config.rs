@@ -16,6 +16,9 @@ use std::path::{Path, PathBuf};
 pub struct Config {
     /// Where Switchboard keeps its state.
     pub data_dir: PathBuf,
+    /// The database: empty for `switchboard.db` (SQLite) in the data
+    /// directory, or `postgres://user@host/db`.
+    pub database_url: String,
     pub sip: SipConfig,
     pub log: LogConfig,
 }
@@ -54,6 +57,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             data_dir: PathBuf::from("switchboard-data"),
+            database_url: String::new(),
             sip: SipConfig::default(),
             log: LogConfig::default(),
         }
@@ -115,6 +119,16 @@ impl Config {
             .unwrap_or_else(|| "the environment".into());
         Config::deserialize(toml::Value::Table(table))
             .with_context(|| format!("invalid configuration in {source}"))
+    }
+
+    /// The database URL: the configured one, or the SQLite file in the
+    /// data directory.
+    pub fn database_url(&self, data_dir: &Path) -> String {
+        if self.database_url.is_empty() {
+            switchboard_store::Store::sqlite_url(data_dir)
+        } else {
+            self.database_url.clone()
+        }
     }
 
     /// The effective configuration as TOML.

@@ -5,7 +5,9 @@
 mod cli;
 mod config;
 mod data_dir;
+mod extension_cmd;
 mod serve;
+mod store;
 mod transport;
 
 use clap::Parser;
@@ -23,16 +25,20 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: cli::Cli) -> anyhow::Result<()> {
-    let load = |args: &cli::ServeArgs| -> anyhow::Result<config::Config> {
-        let mut c = config::Config::load(cli.config.as_deref(), std::env::vars())?;
-        args.apply(&mut c);
+    let file = cli.config;
+    let load = |args: Option<&cli::ServeArgs>| -> anyhow::Result<config::Config> {
+        let mut c = config::Config::load(file.as_deref(), std::env::vars())?;
+        if let Some(args) = args {
+            args.apply(&mut c);
+        }
         Ok(c)
     };
-    match &cli.command {
-        cli::Command::Serve(args) => serve::run(load(args)?),
+    match cli.command {
+        cli::Command::Serve(args) => serve::run(load(Some(&args))?),
         cli::Command::Config(args) => {
-            print!("{}", load(args)?.to_toml());
+            print!("{}", load(Some(&args))?.to_toml());
             Ok(())
         }
+        cli::Command::Extension(command) => extension_cmd::run(load(None)?, command),
     }
 }

@@ -20,6 +20,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let data = DataDir::open(&config.data_dir)?;
+    let database = config.database_url(data.path());
     let endpoint = Endpoint::new(
         EndpointConfig {
             realm: config.sip.realm.clone(),
@@ -37,6 +38,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
+        let _service = crate::store::open(&config, &data).await?;
         let sip = &config.sip;
         anyhow::ensure!(
             sip.udp_port != 0 || sip.tcp_port != 0,
@@ -69,6 +71,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         println!("Switchboard {} is running.", env!("CARGO_PKG_VERSION"));
         println!("  SIP:            {}", listening.join(", "));
         println!("  data directory: {}", data.path().display());
+        println!("  database:       {}", crate::store::redact(&database));
         println!("Stop it with Ctrl-C.");
         shutdown_signal().await;
         tracing::info!("stopping");

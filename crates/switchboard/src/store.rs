@@ -1,0 +1,51 @@
+//! Opening the store and the service layer over it, for `serve` and for
+//! the commands that change configuration.
+
+use crate::config::Config;
+use crate::data_dir::DataDir;
+use anyhow::Context;
+use switchboard_service::Service;
+use switchboard_store::Store;
+
+/// Opens the configured database (applying migrations) and the service
+/// layer over it.
+pub async fn open(config: &Config, data: &DataDir) -> anyhow::Result<Service> {
+    let url = config.database_url(data.path());
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+    Ok(Service::new(store))
+}
+
+/// A database URL fit for a message: any password replaced by `***`.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            super::redact("postgres://pbx:s3cret@db/pbx"),
+            "postgres://pbx:***@db/pbx"
+        );
+        assert_eq!(
+            super::redact("postgres://pbx@db/pbx"),
+            "postgres://pbx@db/pbx"
+        );
+        assert_eq!(
+            super::redact("sqlite:///var/lib/sb.db"),
+            "sqlite:///var/lib/sb.db"
+        );
+    }
+}
