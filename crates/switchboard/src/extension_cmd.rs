@@ -23,10 +23,7 @@ pub fn run(config: Config, command: ExtensionCommand) -> anyhow::Result<()> {
                     ..Default::default()
                 };
                 let list = service.list_extensions(&actor, q).await?;
-                println!(
-                    "{:<10}  {:<32}  {:<7}  {}",
-                    "NUMBER", "NAME", "ENABLED", "EMAIL"
-                );
+                println!("NUMBER      NAME                              ENABLED  EMAIL");
                 for e in &list.items {
                     let enabled = if e.enabled { "yes" } else { "no" };
                     println!(
