@@ -29,24 +29,32 @@ pub struct Extension {
     pub updated_at: i64,
 }
 
-/// A new extension; what is left out gets its default.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// A new extension; what is left out gets its default. Also one entry of
+/// a declaration file (`switchboard apply`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionInput {
     pub number: String,
     pub display_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_pin: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_caller_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_limit: Option<u32>,
 }
 
 /// A change: only the fields given change. `Some(None)` clears an optional
 /// field (JSON `null`).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionPatch {
     pub number: Option<String>,

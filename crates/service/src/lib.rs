@@ -8,12 +8,14 @@
 //! now, for other nodes later).
 
 pub mod actor;
+pub mod apply;
 pub mod error;
 pub mod events;
 pub mod extension;
 mod secrets;
 
 pub use actor::{Actor, Role};
+pub use apply::{Declaration, Plan, Step};
 pub use error::ServiceError;
 pub use events::Event;
 pub use extension::{Extension, ExtensionInput, ExtensionList, ExtensionPatch, ListExtensions};

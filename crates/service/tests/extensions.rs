@@ -1,12 +1,14 @@
 //! The extension service on SQLite and on PostgreSQL: defaults, validation
-//! that names the field, conflicts, roles, events and the audit trail.
+//! that names the field, conflicts, roles, events, the audit trail, and
+//! declarations (plan, apply, export, prune).
 
 #[path = "../../store/tests/support/mod.rs"]
 mod support;
 
 use std::time::Duration;
 use switchboard_service::{
-    Actor, Event, ExtensionInput, ExtensionPatch, ListExtensions, Role, Service, ServiceError,
+    Actor, Declaration, Event, ExtensionInput, ExtensionPatch, ListExtensions, Role, Service,
+    ServiceError, Step,
 };
 use switchboard_store::Store;
 
@@ -256,19 +258,103 @@ async fn scenarios(service: Service) {
     ));
 }
 
+/// Declarations: export → apply is a no-op, applying twice changes nothing
+/// the second time, a dry run is only a plan, prune removes the unlisted.
+async fn apply_scenarios(service: Service) {
+    let admin = admin();
+    let exported = service.export(&admin).await.unwrap();
+    assert!(!exported.extensions.is_empty());
+    let text = exported.to_toml();
+    let back = Declaration::from_toml(&text).unwrap();
+    assert!(
+        service.plan(&admin, &back, false).await.unwrap().is_empty(),
+        "export → apply is a no-op:\n{text}"
+    );
+
+    let mut wanted = back.clone();
+    wanted.extensions.push(input("3001"));
+    wanted.extensions[0].display_name = "Renamed".into();
+    let plan = service.plan(&admin, &wanted, false).await.unwrap();
+    assert_eq!(plan.steps.len(), 2, "{plan}");
+    assert!(
+        matches!(&plan.steps[0], Step::Update(_, _, fields) if fields == &vec!["display_name"])
+    );
+    assert!(matches!(&plan.steps[1], Step::Create(e) if e.number == "3001"));
+    assert_eq!(
+        service.plan(&admin, &wanted, false).await.unwrap(),
+        plan,
+        "planning changes nothing"
+    );
+    service.apply(&admin, plan).await.unwrap();
+    assert!(
+        service
+            .plan(&admin, &wanted, false)
+            .await
+            .unwrap()
+            .is_empty(),
+        "applying twice is a no-op"
+    );
+
+    let only = Declaration {
+        extensions: vec![input("3001")],
+    };
+    let prune = service.plan(&admin, &only, true).await.unwrap();
+    let deleted = prune
+        .steps
+        .iter()
+        .filter(|s| matches!(s, Step::Delete(_)))
+        .count();
+    assert_eq!(deleted, wanted.extensions.len() - 1, "{prune}");
+    service.apply(&admin, prune).await.unwrap();
+    let left = service
+        .list_extensions(&admin, ListExtensions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        left.items
+            .iter()
+            .map(|e| e.number.as_str())
+            .collect::<Vec<_>>(),
+        ["3001"]
+    );
+
+    let twice = Declaration {
+        extensions: vec![input("3002"), input("3002")],
+    };
+    assert_eq!(field(service.plan(&admin, &twice, false).await), "number");
+    let bad = Declaration {
+        extensions: vec![ExtensionInput {
+            secret: Some("weak".into()),
+            ..input("3003")
+        }],
+    };
+    let plan = service.plan(&admin, &bad, false).await.unwrap();
+    let err = service.apply(&admin, plan).await.unwrap_err();
+    assert_eq!(err.field(), Some("secret"));
+    assert!(err.to_string().contains("extension 3003"), "{err}");
+    assert!(matches!(
+        service.plan(&user("3001"), &only, false).await,
+        Err(ServiceError::Forbidden)
+    ));
+}
+
 #[tokio::test]
 async fn extensions_on_sqlite() {
     let dir = std::env::temp_dir().join(format!("switchboard-service-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    scenarios(Service::new(open(&Store::sqlite_url(&dir)).await)).await;
+    let service = Service::new(open(&Store::sqlite_url(&dir)).await);
+    scenarios(service.clone()).await;
+    apply_scenarios(service).await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
 async fn extensions_on_postgres() {
     let pg = support::TempPostgres::start();
-    scenarios(Service::new(open(&pg.url).await)).await;
+    let service = Service::new(open(&pg.url).await);
+    scenarios(service.clone()).await;
+    apply_scenarios(service).await;
 }
 
 #[test]

@@ -38,6 +38,24 @@ pub enum Command {
     /// Manage extensions: list, add, show, set, remove.
     #[command(subcommand)]
     Extension(ExtensionCommand),
+    /// Make the configuration what FILE (TOML) declares: create what is
+    /// missing, change what differs. Idempotent.
+    Apply {
+        /// The declaration, as written by `switchboard export`.
+        file: PathBuf,
+        /// Show what would change, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also remove what the file does not list.
+        #[arg(long)]
+        prune: bool,
+    },
+    /// Write the configuration as a declaration `apply` takes back
+    /// (secrets included: keep the file private).
+    Export {
+        /// Write here (mode 0600) instead of standard output.
+        file: Option<PathBuf>,
+    },
 }
 
 /// What to do with extensions. Changes go through the same checks as the

@@ -5,6 +5,7 @@
 mod cli;
 mod config;
 mod data_dir;
+mod declare_cmd;
 mod extension_cmd;
 mod serve;
 mod store;
@@ -40,5 +41,11 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             Ok(())
         }
         cli::Command::Extension(command) => extension_cmd::run(load(None)?, command),
+        cli::Command::Apply {
+            file,
+            dry_run,
+            prune,
+        } => declare_cmd::apply(load(None)?, &file, dry_run, prune),
+        cli::Command::Export { file } => declare_cmd::export(load(None)?, file.as_deref()),
     }
 }

@@ -1,0 +1,66 @@
+//! `switchboard apply FILE` and `switchboard export`: the configuration as
+//! a file, through the service layer's plan and apply.
+
+use crate::config::Config;
+use crate::data_dir::DataDir;
+use anyhow::Context;
+use std::io::Write;
+use std::path::Path;
+use switchboard_service::{Actor, Declaration, Service};
+
+fn with_service<T>(
+    config: Config,
+    work: impl AsyncFnOnce(Service, Actor) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let data = DataDir::open(&config.data_dir)?;
+        let service = crate::store::open(&config, &data).await?;
+        let actor = Actor {
+            name: "cli".into(),
+            role: switchboard_service::Role::Admin,
+            source: "apply".into(),
+        };
+        work(service, actor).await
+    })
+}
+
+/// `switchboard apply`.
+pub fn apply(config: Config, file: &Path, dry_run: bool, prune: bool) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let declaration =
+        Declaration::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    with_service(config, async |service, actor| {
+        let plan = service.plan(&actor, &declaration, prune).await?;
+        print!("{plan}");
+        if !dry_run && !plan.is_empty() {
+            service.apply(&actor, plan).await?;
+            println!("applied");
+        }
+        Ok(())
+    })
+}
+
+/// `switchboard export`.
+pub fn export(config: Config, file: Option<&Path>) -> anyhow::Result<()> {
+    let text = with_service(config, async |service, actor| {
+        Ok(service.export(&actor).await?.to_toml())
+    })?;
+    match file {
+        None => print!("{text}"),
+        Some(path) => {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut f = options
+                .open(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            f.write_all(text.as_bytes())?;
+        }
+    }
+    Ok(())
+}
