@@ -7,6 +7,7 @@
 //! in the audit log and announced as an [`Event`] (for live console updates
 //! now, for other nodes later).
 
+pub mod accounts;
 pub mod actor;
 pub mod apply;
 pub mod error;
@@ -63,6 +64,19 @@ impl Service {
         detail: String,
         event: Event,
     ) -> Result<(), ServiceError> {
+        self.audit_only(actor, action, object, detail).await?;
+        let _ = self.events.send(event);
+        Ok(())
+    }
+
+    /// Records something in the audit log that no listener needs to see.
+    async fn audit_only(
+        &self,
+        actor: &Actor,
+        action: &str,
+        object: String,
+        detail: String,
+    ) -> Result<(), ServiceError> {
         let entry = AuditEntry {
             id: random_id(),
             at: now_millis(),
@@ -73,7 +87,6 @@ impl Service {
             detail,
         };
         self.store.append_audit(&entry).await?;
-        let _ = self.events.send(event);
         Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! The extension service on SQLite and on PostgreSQL: defaults, validation
 //! that names the field, conflicts, roles, events, the audit trail, and
-//! declarations (plan, apply, export, prune).
+//! declarations (plan, apply, export, prune), and the first administrator.
 
 #[path = "../../store/tests/support/mod.rs"]
 mod support;
@@ -338,6 +338,66 @@ async fn apply_scenarios(service: Service) {
     ));
 }
 
+/// The first administrator: created once with a password shown once, which
+/// then logs in; a reset replaces it; wrong passwords and unknown logins
+/// fail alike; nothing secret reaches the audit log.
+async fn account_scenarios(service: Service) {
+    let first = service
+        .ensure_first_admin()
+        .await
+        .unwrap()
+        .expect("created on first start");
+    assert_eq!(first.len(), 20);
+    assert_eq!(
+        service.ensure_first_admin().await.unwrap(),
+        None,
+        "only once"
+    );
+    let admin = service
+        .verify_password("admin", &first, "192.0.2.1")
+        .await
+        .unwrap();
+    assert_eq!(
+        (admin.role.clone(), admin.source.as_str()),
+        (Role::Admin, "192.0.2.1")
+    );
+    let wrong = service
+        .verify_password("admin", "guess", "x")
+        .await
+        .unwrap_err()
+        .to_string();
+    let unknown = service
+        .verify_password("nobody", &first, "x")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(wrong, unknown, "no account enumeration");
+
+    let second = service.reset_password(&admin, "admin").await.unwrap();
+    assert_ne!(first, second);
+    assert!(service.verify_password("admin", &first, "x").await.is_err());
+    assert!(service.verify_password("admin", &second, "x").await.is_ok());
+    assert!(matches!(
+        service.reset_password(&admin, "nobody").await,
+        Err(ServiceError::NotFound(_))
+    ));
+    assert!(matches!(
+        service.reset_password(&user("1001"), "admin").await,
+        Err(ServiceError::Forbidden)
+    ));
+
+    let log = service.audit_log(&admin, 100).await.unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.action == "user.create" && e.source == "first start"));
+    assert!(log
+        .iter()
+        .any(|e| e.action == "user.password_reset" && e.actor == "admin"));
+    assert!(log
+        .iter()
+        .all(|e| !e.detail.contains(&second) && !e.detail.contains(&first)));
+}
+
 #[tokio::test]
 async fn extensions_on_sqlite() {
     let dir = std::env::temp_dir().join(format!("switchboard-service-{}", std::process::id()));
@@ -345,7 +405,8 @@ async fn extensions_on_sqlite() {
     std::fs::create_dir_all(&dir).unwrap();
     let service = Service::new(open(&Store::sqlite_url(&dir)).await);
     scenarios(service.clone()).await;
-    apply_scenarios(service).await;
+    apply_scenarios(service.clone()).await;
+    account_scenarios(service).await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -354,7 +415,8 @@ async fn extensions_on_postgres() {
     let pg = support::TempPostgres::start();
     let service = Service::new(open(&pg.url).await);
     scenarios(service.clone()).await;
-    apply_scenarios(service).await;
+    apply_scenarios(service.clone()).await;
+    account_scenarios(service).await;
 }
 
 #[test]

@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod extensions;
+pub mod users;
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -16,6 +17,7 @@ use std::path::Path;
 
 pub use audit::AuditEntry;
 pub use extensions::{ExtensionQuery, ExtensionRecord};
+pub use users::UserRecord;
 
 /// Which database a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

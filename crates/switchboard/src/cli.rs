@@ -50,6 +50,9 @@ pub enum Command {
         #[arg(long)]
         prune: bool,
     },
+    /// Administrator accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Write the configuration as a declaration `apply` takes back
     /// (secrets included: keep the file private).
     Export {
@@ -161,4 +164,15 @@ impl ServeArgs {
             config.log.sip_trace = true;
         }
     }
+}
+
+/// What to do with administrator accounts.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Give an account a new random password and print it.
+    ResetPassword {
+        /// The account [default: admin].
+        #[arg(default_value = "admin")]
+        login: String,
+    },
 }

@@ -1,5 +1,6 @@
-//! `switchboard apply FILE` and `switchboard export`: the configuration as
-//! a file, through the service layer's plan and apply.
+//! `switchboard apply FILE`, `switchboard export` and `switchboard admin`:
+//! configuration as a file, through the service layer's plan and apply,
+//! and administrator accounts.
 
 use crate::config::Config;
 use crate::data_dir::DataDir;
@@ -8,7 +9,7 @@ use std::io::Write;
 use std::path::Path;
 use switchboard_service::{Actor, Declaration, Service};
 
-fn with_service<T>(
+pub(crate) fn with_service<T>(
     config: Config,
     work: impl AsyncFnOnce(Service, Actor) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
@@ -62,5 +63,14 @@ pub fn export(config: Config, file: Option<&Path>) -> anyhow::Result<()> {
             f.write_all(text.as_bytes())?;
         }
     }
+    Ok(())
+}
+
+/// `switchboard admin reset-password`.
+pub fn reset_password(config: Config, login: &str) -> anyhow::Result<()> {
+    let password = with_service(config, async |service, actor| {
+        Ok(service.reset_password(&actor, login).await?)
+    })?;
+    println!("New password for {login}: {password}");
     Ok(())
 }

@@ -47,5 +47,8 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             prune,
         } => declare_cmd::apply(load(None)?, &file, dry_run, prune),
         cli::Command::Export { file } => declare_cmd::export(load(None)?, file.as_deref()),
+        cli::Command::Admin(cli::AdminCommand::ResetPassword { login }) => {
+            declare_cmd::reset_password(load(None)?, &login)
+        }
     }
 }

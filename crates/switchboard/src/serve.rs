@@ -38,7 +38,8 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let _service = crate::store::open(&config, &data).await?;
+        let service = crate::store::open(&config, &data).await?;
+        let first_password = service.ensure_first_admin().await?;
         let sip = &config.sip;
         anyhow::ensure!(
             sip.udp_port != 0 || sip.tcp_port != 0,
@@ -72,6 +73,10 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         println!("  SIP:            {}", listening.join(", "));
         println!("  data directory: {}", data.path().display());
         println!("  database:       {}", crate::store::redact(&database));
+        if let Some(password) = first_password {
+            println!("  first login:    admin / {password}");
+            println!("                  (shown once; `switchboard admin reset-password` makes a new one)");
+        }
         println!("Stop it with Ctrl-C.");
         shutdown_signal().await;
         tracing::info!("stopping");
