@@ -101,16 +101,8 @@ impl Service {
         Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .map_err(|_| refused())?;
-        let role = match (user.role.as_str(), user.extension) {
-            ("admin", _) => Role::Admin,
-            ("manager", _) => Role::Manager,
-            (_, Some(extension)) => Role::User { extension },
-            _ => return Err(refused()),
-        };
-        Ok(Actor {
-            name: user.login,
-            role,
-            source: source.to_owned(),
-        })
+        self.account_actor(&user.login, source)
+            .await
+            .map_err(|_| refused())
     }
 }

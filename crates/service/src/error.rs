@@ -23,6 +23,12 @@ pub enum ServiceError {
     NotFound(String),
     #[error("not allowed for this account")]
     Forbidden,
+    /// No valid session or token.
+    #[error("log in first")]
+    Unauthenticated,
+    /// Too many failed logins for this account or address; try later.
+    #[error("too many failed logins; try again later")]
+    Locked,
     #[error(transparent)]
     Store(StoreError),
 }

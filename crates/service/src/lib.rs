@@ -7,6 +7,7 @@
 //! in the audit log and announced as an [`Event`] (for live console updates
 //! now, for other nodes later).
 
+pub mod access;
 pub mod accounts;
 pub mod actor;
 pub mod apply;
@@ -15,6 +16,7 @@ pub mod events;
 pub mod extension;
 mod secrets;
 
+pub use access::{NewSession, Scope};
 pub use actor::{Actor, Role};
 pub use apply::{Declaration, Plan, Step};
 pub use error::ServiceError;
@@ -31,13 +33,18 @@ use tokio::sync::broadcast;
 pub struct Service {
     store: Store,
     events: broadcast::Sender<Event>,
+    lockout: std::sync::Arc<std::sync::Mutex<access::Lockout>>,
 }
 
 impl Service {
     /// A service over `store`.
     pub fn new(store: Store) -> Service {
         let (events, _) = broadcast::channel(1024);
-        Service { store, events }
+        Service {
+            store,
+            events,
+            lockout: Default::default(),
+        }
     }
 
     /// Every change from now on, as it happens.

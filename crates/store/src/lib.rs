@@ -7,6 +7,7 @@
 //! applied when the store opens. The store holds no business rules: it
 //! stores what the service layer has validated, and reports conflicts.
 
+pub mod access;
 pub mod audit;
 pub mod extensions;
 pub mod users;
@@ -15,6 +16,7 @@ use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::path::Path;
 
+pub use access::{SessionRecord, TokenRecord};
 pub use audit::AuditEntry;
 pub use extensions::{ExtensionQuery, ExtensionRecord};
 pub use users::UserRecord;
