@@ -140,6 +140,10 @@ pub struct ServeArgs {
     /// SIP TCP port; 0 turns TCP off [default: 5060].
     #[arg(long, value_name = "PORT")]
     pub tcp_port: Option<u16>,
+    /// Address and port of the web console and API [default: 0.0.0.0:8080];
+    /// empty turns HTTP off.
+    #[arg(long, value_name = "ADDRESS:PORT")]
+    pub http_listen: Option<String>,
     /// Log every SIP message sent and received.
     #[arg(long)]
     pub sip_trace: bool,
@@ -159,6 +163,9 @@ impl ServeArgs {
         }
         if let Some(p) = self.tcp_port {
             config.sip.tcp_port = p;
+        }
+        if let Some(h) = &self.http_listen {
+            config.http.listen = h.clone();
         }
         if self.sip_trace {
             config.log.sip_trace = true;

@@ -20,7 +20,24 @@ pub struct Config {
     /// directory, or `postgres://user@host/db`.
     pub database_url: String,
     pub sip: SipConfig,
+    pub http: HttpConfig,
     pub log: LogConfig,
+}
+
+/// The web console and REST API.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Address and port of the HTTP listener; empty turns it off.
+    pub listen: String,
+}
+
+impl Default for HttpConfig {
+    fn default() -> HttpConfig {
+        HttpConfig {
+            listen: "0.0.0.0:8080".into(),
+        }
+    }
 }
 
 /// SIP listeners.
@@ -59,6 +76,7 @@ impl Default for Config {
             data_dir: PathBuf::from("switchboard-data"),
             database_url: String::new(),
             sip: SipConfig::default(),
+            http: HttpConfig::default(),
             log: LogConfig::default(),
         }
     }

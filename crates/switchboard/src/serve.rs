@@ -54,6 +54,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             port => Some(tcp::bind(SocketAddr::new(sip.listen, port)).await?),
         };
         let mut listening = Vec::new();
+        let mut listening_http = None;
         let (driver_tx, driver_rx) = mpsc::channel(driver::QUEUE);
         if let Some(socket) = &udp {
             listening.push(format!("udp {}", socket.local_addr()?));
@@ -68,9 +69,25 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             ));
         }
         drop(driver_tx);
+        if !config.http.listen.is_empty() {
+            let listener = tokio::net::TcpListener::bind(&config.http.listen)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot listen for HTTP on {}: {e}", config.http.listen))?;
+            listening_http = Some(listener.local_addr()?);
+            let app = switchboard_api::router(service.clone())
+                .into_make_service_with_connect_info::<SocketAddr>();
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, app).await {
+                    tracing::error!("http: {e}");
+                }
+            });
+        }
         tokio::spawn(driver::run(endpoint, driver_rx, udp, config.log.sip_trace));
         println!("Switchboard {} is running.", env!("CARGO_PKG_VERSION"));
         println!("  SIP:            {}", listening.join(", "));
+        if let Some(addr) = listening_http {
+            println!("  API:            http://{addr}/api/v1/");
+        }
         println!("  data directory: {}", data.path().display());
         println!("  database:       {}", crate::store::redact(&database));
         if let Some(password) = first_password {

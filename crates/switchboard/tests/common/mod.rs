@@ -1,6 +1,9 @@
 //! A Switchboard server started for one test: the real binary on free
 //! loopback ports with a data directory of its own, stopped when dropped.
 
+// Each test binary uses a different part of this module.
+#![allow(dead_code)]
+
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::path::PathBuf;
@@ -9,14 +12,24 @@ use std::process::{Child, Command, Stdio};
 pub struct Server {
     child: Child,
     pub port: u16,
+    pub http_port: u16,
     pub data_dir: PathBuf,
+    /// What `serve` printed on start.
+    pub banner: Vec<String>,
 }
 
 impl Server {
     /// Starts `switchboard serve` on 127.0.0.1 with UDP and TCP on one
     /// free port, and waits until it says it is running.
     pub fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    /// As [`Server::start`], with extra environment variables (e.g. a
+    /// database URL).
+    pub fn start_with(env: &[(&str, &str)]) -> Server {
         let port = free_port();
+        let http_port = free_port();
         let data_dir =
             std::env::temp_dir().join(format!("switchboard-test-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data_dir);
@@ -28,32 +41,57 @@ impl Server {
                 "--udp-port",
                 &port.to_string(),
             ])
-            .args(["--tcp-port", &port.to_string(), "--data-dir"])
+            .args([
+                "--tcp-port",
+                &port.to_string(),
+                "--http-listen",
+                &format!("127.0.0.1:{http_port}"),
+                "--data-dir",
+            ])
             .arg(&data_dir)
             .env("SWITCHBOARD_LOG__LEVEL", "warn")
+            .env_remove("SWITCHBOARD_DATABASE_URL")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("starting switchboard");
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
+        let mut banner = Vec::new();
         loop {
             match lines.next() {
-                Some(Ok(line)) if line.contains("is running") => break,
-                Some(Ok(_)) => continue,
-                _ => panic!("switchboard exited before it was running"),
+                Some(Ok(line)) => {
+                    let last = line.starts_with("Stop it with");
+                    banner.push(line);
+                    if last {
+                        break;
+                    }
+                }
+                _ => panic!("switchboard exited before it was running: {banner:#?}"),
             }
         }
         std::thread::spawn(move || for _ in lines {});
         Server {
             child,
             port,
+            http_port,
             data_dir,
+            banner,
         }
     }
 
     pub fn addr(&self) -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    /// The first administrator's password, as the banner showed it.
+    pub fn admin_password(&self) -> String {
+        self.banner
+            .iter()
+            .find_map(|l| l.trim().strip_prefix("first login:    admin / "))
+            .expect("a first-login line")
+            .to_owned()
     }
 
     /// `127.0.0.1:PORT`, as peers want it on their command line.
@@ -70,7 +108,8 @@ impl Drop for Server {
     }
 }
 
-/// A port free for both UDP and TCP on 127.0.0.1.
+/// A port free for both UDP and TCP on 127.0.0.1 (the SIP port; the HTTP
+/// port is drawn the same way).
 fn free_port() -> u16 {
     loop {
         let udp = UdpSocket::bind("127.0.0.1:0").expect("udp bind");

@@ -1,0 +1,54 @@
+//! Switchboard's REST API, `/api/v1`: every service-layer operation over
+//! HTTP. Handlers only translate — JSON in, a service call with the caller
+//! as actor, JSON or problem+json out — so the API can do nothing the
+//! service layer does not allow.
+//!
+//! Authentication is a console session (cookie `sb_session` from
+//! `POST /api/v1/login`, plus the CSRF token it returns echoed in
+//! `X-CSRF-Token` on every change) or an API token
+//! (`Authorization: Bearer sbt_…`, scope `read` or `write`).
+
+mod auth;
+mod extensions;
+mod json;
+mod problem;
+mod session;
+mod tokens;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use switchboard_service::Service;
+
+pub use problem::Problem;
+
+/// Largest request body accepted.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// The API's routes over `service`. Serve with connect info
+/// (`into_make_service_with_connect_info::<SocketAddr>`) so the audit log
+/// and lockouts see the caller's address.
+pub fn router(service: Service) -> Router {
+    Router::new()
+        .route("/api/v1/login", post(session::login))
+        .route("/api/v1/logout", post(session::logout))
+        .route(
+            "/api/v1/extensions",
+            get(extensions::list).post(extensions::create),
+        )
+        .route(
+            "/api/v1/extensions/{number}",
+            get(extensions::show)
+                .patch(extensions::update)
+                .delete(extensions::remove),
+        )
+        .route(
+            "/api/v1/extensions/{number}/secret",
+            post(extensions::regenerate_secret),
+        )
+        .route("/api/v1/tokens", post(tokens::create))
+        .route("/api/v1/tokens/{id}", axum::routing::delete(tokens::revoke))
+        .fallback(|| async { Problem::new(axum::http::StatusCode::NOT_FOUND, "no such endpoint") })
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(service)
+}

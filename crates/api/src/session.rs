@@ -1,0 +1,55 @@
+//! `POST /api/v1/login` and `/logout`.
+
+use crate::auth::{session_cookie, Source, SESSION_COOKIE};
+use crate::json::Body;
+use crate::problem::Problem;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use switchboard_service::{Role, Service};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    login: String,
+    password: String,
+}
+
+fn role_name(role: &Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::Manager => "manager",
+        Role::User { .. } => "user",
+    }
+}
+
+pub async fn login(
+    State(service): State<Service>,
+    Source(from): Source,
+    Body(input): Body<Login>,
+) -> Result<Response, Problem> {
+    let session = service.login(&input.login, &input.password, &from).await?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
+        session.secret
+    );
+    let body = serde_json::json!({
+        "login": session.actor.name,
+        "role": role_name(&session.actor.role),
+        "csrf_token": session.csrf_token,
+    });
+    Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
+}
+
+pub async fn logout(
+    State(service): State<Service>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, Problem> {
+    if let Some(secret) = session_cookie(&headers) {
+        service.logout(&secret).await?;
+    }
+    let expired = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, expired)]).into_response())
+}

@@ -1,0 +1,257 @@
+//! The REST API as curl sees it, on SQLite and on PostgreSQL: log in with
+//! the first-start password, manage extensions with the session cookie and
+//! its CSRF token, make and revoke API tokens, get problem+json naming the
+//! field for every kind of bad input, and lock out a password guesser.
+
+mod common;
+#[path = "../../store/tests/support/mod.rs"]
+mod support;
+
+use common::Server;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// A curl session with a cookie jar.
+struct Curl {
+    base: String,
+    jar: PathBuf,
+}
+
+struct Reply {
+    status: u16,
+    content_type: String,
+    json: Value,
+}
+
+impl Curl {
+    fn new(server: &Server) -> Curl {
+        Curl {
+            base: format!("http://127.0.0.1:{}/api/v1", server.http_port),
+            jar: server.data_dir.with_extension("cookies"),
+        }
+    }
+
+    /// `curl -X METHOD URL` with optional body and headers.
+    fn call(&self, method: &str, path: &str, body: Option<&str>, headers: &[&String]) -> Reply {
+        let mut c = Command::new("curl");
+        c.args([
+            "-sS",
+            "-X",
+            method,
+            "-o",
+            "-",
+            "-w",
+            "\n%{http_code} %{content_type}",
+        ])
+        .arg("-b")
+        .arg(&self.jar)
+        .arg("-c")
+        .arg(&self.jar);
+        for h in headers {
+            c.args(["-H", h]);
+        }
+        if let Some(b) = body {
+            c.args(["-H", "Content-Type: application/json", "--data-binary", b]);
+        }
+        let out = c
+            .arg(format!("{}{path}", self.base))
+            .output()
+            .expect("curl runs");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let (body, meta) = text.rsplit_once('\n').expect("status line");
+        let (status, content_type) = meta.split_once(' ').unwrap_or((meta, ""));
+        Reply {
+            status: status.parse().expect("a status"),
+            content_type: content_type.to_owned(),
+            json: serde_json::from_str(body).unwrap_or(Value::Null),
+        }
+    }
+}
+
+fn problem(r: &Reply, status: u16, field: Option<&str>) {
+    assert_eq!(r.status, status, "{}", r.json);
+    assert_eq!(r.content_type, "application/problem+json");
+    assert_eq!(r.json["status"], status);
+    assert_eq!(r.json["field"].as_str(), field, "{}", r.json);
+}
+
+fn scenario(server: &Server) {
+    let curl = Curl::new(server);
+    let password = server.admin_password();
+    problem(&curl.call("GET", "/extensions", None, &[]), 401, None);
+
+    let login = format!(r#"{{"login":"admin","password":"{password}"}}"#);
+    let r = curl.call("POST", "/login", Some(&login), &[]);
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["role"], "admin");
+    let csrf = format!("X-CSRF-Token: {}", r.json["csrf_token"].as_str().unwrap());
+
+    let ext = r#"{"number":"1001","display_name":"Front Desk"}"#;
+    problem(&curl.call("POST", "/extensions", Some(ext), &[]), 403, None);
+    let r = curl.call("POST", "/extensions", Some(ext), &[&csrf]);
+    assert_eq!(r.status, 201, "{}", r.json);
+    assert_eq!(r.json["secret"].as_str().unwrap().len(), 24);
+    problem(
+        &curl.call("POST", "/extensions", Some(ext), &[&csrf]),
+        409,
+        Some("number"),
+    );
+    let bad = |body: &str| curl.call("POST", "/extensions", Some(body), &[&csrf]);
+    problem(
+        &bad(r#"{"number":"1002","display_name":"X","colour":"red"}"#),
+        422,
+        Some("colour"),
+    );
+    problem(
+        &bad(r#"{"number":"1002","display_name":"X","call_limit":"two"}"#),
+        422,
+        Some("call_limit"),
+    );
+    problem(
+        &bad(r#"{"number":"1002","display_name":"X","secret":"weak"}"#),
+        422,
+        Some("secret"),
+    );
+    problem(&bad(r#"{"number":"#), 400, None);
+    problem(
+        &bad(&format!(
+            r#"{{"number":"1002","display_name":"{}"}}"#,
+            "x".repeat(70_000)
+        )),
+        413,
+        None,
+    );
+
+    let r = curl.call(
+        "PATCH",
+        "/extensions/1001",
+        Some(r#"{"email":"desk@example.com"}"#),
+        &[&csrf],
+    );
+    assert_eq!(
+        (r.status, r.json["email"].as_str()),
+        (200, Some("desk@example.com"))
+    );
+    let r = curl.call("GET", "/extensions?search=front&limit=10", None, &[]);
+    assert_eq!((r.status, r.json["total"].as_u64()), (200, Some(1)));
+    problem(
+        &curl.call("GET", "/extensions?limit=abc", None, &[]),
+        400,
+        Some("limit"),
+    );
+    problem(&curl.call("GET", "/extensions/9999", None, &[]), 404, None);
+
+    let r = curl.call(
+        "POST",
+        "/tokens",
+        Some(r#"{"name":"crm","scope":"write"}"#),
+        &[&csrf],
+    );
+    assert_eq!(r.status, 201, "{}", r.json);
+    let writer = format!(
+        "Authorization: Bearer {}",
+        r.json["token"].as_str().unwrap()
+    );
+    let writer_id = r.json["id"].as_str().unwrap().to_owned();
+    let r = curl.call(
+        "POST",
+        "/tokens",
+        Some(r#"{"name":"wallboard","scope":"read"}"#),
+        &[&csrf],
+    );
+    let reader = format!(
+        "Authorization: Bearer {}",
+        r.json["token"].as_str().unwrap()
+    );
+    problem(
+        &curl.call(
+            "POST",
+            "/tokens",
+            Some(r#"{"name":"x","scope":"root"}"#),
+            &[&csrf],
+        ),
+        422,
+        Some("scope"),
+    );
+
+    let tokens = Curl {
+        jar: server.data_dir.with_extension("no-cookies"),
+        base: curl.base.clone(),
+    };
+    let r = tokens.call(
+        "POST",
+        "/extensions",
+        Some(r#"{"number":"1002","display_name":"Sales"}"#),
+        &[&writer],
+    );
+    assert_eq!(
+        r.status, 201,
+        "a write token changes without CSRF: {}",
+        r.json
+    );
+    assert_eq!(
+        tokens.call("GET", "/extensions", None, &[&reader]).json["total"],
+        2
+    );
+    problem(
+        &tokens.call("DELETE", "/extensions/1002", None, &[&reader]),
+        403,
+        None,
+    );
+    assert_eq!(
+        curl.call("DELETE", &format!("/tokens/{writer_id}"), None, &[&csrf])
+            .status,
+        204
+    );
+    problem(
+        &tokens.call("GET", "/extensions", None, &[&writer]),
+        401,
+        None,
+    );
+
+    assert_eq!(
+        curl.call("DELETE", "/extensions/1002", None, &[&csrf])
+            .status,
+        204
+    );
+    assert_eq!(curl.call("POST", "/logout", None, &[]).status, 204);
+    problem(&curl.call("GET", "/extensions", None, &[]), 401, None);
+
+    // Five wrong passwords lock the account and the address, whatever
+    // the password after.
+    let guess = r#"{"login":"admin","password":"guess"}"#;
+    for _ in 0..5 {
+        problem(
+            &curl.call("POST", "/login", Some(guess), &[]),
+            422,
+            Some("password"),
+        );
+    }
+    problem(&curl.call("POST", "/login", Some(&login), &[]), 429, None);
+}
+
+#[test]
+fn api_on_sqlite() {
+    scenario(&Server::start());
+}
+
+#[test]
+fn api_on_postgres() {
+    let pg = support::TempPostgres::start();
+    // The database may still be starting; the server retries nothing, so
+    // wait until it accepts connections.
+    let mut tries = 0;
+    while std::net::TcpStream::connect(pg.url.split('@').nth(1).unwrap().split('/').next().unwrap())
+        .is_err()
+    {
+        tries += 1;
+        assert!(tries < 100, "PostgreSQL never started");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    scenario(&Server::start_with(&[(
+        "SWITCHBOARD_DATABASE_URL",
+        &pg.url,
+    )]));
+}
