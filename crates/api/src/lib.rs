@@ -11,6 +11,7 @@
 mod auth;
 mod extensions;
 mod json;
+pub mod openapi;
 mod problem;
 mod session;
 mod tokens;
@@ -30,6 +31,7 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// and lockouts see the caller's address.
 pub fn router(service: Service) -> Router {
     Router::new()
+        .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/login", post(session::login))
         .route("/api/v1/logout", post(session::logout))
         .route(

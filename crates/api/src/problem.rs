@@ -7,9 +7,10 @@ use serde::Serialize;
 use switchboard_service::ServiceError;
 
 /// A problem+json response.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(skip)]
+    #[schema(ignore)]
     status: StatusCode,
     title: String,
     #[serde(rename = "status")]

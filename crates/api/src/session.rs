@@ -10,7 +10,7 @@ use axum::Json;
 use serde::Deserialize;
 use switchboard_service::{Role, Service};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
     login: String,
@@ -25,6 +25,11 @@ fn role_name(role: &Role) -> &'static str {
     }
 }
 
+/// Logs in; sets the session cookie and returns the CSRF token.
+#[utoipa::path(post, path = "/api/v1/login", tag = "session", request_body = Login,
+    responses((status = 200, description = "logged in: `{login, role, csrf_token}` and the `sb_session` cookie"),
+              (status = 422, description = "wrong login or password", body = Problem, content_type = "application/problem+json"),
+              (status = 429, description = "locked out after repeated failures", body = Problem, content_type = "application/problem+json")))]
 pub async fn login(
     State(service): State<Service>,
     Source(from): Source,
@@ -43,6 +48,8 @@ pub async fn login(
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
 
+/// Ends the session.
+#[utoipa::path(post, path = "/api/v1/logout", tag = "session", responses((status = 204, description = "logged out")))]
 pub async fn logout(
     State(service): State<Service>,
     headers: axum::http::HeaderMap,

@@ -10,13 +10,19 @@ use axum::Json;
 use serde::Deserialize;
 use switchboard_service::{Scope, Service};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     name: String,
+    /// `read` or `write`.
     scope: String,
 }
 
+/// Makes an API token acting as the caller; the secret is shown once.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewToken,
+    security(("session" = []), ("token" = [])),
+    responses((status = 201, description = "`{id, name, scope, token}`"),
+              (status = 422, description = "bad name or scope", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(s): State<Service>,
     Caller(actor): Caller,
@@ -29,6 +35,11 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(body)))
 }
 
+/// Revokes a token (admins).
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = String, Path)),
+    security(("session" = []), ("token" = [])),
+    responses((status = 204, description = "revoked"),
+              (status = 404, description = "no such live token", body = Problem, content_type = "application/problem+json")))]
 pub async fn revoke(
     State(s): State<Service>,
     Caller(actor): Caller,

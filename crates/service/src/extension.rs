@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use switchboard_store::{ExtensionQuery, ExtensionRecord};
 
 /// An extension as the service hands it out.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Extension {
     pub number: String,
     pub display_name: String,
@@ -31,7 +31,7 @@ pub struct Extension {
 
 /// A new extension; what is left out gets its default. Also one entry of
 /// a declaration file (`switchboard apply`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionInput {
     pub number: String,
@@ -54,7 +54,7 @@ pub struct ExtensionInput {
 
 /// A change: only the fields given change. `Some(None)` clears an optional
 /// field (JSON `null`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionPatch {
     pub number: Option<String>,
@@ -62,17 +62,21 @@ pub struct ExtensionPatch {
     pub auth_name: Option<String>,
     pub secret: Option<String>,
     #[serde(default, with = "nullable")]
+    #[schema(value_type = Option<String>)]
     pub email: Option<Option<String>>,
     #[serde(default, with = "nullable")]
+    #[schema(value_type = Option<String>)]
     pub voicemail_pin: Option<Option<String>>,
     pub enabled: Option<bool>,
     #[serde(default, with = "nullable")]
+    #[schema(value_type = Option<String>)]
     pub outbound_caller_id: Option<Option<String>>,
     pub call_limit: Option<u32>,
 }
 
 /// Which extensions to list.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListExtensions {
     pub search: Option<String>,
@@ -83,7 +87,7 @@ pub struct ListExtensions {
 }
 
 /// A page of extensions.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ExtensionList {
     pub items: Vec<Extension>,
     pub total: u64,

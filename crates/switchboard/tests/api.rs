@@ -1,7 +1,8 @@
 //! The REST API as curl sees it, on SQLite and on PostgreSQL: log in with
 //! the first-start password, manage extensions with the session cookie and
 //! its CSRF token, make and revoke API tokens, get problem+json naming the
-//! field for every kind of bad input, and lock out a password guesser.
+//! field for every kind of bad input, read the OpenAPI document, and lock
+//! out a password guesser.
 
 mod common;
 #[path = "../../store/tests/support/mod.rs"]
@@ -80,6 +81,21 @@ fn scenario(server: &Server) {
     let curl = Curl::new(server);
     let password = server.admin_password();
     problem(&curl.call("GET", "/extensions", None, &[]), 401, None);
+
+    let doc = curl.call("GET", "/openapi.json", None, &[]);
+    assert_eq!(doc.status, 200);
+    assert!(doc.json["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/extensions",
+        "/api/v1/extensions/{number}",
+        "/api/v1/login",
+        "/api/v1/tokens",
+    ] {
+        assert!(doc.json["paths"].get(path).is_some(), "{path} documented");
+    }
+    assert!(
+        doc.json["components"]["schemas"]["ExtensionInput"]["properties"]["call_limit"].is_object()
+    );
 
     let login = format!(r#"{{"login":"admin","password":"{password}"}}"#);
     let r = curl.call("POST", "/login", Some(&login), &[]);

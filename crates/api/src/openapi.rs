@@ -1,0 +1,47 @@
+//! The OpenAPI document, generated from the handlers and the service
+//! layer's types, served at `/api/v1/openapi.json`.
+
+use crate::{extensions, session, tokens, Problem};
+use axum::Json;
+use switchboard_service::{Extension, ExtensionInput, ExtensionList, ExtensionPatch};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Switchboard API", description = "Manage a Switchboard PBX. Every operation goes through the same service layer as the CLI and `switchboard apply`."),
+    paths(
+        session::login, session::logout,
+        extensions::list, extensions::create, extensions::show, extensions::update,
+        extensions::remove, extensions::regenerate_secret,
+        tokens::create, tokens::revoke,
+    ),
+    components(schemas(Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, tokens::NewToken)),
+    modifiers(&Security),
+)]
+pub struct ApiDoc;
+
+/// The two ways in: the session cookie (with `X-CSRF-Token` on changes)
+/// and a bearer API token.
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
