@@ -14,7 +14,7 @@ use switchboard_service::{
 /// A page of extensions; a user sees only their own.
 #[utoipa::path(get, path = "/api/v1/extensions", tag = "extensions", params(ListExtensions),
     security(("session" = []), ("token" = [])),
-    responses((status = 200, body = ExtensionList), (status = 400, description = "bad query", body = Problem, content_type = "application/problem+json"), (status = 401, description = "not logged in", body = Problem, content_type = "application/problem+json"), (status = 403, description = "not allowed", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = ExtensionList), (status = 422, description = "limit out of range", body = Problem, content_type = "application/problem+json"), (status = 400, description = "bad query", body = Problem, content_type = "application/problem+json"), (status = 401, description = "not logged in", body = Problem, content_type = "application/problem+json"), (status = 403, description = "not allowed", body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(s): State<Service>,
     Caller(actor): Caller,
@@ -26,7 +26,7 @@ pub async fn list(
 /// Creates an extension; a strong secret and a PIN are generated unless given.
 #[utoipa::path(post, path = "/api/v1/extensions", tag = "extensions", request_body = ExtensionInput,
     security(("session" = []), ("token" = [])),
-    responses((status = 201, body = Extension), (status = 409, description = "number or auth name taken", body = Problem, content_type = "application/problem+json"), (status = 422, description = "a field is invalid", body = Problem, content_type = "application/problem+json"), (status = 401, description = "not logged in", body = Problem, content_type = "application/problem+json"), (status = 403, description = "not allowed", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"), (status = 413, description = "body over 64 KiB", body = Problem, content_type = "application/problem+json"), (status = 415, description = "not application/json", body = Problem, content_type = "application/problem+json"), (status = 201, body = Extension), (status = 409, description = "number or auth name taken", body = Problem, content_type = "application/problem+json"), (status = 422, description = "a field is invalid", body = Problem, content_type = "application/problem+json"), (status = 401, description = "not logged in", body = Problem, content_type = "application/problem+json"), (status = 403, description = "not allowed", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(s): State<Service>,
     Caller(actor): Caller,
@@ -53,7 +53,7 @@ pub async fn show(
 /// Changes the fields given; `null` clears an optional one.
 #[utoipa::path(patch, path = "/api/v1/extensions/{number}", tag = "extensions", params(("number" = String, Path)),
     request_body = ExtensionPatch, security(("session" = []), ("token" = [])),
-    responses((status = 200, body = Extension), (status = 404, description = "no such extension", body = Problem, content_type = "application/problem+json"), (status = 409, description = "number or auth name taken", body = Problem, content_type = "application/problem+json"), (status = 422, description = "a field is invalid", body = Problem, content_type = "application/problem+json"), (status = 401, description = "not logged in", body = Problem, content_type = "application/problem+json"), (status = 403, description = "not allowed", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"), (status = 413, description = "body over 64 KiB", body = Problem, content_type = "application/problem+json"), (status = 415, description = "not application/json", body = Problem, content_type = "application/problem+json"), (status = 200, body = Extension), (status = 404, description = "no such extension", body = Problem, content_type = "application/problem+json"), (status = 409, description = "number or auth name taken", body = Problem, content_type = "application/problem+json"), (status = 422, description = "a field is invalid", body = Problem, content_type = "application/problem+json"), (status = 401, description = "not logged in", body = Problem, content_type = "application/problem+json"), (status = 403, description = "not allowed", body = Problem, content_type = "application/problem+json")))]
 pub async fn update(
     State(s): State<Service>,
     Caller(actor): Caller,

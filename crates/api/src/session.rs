@@ -13,6 +13,7 @@ use switchboard_service::{Role, Service};
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
+    #[schema(min_length = 1)]
     login: String,
     password: String,
 }
@@ -27,7 +28,7 @@ fn role_name(role: &Role) -> &'static str {
 
 /// Logs in; sets the session cookie and returns the CSRF token.
 #[utoipa::path(post, path = "/api/v1/login", tag = "session", request_body = Login,
-    responses((status = 200, description = "logged in: `{login, role, csrf_token}` and the `sb_session` cookie"),
+    responses((status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"), (status = 413, description = "body over 64 KiB", body = Problem, content_type = "application/problem+json"), (status = 415, description = "not application/json", body = Problem, content_type = "application/problem+json"), (status = 200, description = "logged in: `{login, role, csrf_token}` and the `sb_session` cookie"),
               (status = 422, description = "wrong login or password", body = Problem, content_type = "application/problem+json"),
               (status = 429, description = "locked out after repeated failures", body = Problem, content_type = "application/problem+json")))]
 pub async fn login(

@@ -13,15 +13,17 @@ use switchboard_service::{Scope, Service};
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
+    #[schema(min_length = 1, max_length = 64)]
     name: String,
     /// `read` or `write`.
+    #[schema(pattern = "^(read|write)$")]
     scope: String,
 }
 
 /// Makes an API token acting as the caller; the secret is shown once.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewToken,
     security(("session" = []), ("token" = [])),
-    responses((status = 201, description = "`{id, name, scope, token}`"),
+    responses((status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"), (status = 413, description = "body over 64 KiB", body = Problem, content_type = "application/problem+json"), (status = 415, description = "not application/json", body = Problem, content_type = "application/problem+json"), (status = 201, description = "`{id, name, scope, token}`"),
               (status = 422, description = "bad name or scope", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(s): State<Service>,

@@ -34,21 +34,27 @@ pub struct Extension {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionInput {
+    #[schema(pattern = "^[0-9]{2,10}$")]
     pub number: String,
+    #[schema(min_length = 1, max_length = 64)]
     pub display_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^[A-Za-z0-9._!~*'()-]{1,64}$")]
     pub auth_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 12)]
     pub secret: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^[0-9]{4,10}$")]
     pub voicemail_pin: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_caller_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 100)]
     pub call_limit: Option<u32>,
 }
 
@@ -57,9 +63,13 @@ pub struct ExtensionInput {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionPatch {
+    #[schema(pattern = "^[0-9]{2,10}$")]
     pub number: Option<String>,
+    #[schema(min_length = 1, max_length = 64)]
     pub display_name: Option<String>,
+    #[schema(pattern = "^[A-Za-z0-9._!~*'()-]{1,64}$")]
     pub auth_name: Option<String>,
+    #[schema(min_length = 12)]
     pub secret: Option<String>,
     #[serde(default, with = "nullable")]
     #[schema(value_type = Option<String>)]
@@ -71,6 +81,7 @@ pub struct ExtensionPatch {
     #[serde(default, with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub outbound_caller_id: Option<Option<String>>,
+    #[schema(minimum = 1, maximum = 100)]
     pub call_limit: Option<u32>,
 }
 
@@ -82,7 +93,10 @@ pub struct ListExtensions {
     pub search: Option<String>,
     pub enabled: Option<bool>,
     /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
+    /// How many to skip, up to 2147483647.
+    #[param(maximum = 2147483647)]
     pub offset: Option<u32>,
 }
 
@@ -298,6 +312,12 @@ impl Service {
             return Err(ServiceError::invalid("limit", "must be 1 to 500"));
         }
         let offset = q.offset.unwrap_or(0);
+        if offset > i32::MAX as u32 {
+            return Err(ServiceError::invalid(
+                "offset",
+                "must be at most 2147483647",
+            ));
+        }
         if let crate::Role::User { extension } = &actor.role {
             let own = self.store.extension(extension).await?.map(Extension::from);
             let items: Vec<Extension> = own.into_iter().filter(|_| offset == 0).collect();

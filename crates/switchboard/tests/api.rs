@@ -271,3 +271,54 @@ fn api_on_postgres() {
         &pg.url,
     )]));
 }
+
+/// schemathesis (from PyPI) generates requests from the OpenAPI document:
+/// no response may be a 5xx or break the documented schema. Two checks stay
+/// off: `positive_data_acceptance`, because business rules (weak secrets,
+/// PIN runs, taken numbers) reject some schema-valid input by design, and
+/// `ignored_auth`, because the valid bearer token given for the run stays on
+/// the requests it makes with invalid cookies; `scenario` above checks
+/// authentication itself.
+#[test]
+fn schemathesis_finds_no_server_error_and_no_schema_break() {
+    let server = Server::start();
+    let curl = Curl::new(&server);
+    let login = format!(
+        r#"{{"login":"admin","password":"{}"}}"#,
+        server.admin_password()
+    );
+    let csrf = format!(
+        "X-CSRF-Token: {}",
+        curl.call("POST", "/login", Some(&login), &[]).json["csrf_token"]
+            .as_str()
+            .unwrap()
+    );
+    let r = curl.call(
+        "POST",
+        "/tokens",
+        Some(r#"{"name":"schemathesis","scope":"write"}"#),
+        &[&csrf],
+    );
+    let token = r.json["token"].as_str().unwrap().to_owned();
+    let out = Command::new("schemathesis")
+        .args([
+            "run",
+            &format!("{}/openapi.json", curl.base),
+            "-H",
+            &format!("Authorization: Bearer {token}"),
+        ])
+        .args([
+            "--max-examples",
+            "50",
+            "--seed",
+            "20261124",
+            "--exclude-checks",
+            "ignored_auth,positive_data_acceptance",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("schemathesis runs (the README's test command installs it)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "schemathesis found problems:\n{text}");
+    assert!(text.contains("passed"), "{text}");
+}
