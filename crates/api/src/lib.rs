@@ -9,6 +9,7 @@
 //! (`Authorization: Bearer sbt_…`, scope `read` or `write`).
 
 mod auth;
+mod events;
 mod extensions;
 mod json;
 pub mod openapi;
@@ -48,6 +49,7 @@ pub fn router(service: Service) -> Router {
             "/api/v1/extensions/{number}/secret",
             post(extensions::regenerate_secret),
         )
+        .route("/api/v1/events", get(events::stream))
         .route("/api/v1/tokens", post(tokens::create))
         .route("/api/v1/tokens/{id}", axum::routing::delete(tokens::revoke))
         .fallback(|| async { Problem::new(axum::http::StatusCode::NOT_FOUND, "no such endpoint") })

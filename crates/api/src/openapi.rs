@@ -1,7 +1,7 @@
 //! The OpenAPI document, generated from the handlers and the service
 //! layer's types, served at `/api/v1/openapi.json`.
 
-use crate::{extensions, session, tokens, Problem};
+use crate::{events, extensions, session, tokens, Problem};
 use axum::Json;
 use switchboard_service::{Extension, ExtensionInput, ExtensionList, ExtensionPatch};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi};
         session::login, session::logout,
         extensions::list, extensions::create, extensions::show, extensions::update,
         extensions::remove, extensions::regenerate_secret,
-        tokens::create, tokens::revoke,
+        tokens::create, tokens::revoke, events::stream,
     ),
     components(schemas(Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, tokens::NewToken)),
     modifiers(&Security),

@@ -268,7 +268,9 @@ impl Service {
             "extension.create",
             format!("extension {}", ext.number),
             detail,
-            Event::ExtensionCreated(ext.clone()),
+            Event::ExtensionCreated {
+                extension: ext.clone(),
+            },
         )
         .await?;
         Ok(ext)
@@ -396,7 +398,9 @@ impl Service {
             "extension.update",
             format!("extension {number}"),
             detail,
-            Event::ExtensionUpdated(ext.clone()),
+            Event::ExtensionUpdated {
+                extension: ext.clone(),
+            },
         )
         .await?;
         Ok(ext)

@@ -66,7 +66,9 @@ async fn scenarios(service: Service) {
     assert_eq!(e.call_limit, 2);
     assert_eq!(
         events.recv().await.unwrap(),
-        Event::ExtensionCreated(e.clone())
+        Event::ExtensionCreated {
+            extension: e.clone()
+        }
     );
 
     assert_eq!(
@@ -136,7 +138,9 @@ async fn scenarios(service: Service) {
     assert_eq!(changed.display_name, "Reception");
     assert_eq!(
         events.recv().await.unwrap(),
-        Event::ExtensionUpdated(changed.clone())
+        Event::ExtensionUpdated {
+            extension: changed.clone()
+        }
     );
     let clear = ExtensionPatch {
         email: Some(None),

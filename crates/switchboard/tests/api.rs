@@ -322,3 +322,64 @@ fn schemathesis_finds_no_server_error_and_no_schema_break() {
     assert!(out.status.success(), "schemathesis found problems:\n{text}");
     assert!(text.contains("passed"), "{text}");
 }
+
+/// `GET /api/v1/events` streams changes as they happen: curl listens while
+/// extensions are created until it has heard of one.
+#[test]
+fn changes_stream_as_server_sent_events() {
+    let server = Server::start();
+    let curl = Curl::new(&server);
+    let login = format!(
+        r#"{{"login":"admin","password":"{}"}}"#,
+        server.admin_password()
+    );
+    let csrf = format!(
+        "X-CSRF-Token: {}",
+        curl.call("POST", "/login", Some(&login), &[]).json["csrf_token"]
+            .as_str()
+            .unwrap()
+    );
+    let mut listener = Command::new("curl")
+        .args(["-sN", "-b"])
+        .arg(&curl.jar)
+        .arg(format!("{}/events", curl.base))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = listener.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let mut heard = None;
+    for n in 4000..4050 {
+        let body = format!(r#"{{"number":"{n}","display_name":"Live {n}"}}"#);
+        assert_eq!(
+            curl.call("POST", "/extensions", Some(&body), &[&csrf])
+                .status,
+            201
+        );
+        if let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(500)) {
+            heard = Some(line);
+            break;
+        }
+    }
+    listener.kill().unwrap();
+    listener.wait().unwrap();
+    let line = heard.expect("an event arrived");
+    let event: Value =
+        serde_json::from_str(line.strip_prefix("data: ").expect("an SSE data line")).unwrap();
+    assert_eq!(event["type"], "extension.created");
+    assert!(event["extension"]["number"]
+        .as_str()
+        .unwrap()
+        .starts_with("40"));
+}
