@@ -3,30 +3,11 @@
 //! and administrator accounts.
 
 use crate::config::Config;
-use crate::data_dir::DataDir;
+use crate::store::with_service;
 use anyhow::Context;
 use std::io::Write;
 use std::path::Path;
-use switchboard_service::{Actor, Declaration, Service};
-
-pub(crate) fn with_service<T>(
-    config: Config,
-    work: impl AsyncFnOnce(Service, Actor) -> anyhow::Result<T>,
-) -> anyhow::Result<T> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async move {
-        let data = DataDir::open(&config.data_dir)?;
-        let service = crate::store::open(&config, &data).await?;
-        let actor = Actor {
-            name: "cli".into(),
-            role: switchboard_service::Role::Admin,
-            source: "apply".into(),
-        };
-        work(service, actor).await
-    })
-}
+use switchboard_service::Declaration;
 
 /// `switchboard apply`.
 pub fn apply(config: Config, file: &Path, dry_run: bool, prune: bool) -> anyhow::Result<()> {

@@ -3,18 +3,11 @@
 
 use crate::cli::{ExtensionCommand, ExtensionFields};
 use crate::config::Config;
-use crate::data_dir::DataDir;
-use switchboard_service::{Actor, Extension, ExtensionInput, ExtensionPatch, ListExtensions};
+use switchboard_service::{Extension, ExtensionInput, ExtensionPatch, ListExtensions};
 
 /// Runs one extension command.
 pub fn run(config: Config, command: ExtensionCommand) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async move {
-        let data = DataDir::open(&config.data_dir)?;
-        let service = crate::store::open(&config, &data).await?;
-        let actor = Actor::cli();
+    crate::store::with_service(config, async |service, actor| {
         match command {
             ExtensionCommand::List { search } => {
                 let q = ListExtensions {

@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::data_dir::DataDir;
 use anyhow::Context;
-use switchboard_service::Service;
+use switchboard_service::{Actor, Service};
 use switchboard_store::Store;
 
 /// Opens the configured database (applying migrations) and the service
@@ -15,6 +15,23 @@ pub async fn open(config: &Config, data: &DataDir) -> anyhow::Result<Service> {
         .await
         .with_context(|| format!("cannot open the database {}", redact(&url)))?;
     Ok(Service::new(store))
+}
+
+/// Runs `work` with the service layer, as the local administrator (`cli`),
+/// on a runtime of its own: how the commands that change configuration
+/// reach the service layer.
+pub fn with_service<T>(
+    config: Config,
+    work: impl AsyncFnOnce(Service, Actor) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let data = DataDir::open(&config.data_dir)?;
+        let service = open(&config, &data).await?;
+        work(service, Actor::cli()).await
+    })
 }
 
 /// A database URL fit for a message: any password replaced by `***`.

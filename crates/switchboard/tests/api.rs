@@ -70,6 +70,20 @@ impl Curl {
     }
 }
 
+impl Curl {
+    /// Logs in as `admin` with the first-start password; returns the
+    /// `X-CSRF-Token` header to send with changes.
+    fn log_in_as_admin(&self, server: &Server) -> String {
+        let login = format!(
+            r#"{{"login":"admin","password":"{}"}}"#,
+            server.admin_password()
+        );
+        let r = self.call("POST", "/login", Some(&login), &[]);
+        assert_eq!(r.status, 200, "{}", r.json);
+        format!("X-CSRF-Token: {}", r.json["csrf_token"].as_str().unwrap())
+    }
+}
+
 fn problem(r: &Reply, status: u16, field: Option<&str>) {
     assert_eq!(r.status, status, "{}", r.json);
     assert_eq!(r.content_type, "application/problem+json");
@@ -284,16 +298,7 @@ fn api_on_postgres() {
 fn schemathesis_finds_no_server_error_and_no_schema_break() {
     let server = Server::start();
     let curl = Curl::new(&server);
-    let login = format!(
-        r#"{{"login":"admin","password":"{}"}}"#,
-        server.admin_password()
-    );
-    let csrf = format!(
-        "X-CSRF-Token: {}",
-        curl.call("POST", "/login", Some(&login), &[]).json["csrf_token"]
-            .as_str()
-            .unwrap()
-    );
+    let csrf = curl.log_in_as_admin(&server);
     let r = curl.call(
         "POST",
         "/tokens",
@@ -332,16 +337,7 @@ fn schemathesis_finds_no_server_error_and_no_schema_break() {
 fn changes_stream_as_server_sent_events() {
     let server = Server::start();
     let curl = Curl::new(&server);
-    let login = format!(
-        r#"{{"login":"admin","password":"{}"}}"#,
-        server.admin_password()
-    );
-    let csrf = format!(
-        "X-CSRF-Token: {}",
-        curl.call("POST", "/login", Some(&login), &[]).json["csrf_token"]
-            .as_str()
-            .unwrap()
-    );
+    let csrf = curl.log_in_as_admin(&server);
     let mut listener = Command::new("curl")
         .args(["-sN", "-b"])
         .arg(&curl.jar)
