@@ -324,6 +324,7 @@ fn schemathesis_finds_no_server_error_and_no_schema_break() {
             "/api/v1/events",
         ])
         .env("NO_COLOR", "1")
+        .current_dir(&server.data_dir)
         .output()
         .expect("schemathesis runs (the README's test command installs it)");
     let text = String::from_utf8_lossy(&out.stdout);
