@@ -8,6 +8,7 @@
 //! `X-CSRF-Token` on every change) or an API token
 //! (`Authorization: Bearer sbt_…`, scope `read` or `write`).
 
+mod accounts;
 mod auth;
 mod events;
 mod extensions;
@@ -50,6 +51,11 @@ pub fn router(service: Service) -> Router {
             post(extensions::regenerate_secret),
         )
         .route("/api/v1/events", get(events::stream))
+        .route("/api/v1/users", get(accounts::list).post(accounts::create))
+        .route(
+            "/api/v1/users/{login}",
+            axum::routing::delete(accounts::remove),
+        )
         .route("/api/v1/tokens", post(tokens::create))
         .route("/api/v1/tokens/{id}", axum::routing::delete(tokens::revoke))
         .fallback(|| async { Problem::new(axum::http::StatusCode::NOT_FOUND, "no such endpoint") })

@@ -1,9 +1,11 @@
 //! The OpenAPI document, generated from the handlers and the service
 //! layer's types, served at `/api/v1/openapi.json`.
 
-use crate::{events, extensions, session, tokens, Problem};
+use crate::{accounts, events, extensions, session, tokens, Problem};
 use axum::Json;
-use switchboard_service::{Extension, ExtensionInput, ExtensionList, ExtensionPatch};
+use switchboard_service::{
+    Account, Extension, ExtensionInput, ExtensionList, ExtensionPatch, NewAccount,
+};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -15,8 +17,9 @@ use utoipa::{Modify, OpenApi};
         extensions::list, extensions::create, extensions::show, extensions::update,
         extensions::remove, extensions::regenerate_secret,
         tokens::create, tokens::revoke, events::stream,
+        accounts::create, accounts::list, accounts::remove,
     ),
-    components(schemas(Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, tokens::NewToken)),
+    components(schemas(Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, tokens::NewToken)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;

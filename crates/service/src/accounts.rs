@@ -21,6 +21,41 @@ fn new_password() -> String {
         .collect()
 }
 
+/// An account as the service hands it out (never its password).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Account {
+    pub login: String,
+    /// `admin`, `manager` or `user`.
+    pub role: String,
+    /// The extension a `user` account owns.
+    pub extension: Option<String>,
+}
+
+/// A new account; a password is generated when none is given.
+#[derive(Clone, Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    #[schema(pattern = "^[a-z0-9._-]{1,64}$")]
+    pub login: String,
+    /// `admin`, `manager` or `user`.
+    #[schema(pattern = "^(admin|manager|user)$")]
+    pub role: String,
+    /// Required for `user`: the extension the account owns.
+    pub extension: Option<String>,
+    #[schema(min_length = 12)]
+    pub password: Option<String>,
+}
+
+impl From<UserRecord> for Account {
+    fn from(u: UserRecord) -> Account {
+        Account {
+            login: u.login,
+            role: u.role,
+            extension: u.extension,
+        }
+    }
+}
+
 fn hash(password: &str) -> Result<String, ServiceError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -62,6 +97,125 @@ impl Service {
         )
         .await?;
         Ok(Some(password))
+    }
+
+    /// Creates an account (admins only); returns it and its password, shown
+    /// once.
+    pub async fn create_account(
+        &self,
+        actor: &Actor,
+        new: NewAccount,
+    ) -> Result<(Account, String), ServiceError> {
+        actor.require_admin()?;
+        let login_ok = (1..=64).contains(&new.login.len())
+            && new
+                .login
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+        if !login_ok {
+            return Err(ServiceError::invalid(
+                "login",
+                "must be 1 to 64 of a-z, 0-9, . _ -",
+            ));
+        }
+        let extension = match (new.role.as_str(), new.extension) {
+            ("admin" | "manager", None) => None,
+            ("admin" | "manager", Some(_)) => {
+                return Err(ServiceError::invalid(
+                    "extension",
+                    "only user accounts own an extension",
+                ));
+            }
+            ("user", Some(number)) => {
+                if self.store.extension(&number).await?.is_none() {
+                    return Err(ServiceError::invalid(
+                        "extension",
+                        format!("extension {number} does not exist"),
+                    ));
+                }
+                Some(number)
+            }
+            ("user", None) => {
+                return Err(ServiceError::invalid(
+                    "extension",
+                    "a user account needs its extension",
+                ))
+            }
+            _ => {
+                return Err(ServiceError::invalid(
+                    "role",
+                    "must be admin, manager or user",
+                ))
+            }
+        };
+        let password = match new.password {
+            Some(p) if p.chars().count() < 12 => {
+                return Err(ServiceError::invalid(
+                    "password",
+                    "must be at least 12 characters",
+                ));
+            }
+            Some(p) => p,
+            None => new_password(),
+        };
+        let now = now_millis();
+        let record = UserRecord {
+            id: random_id(),
+            login: new.login,
+            password_hash: hash(&password)?,
+            role: new.role,
+            extension,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.insert_user(&record).await.map_err(|e| match e {
+            switchboard_store::StoreError::Conflict(_) => ServiceError::Conflict {
+                field: "login",
+                message: "is already taken".into(),
+            },
+            other => other.into(),
+        })?;
+        let detail = format!("role={}", record.role);
+        self.audit_only(
+            actor,
+            "user.create",
+            format!("user {}", record.login),
+            detail,
+        )
+        .await?;
+        Ok((record.into(), password))
+    }
+
+    /// Every account (admins only).
+    pub async fn accounts(&self, actor: &Actor) -> Result<Vec<Account>, ServiceError> {
+        actor.require_admin()?;
+        Ok(self
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .map(Account::from)
+            .collect())
+    }
+
+    /// Deletes an account with its sessions and tokens (admins only); the
+    /// last administrator stays.
+    pub async fn delete_account(&self, actor: &Actor, login: &str) -> Result<(), ServiceError> {
+        actor.require_admin()?;
+        let users = self.store.users().await?;
+        let target = users
+            .iter()
+            .find(|u| u.login == login)
+            .ok_or_else(|| ServiceError::NotFound(format!("user {login}")))?;
+        if target.role == "admin" && users.iter().filter(|u| u.role == "admin").count() == 1 {
+            return Err(ServiceError::invalid(
+                "login",
+                "the last administrator cannot be deleted",
+            ));
+        }
+        self.store.delete_user(login).await?;
+        self.audit_only(actor, "user.delete", format!("user {login}"), String::new())
+            .await
     }
 
     /// Gives `login` a new random password and returns it.

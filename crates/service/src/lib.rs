@@ -17,6 +17,7 @@ pub mod extension;
 mod secrets;
 
 pub use access::{NewSession, Scope};
+pub use accounts::{Account, NewAccount};
 pub use actor::{Actor, Role};
 pub use apply::{Declaration, Plan, Step};
 pub use error::ServiceError;

@@ -65,6 +65,47 @@ impl Store {
         }))
     }
 
+    /// Every account, by login.
+    pub async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, login, password_hash, role, extension, created_at, updated_at FROM users ORDER BY login",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(UserRecord {
+                    id: r.try_get("id")?,
+                    login: r.try_get("login")?,
+                    password_hash: r.try_get("password_hash")?,
+                    role: r.try_get("role")?,
+                    extension: r.try_get("extension")?,
+                    created_at: r.try_get("created_at")?,
+                    updated_at: r.try_get("updated_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// Deletes an account and its sessions and tokens; false when there is
+    /// no such login.
+    pub async fn delete_user(&self, login: &str) -> Result<bool, StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE login = $1")
+            .bind(login)
+            .execute(self.pool())
+            .await?;
+        sqlx::query("DELETE FROM api_tokens WHERE login = $1")
+            .bind(login)
+            .execute(self.pool())
+            .await?;
+        let done = sqlx::query("DELETE FROM users WHERE login = $1")
+            .bind(login)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Replaces an account's password hash; false when there is no such
     /// login.
     pub async fn set_password_hash(

@@ -245,6 +245,86 @@ fn scenario(server: &Server) {
             .status,
         204
     );
+    // A user account owns extension 1001: it sees and changes only that.
+    let new_user = r#"{"login":"desk","role":"user","extension":"1001"}"#;
+    let r = curl.call("POST", "/users", Some(new_user), &[&csrf]);
+    assert_eq!(r.status, 201, "{}", r.json);
+    let desk_password = r.json["password"].as_str().unwrap().to_owned();
+    problem(
+        &curl.call("POST", "/users", Some(new_user), &[&csrf]),
+        409,
+        Some("login"),
+    );
+    let orphan = r#"{"login":"x","role":"user"}"#;
+    problem(
+        &curl.call("POST", "/users", Some(orphan), &[&csrf]),
+        422,
+        Some("extension"),
+    );
+    let desk = Curl {
+        jar: server.data_dir.with_extension("desk-cookies"),
+        base: curl.base.clone(),
+    };
+    let r = desk.call(
+        "POST",
+        "/login",
+        Some(&format!(
+            r#"{{"login":"desk","password":"{desk_password}"}}"#
+        )),
+        &[],
+    );
+    assert_eq!((r.status, r.json["role"].as_str()), (200, Some("user")));
+    let desk_csrf = format!("X-CSRF-Token: {}", r.json["csrf_token"].as_str().unwrap());
+    let own = desk.call("GET", "/extensions", None, &[]);
+    assert_eq!(own.json["items"].as_array().unwrap().len(), 1);
+    assert_eq!(own.json["items"][0]["number"], "1001");
+    let mine = desk.call(
+        "PATCH",
+        "/extensions/1001",
+        Some(r#"{"display_name":"My Desk"}"#),
+        &[&desk_csrf],
+    );
+    assert_eq!(mine.status, 200, "{}", mine.json);
+    problem(
+        &desk.call(
+            "PATCH",
+            "/extensions/1001",
+            Some(r#"{"call_limit":9}"#),
+            &[&desk_csrf],
+        ),
+        403,
+        None,
+    );
+    problem(
+        &desk.call(
+            "POST",
+            "/extensions",
+            Some(r#"{"number":"1009","display_name":"X"}"#),
+            &[&desk_csrf],
+        ),
+        403,
+        None,
+    );
+    problem(&desk.call("GET", "/users", None, &[]), 403, None);
+    assert_eq!(
+        curl.call("GET", "/users", None, &[])
+            .json
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    problem(
+        &curl.call("DELETE", "/users/admin", None, &[&csrf]),
+        422,
+        Some("login"),
+    );
+    assert_eq!(
+        curl.call("DELETE", "/users/desk", None, &[&csrf]).status,
+        204
+    );
+    problem(&desk.call("GET", "/extensions", None, &[]), 401, None);
+
     assert_eq!(curl.call("POST", "/logout", None, &[]).status, 204);
     problem(&curl.call("GET", "/extensions", None, &[]), 401, None);
 
