@@ -53,6 +53,9 @@ pub enum Command {
     /// Administrator accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Accounts that log in to the console and API: list, add, remove.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Write the configuration as a declaration `apply` takes back
     /// (secrets included: keep the file private).
     Export {
@@ -182,4 +185,24 @@ pub enum AdminCommand {
         #[arg(default_value = "admin")]
         login: String,
     },
+}
+
+/// What to do with accounts.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// List accounts.
+    List,
+    /// Add an account and print its password (generated, shown once).
+    Add {
+        /// Login: a-z, 0-9, . _ -
+        login: String,
+        /// admin, manager, or user.
+        #[arg(long, default_value = "user")]
+        role: String,
+        /// The extension a user account owns.
+        #[arg(long)]
+        extension: Option<String>,
+    },
+    /// Remove an account, its sessions and its tokens.
+    Remove { login: String },
 }

@@ -1,13 +1,14 @@
-//! `switchboard apply FILE`, `switchboard export` and `switchboard admin`:
-//! configuration as a file, through the service layer's plan and apply,
-//! and administrator accounts.
+//! `switchboard apply FILE`, `switchboard export`, `switchboard admin` and
+//! `switchboard user`: configuration as a file, through the service layer's
+//! plan and apply, and accounts.
 
+use crate::cli::UserCommand;
 use crate::config::Config;
 use crate::store::with_service;
 use anyhow::Context;
 use std::io::Write;
 use std::path::Path;
-use switchboard_service::Declaration;
+use switchboard_service::{Declaration, NewAccount};
 
 /// `switchboard apply`.
 pub fn apply(config: Config, file: &Path, dry_run: bool, prune: bool) -> anyhow::Result<()> {
@@ -54,4 +55,42 @@ pub fn reset_password(config: Config, login: &str) -> anyhow::Result<()> {
     })?;
     println!("New password for {login}: {password}");
     Ok(())
+}
+
+/// `switchboard user …`.
+pub fn user(config: Config, command: UserCommand) -> anyhow::Result<()> {
+    with_service(config, async |service, actor| {
+        match command {
+            UserCommand::List => {
+                println!("LOGIN                 ROLE      EXTENSION");
+                for a in service.accounts(&actor).await? {
+                    println!(
+                        "{:<20}  {:<8}  {}",
+                        a.login,
+                        a.role,
+                        a.extension.unwrap_or_default()
+                    );
+                }
+            }
+            UserCommand::Add {
+                login,
+                role,
+                extension,
+            } => {
+                let new = NewAccount {
+                    login,
+                    role,
+                    extension,
+                    password: None,
+                };
+                let (account, password) = service.create_account(&actor, new).await?;
+                println!("Password for {}: {password}", account.login);
+            }
+            UserCommand::Remove { login } => {
+                service.delete_account(&actor, &login).await?;
+                println!("user {login} removed");
+            }
+        }
+        Ok(())
+    })
 }

@@ -50,5 +50,6 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Admin(cli::AdminCommand::ResetPassword { login }) => {
             declare_cmd::reset_password(load(None)?, &login)
         }
+        cli::Command::User(command) => declare_cmd::user(load(None)?, command),
     }
 }

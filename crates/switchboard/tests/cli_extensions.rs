@@ -103,6 +103,27 @@ fn scenario(cli: &Cli) {
     };
     assert_ne!(secret(&before), secret(&after));
 
+    let added = cli.ok(&["user", "add", "desk", "--extension", "1002"]);
+    assert_eq!(
+        added
+            .trim()
+            .strip_prefix("Password for desk: ")
+            .map(str::len),
+        Some(20),
+        "{added}"
+    );
+    assert!(cli
+        .ok(&["user", "list"])
+        .contains("desk                  user      1002"));
+    assert!(cli
+        .refused(&["user", "add", "x", "--extension", "9999"])
+        .contains("extension: extension 9999 does not exist"));
+    assert!(cli
+        .refused(&["user", "add", "Bad Login"])
+        .contains("login:"));
+    assert!(cli.ok(&["user", "remove", "desk"]).contains("removed"));
+    assert!(!cli.ok(&["user", "list"]).contains("desk"));
+
     assert!(cli.ok(&["extension", "remove", "1002"]).contains("removed"));
     assert!(cli
         .refused(&["extension", "show", "1002"])
