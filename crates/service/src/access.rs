@@ -1,6 +1,7 @@
 //! Getting in: console sessions (a cookie secret plus a CSRF token), API
 //! tokens (scoped, revocable), and lockout after repeated failed logins —
-//! per account and per source address — recorded in the audit log.
+//! per account and per source address, kept in the store so it survives a
+//! restart — recorded in the audit log.
 //!
 //! Session and token secrets are 256 random bits; the store keeps only
 //! their SHA-256, so a copy of the database logs nobody in.
@@ -8,7 +9,6 @@
 use crate::{now_millis, random_id, Actor, Role, Service, ServiceError};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use switchboard_store::{SessionRecord, TokenRecord};
 
 /// Failed logins allowed within [`WINDOW_MS`] before a lockout.
@@ -54,35 +54,6 @@ impl Scope {
     }
 }
 
-/// Failed logins per key (`login:…` or `ip:…`), as times in milliseconds.
-#[derive(Debug, Default)]
-pub(crate) struct Lockout {
-    failures: HashMap<String, Vec<i64>>,
-}
-
-impl Lockout {
-    fn recent(&mut self, key: &str, now: i64) -> usize {
-        let list = self.failures.entry(key.to_owned()).or_default();
-        list.retain(|&t| now - t < WINDOW_MS);
-        list.len()
-    }
-
-    fn locked(&mut self, keys: &[String], now: i64) -> bool {
-        keys.iter().any(|k| self.recent(k, now) >= MAX_FAILURES)
-    }
-
-    fn fail(&mut self, keys: &[String], now: i64) -> bool {
-        for k in keys {
-            self.failures.entry(k.clone()).or_default().push(now);
-        }
-        self.locked(keys, now)
-    }
-
-    fn clear(&mut self, login_key: &str) {
-        self.failures.remove(login_key);
-    }
-}
-
 fn secret() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
@@ -109,7 +80,7 @@ impl Service {
     ) -> Result<NewSession, ServiceError> {
         let now = now_millis();
         let keys = [format!("login:{login}"), format!("ip:{source}")];
-        if self.lockout().locked(&keys, now) {
+        if self.locked_out(&keys, now).await? {
             return Err(ServiceError::Locked);
         }
         let attempt = Actor {
@@ -122,7 +93,11 @@ impl Service {
         let actor = match self.verify_password(login, password, source).await {
             Ok(actor) => actor,
             Err(ServiceError::Invalid { .. }) => {
-                let now_locked = self.lockout().fail(&keys, now);
+                for key in &keys {
+                    self.store
+                        .add_login_failure(&random_id(), key, now, now - WINDOW_MS)
+                        .await?;
+                }
                 self.audit_only(
                     &attempt,
                     "login.failed",
@@ -130,7 +105,7 @@ impl Service {
                     String::new(),
                 )
                 .await?;
-                if now_locked {
+                if self.locked_out(&keys, now).await? {
                     self.audit_only(
                         &attempt,
                         "login.locked",
@@ -143,7 +118,7 @@ impl Service {
             }
             Err(other) => return Err(other),
         };
-        self.lockout().clear(&keys[0]);
+        self.store.clear_login_failures(&keys[0]).await?;
         let session = NewSession {
             secret: secret(),
             csrf_token: secret(),
@@ -168,8 +143,15 @@ impl Service {
         Ok(session)
     }
 
-    fn lockout(&self) -> std::sync::MutexGuard<'_, Lockout> {
-        self.lockout.lock().unwrap_or_else(|p| p.into_inner())
+    /// True when the account or the address has [`MAX_FAILURES`] failed
+    /// logins within [`WINDOW_MS`] before `now`.
+    async fn locked_out(&self, keys: &[String], now: i64) -> Result<bool, ServiceError> {
+        for key in keys {
+            if self.store.login_failures(key, now - WINDOW_MS).await? >= MAX_FAILURES as i64 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The actor and CSRF token of a live session.
@@ -278,25 +260,5 @@ impl Service {
             role,
             source: source.to_owned(),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lockout_counts_per_key_within_the_window() {
-        let mut l = Lockout::default();
-        let keys = ["login:admin".to_owned(), "ip:192.0.2.1".to_owned()];
-        for i in 0..MAX_FAILURES - 1 {
-            assert!(!l.fail(&keys, i as i64));
-        }
-        assert!(l.fail(&keys, 10));
-        assert!(
-            l.locked(&["login:other".to_owned(), "ip:192.0.2.1".to_owned()], 11),
-            "the address is locked too"
-        );
-        assert!(!l.locked(&keys, 10 + WINDOW_MS), "the window passes");
     }
 }

@@ -34,18 +34,13 @@ use tokio::sync::broadcast;
 pub struct Service {
     store: Store,
     events: broadcast::Sender<Event>,
-    lockout: std::sync::Arc<std::sync::Mutex<access::Lockout>>,
 }
 
 impl Service {
     /// A service over `store`.
     pub fn new(store: Store) -> Service {
         let (events, _) = broadcast::channel(1024);
-        Service {
-            store,
-            events,
-            lockout: Default::default(),
-        }
+        Service { store, events }
     }
 
     /// Every change from now on, as it happens.

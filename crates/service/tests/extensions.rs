@@ -345,7 +345,7 @@ async fn apply_scenarios(service: Service) {
 /// The first administrator: created once with a password shown once, which
 /// then logs in; a reset replaces it; wrong passwords and unknown logins
 /// fail alike; nothing secret reaches the audit log.
-async fn account_scenarios(service: Service) {
+async fn account_scenarios(service: Service, url: &str) {
     let first = service
         .ensure_first_admin()
         .await
@@ -400,6 +400,38 @@ async fn account_scenarios(service: Service) {
     assert!(log
         .iter()
         .all(|e| !e.detail.contains(&second) && !e.detail.contains(&first)));
+
+    // Five failures lock the account and the address; the lockout is in
+    // the store, so a restarted service (or another node) keeps it.
+    for _ in 0..5 {
+        assert!(matches!(
+            service.login("admin", "guess", "203.0.113.9").await,
+            Err(ServiceError::Invalid { .. })
+        ));
+    }
+    assert!(matches!(
+        service.login("admin", &second, "203.0.113.9").await,
+        Err(ServiceError::Locked)
+    ));
+    let restarted = Service::new(open(url).await);
+    assert!(
+        matches!(
+            restarted.login("admin", &second, "198.51.100.1").await,
+            Err(ServiceError::Locked)
+        ),
+        "the account stays locked"
+    );
+    assert!(
+        matches!(
+            restarted.login("nobody", "x", "203.0.113.9").await,
+            Err(ServiceError::Locked)
+        ),
+        "the address stays locked"
+    );
+    let log = restarted.audit_log(&admin, 200).await.unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.action == "login.locked" && e.source == "203.0.113.9"));
 }
 
 #[tokio::test]
@@ -410,7 +442,7 @@ async fn extensions_on_sqlite() {
     let service = Service::new(open(&Store::sqlite_url(&dir)).await);
     scenarios(service.clone()).await;
     apply_scenarios(service.clone()).await;
-    account_scenarios(service).await;
+    account_scenarios(service, &Store::sqlite_url(&dir)).await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -420,7 +452,7 @@ async fn extensions_on_postgres() {
     let service = Service::new(open(&pg.url).await);
     scenarios(service.clone()).await;
     apply_scenarios(service.clone()).await;
-    account_scenarios(service).await;
+    account_scenarios(service, &pg.url).await;
 }
 
 #[test]

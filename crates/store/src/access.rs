@@ -1,4 +1,5 @@
-//! Sessions and API tokens, stored by the SHA-256 hash of their secret.
+//! Sessions and API tokens, stored by the SHA-256 hash of their secret, and
+//! the failed logins that lock accounts and addresses out.
 
 use crate::{Store, StoreError};
 use sqlx::Row;
@@ -126,5 +127,50 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+}
+
+impl Store {
+    /// Records a failed login under `key` at `at`, forgetting failures
+    /// older than `forget_before`.
+    pub async fn add_login_failure(
+        &self,
+        id: &str,
+        key: &str,
+        at: i64,
+        forget_before: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(forget_before)
+            .execute(self.pool())
+            .await?;
+        sqlx::query("INSERT INTO login_failures (id, key, at) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(key)
+            .bind(at)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Failed logins under `key` since `since`.
+    pub async fn login_failures(&self, key: &str, since: i64) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1 AND at >= $2")
+                .bind(key)
+                .bind(since)
+                .fetch_one(self.pool())
+                .await?
+                .try_get("n")?,
+        )
+    }
+
+    /// Forgets the failed logins under `key`.
+    pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(key)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 }
