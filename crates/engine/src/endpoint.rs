@@ -128,15 +128,6 @@ impl Endpoint {
         transport: Transport,
     ) {
         match message {
-            Ok(Message::Request(req))
-                if req.headers.get(&HeaderName::Via).is_some()
-                    && req.headers.top_via().is_err() =>
-            {
-                let tag = self.tag();
-                let r =
-                    Response::to(&req, 400, Some(&tag)).with_reason("Bad Request (malformed Via)");
-                self.send_stateless(r, source, transport);
-            }
             Ok(message) => self.layer.handle_input(
                 now,
                 Input::Received {
@@ -215,6 +206,21 @@ impl Endpoint {
                     let tag = self.tag();
                     let code = if invite.is_some() { 200 } else { 481 };
                     self.respond(now, &key, Response::to(&request, code, Some(&tag)));
+                }
+                Output::Event(Event::Unkeyable {
+                    request,
+                    source,
+                    transport,
+                    reason,
+                }) => {
+                    if request.method != Method::Ack
+                        && request.headers.get(&HeaderName::Via).is_some()
+                    {
+                        let tag = self.tag();
+                        let r = Response::to(&request, 400, Some(&tag))
+                            .with_reason(format!("Bad Request ({reason})"));
+                        self.send_stateless(r, source, transport);
+                    }
                 }
                 Output::Event(_) => {}
             }

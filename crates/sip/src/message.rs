@@ -217,7 +217,7 @@ impl Headers {
             .elements(&HeaderName::Via)
             .next()
             .ok_or("missing Via")?;
-        Via::parse(src, first)
+        Via::parse(src, first).map_err(|_| "malformed Via")
     }
 
     /// Every Via, top first.

@@ -82,6 +82,15 @@ pub enum Event {
         key: TransactionKey,
         response: Response,
     },
+    /// A request no transaction can be keyed on (its top Via does not
+    /// parse, or an RFC 2543 request lacks From, To, Call-ID or CSeq). It
+    /// started nothing; the TU may answer it statelessly (400).
+    Unkeyable {
+        request: Request,
+        source: SocketAddr,
+        transport: Transport,
+        reason: &'static str,
+    },
     /// A response that matches no client transaction (RFC 3261 §18.1.2),
     /// for example a 2xx retransmitted after the INVITE transaction ended.
     StrayResponse {

@@ -263,13 +263,22 @@ impl TransactionLayer {
         source: SocketAddr,
         transport: Transport,
     ) {
-        let Ok(key) = TransactionKey::for_request(&request) else {
-            return;
-        };
-        let Ok(via) =
+        let keyed = TransactionKey::for_request(&request).and_then(|key| {
             return_path::stamp_top_via(&mut request.headers, source, self.config.force_rport)
-        else {
-            return;
+                .map(|via| (key, via))
+        });
+        let (key, via) = match keyed {
+            Ok(keyed) => keyed,
+            Err(reason) => {
+                let event = Event::Unkeyable {
+                    request,
+                    source,
+                    transport,
+                    reason,
+                };
+                self.outputs.push_back(Output::Event(event));
+                return;
+            }
         };
         let destination = return_path::response_destination(&via, source, transport);
         if return_path::is_forbidden(destination, &self.config.broadcast) {
