@@ -70,6 +70,23 @@ fn record(row: &AnyRow) -> Result<ExtensionRecord, sqlx::Error> {
     })
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, <sqlx::Any as sqlx::Database>::Arguments>;
+
+/// Binds `$1` to `$10`: the id, then every column up to `call_limit`, in
+/// the order of `columns!()`; callers bind the timestamps after.
+fn bind_columns<'q>(q: AnyQuery<'q>, e: &'q ExtensionRecord) -> AnyQuery<'q> {
+    q.bind(&e.id)
+        .bind(&e.number)
+        .bind(&e.display_name)
+        .bind(&e.auth_name)
+        .bind(&e.secret)
+        .bind(e.email.as_deref())
+        .bind(e.voicemail_pin.as_deref())
+        .bind(i64::from(e.enabled))
+        .bind(e.outbound_caller_id.as_deref())
+        .bind(e.call_limit)
+}
+
 impl Store {
     /// Inserts a new extension.
     pub async fn insert_extension(&self, e: &ExtensionRecord) -> Result<(), StoreError> {
@@ -78,17 +95,7 @@ impl Store {
             columns!(),
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
         );
-        sqlx::query(sql)
-            .bind(&e.id)
-            .bind(&e.number)
-            .bind(&e.display_name)
-            .bind(&e.auth_name)
-            .bind(&e.secret)
-            .bind(e.email.as_deref())
-            .bind(e.voicemail_pin.as_deref())
-            .bind(i64::from(e.enabled))
-            .bind(e.outbound_caller_id.as_deref())
-            .bind(e.call_limit)
+        bind_columns(sqlx::query(sql), e)
             .bind(e.created_at)
             .bind(e.updated_at)
             .execute(self.pool())
@@ -141,21 +148,14 @@ impl Store {
 
     /// Replaces the extension with id `e.id`; false when there is none.
     pub async fn update_extension(&self, e: &ExtensionRecord) -> Result<bool, StoreError> {
-        let done = sqlx::query(
+        let done = bind_columns(
+            sqlx::query(
             "UPDATE extensions SET number = $2, display_name = $3, auth_name = $4, secret = $5, \
              email = $6, voicemail_pin = $7, enabled = $8, outbound_caller_id = $9, \
              call_limit = $10, updated_at = $11 WHERE id = $1",
+            ),
+            e,
         )
-        .bind(&e.id)
-        .bind(&e.number)
-        .bind(&e.display_name)
-        .bind(&e.auth_name)
-        .bind(&e.secret)
-        .bind(e.email.as_deref())
-        .bind(e.voicemail_pin.as_deref())
-        .bind(i64::from(e.enabled))
-        .bind(e.outbound_caller_id.as_deref())
-        .bind(e.call_limit)
         .bind(e.updated_at)
         .execute(self.pool())
         .await
