@@ -3,6 +3,8 @@
 //! as actor, JSON or problem+json out — so the API can do nothing the
 //! service layer does not allow.
 //!
+//! Every other path outside `/api/` serves the embedded web console.
+//!
 //! Authentication is a console session (cookie `sb_session` from
 //! `POST /api/v1/login`, plus the CSRF token it returns echoed in
 //! `X-CSRF-Token` on every change) or an API token
@@ -10,6 +12,7 @@
 
 mod accounts;
 mod auth;
+mod console;
 mod events;
 mod extensions;
 mod json;
@@ -34,6 +37,7 @@ pub const MAX_BODY: usize = 64 * 1024;
 pub fn router(service: Service) -> Router {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/v1/session", get(session::current))
         .route("/api/v1/login", post(session::login))
         .route("/api/v1/logout", post(session::logout))
         .route(
@@ -58,7 +62,7 @@ pub fn router(service: Service) -> Router {
         )
         .route("/api/v1/tokens", post(tokens::create))
         .route("/api/v1/tokens/{id}", axum::routing::delete(tokens::revoke))
-        .fallback(|| async { Problem::new(axum::http::StatusCode::NOT_FOUND, "no such endpoint") })
+        .fallback(console::serve)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(service)
 }

@@ -13,13 +13,13 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "Switchboard API", description = "Manage a Switchboard PBX. Every operation goes through the same service layer as the CLI and `switchboard apply`."),
     paths(
-        session::login, session::logout,
+        session::current, session::login, session::logout,
         extensions::list, extensions::create, extensions::show, extensions::update,
         extensions::remove, extensions::regenerate_secret,
         tokens::create, tokens::revoke, events::stream,
         accounts::create, accounts::list, accounts::remove,
     ),
-    components(schemas(Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, tokens::NewToken)),
+    components(schemas(Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, session::SessionInfo, tokens::NewToken)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;

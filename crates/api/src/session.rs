@@ -26,9 +26,38 @@ fn role_name(role: &Role) -> &'static str {
     }
 }
 
+/// The session the cookie names, for a console page that was reloaded:
+/// who is logged in, and the CSRF token changes must carry.
+#[utoipa::path(get, path = "/api/v1/session", tag = "session", security(("session" = [])),
+    responses((status = 200, description = "logged in", body = SessionInfo),
+              (status = 401, description = "no session, or it expired", body = Problem, content_type = "application/problem+json")))]
+pub async fn current(
+    State(service): State<Service>,
+    Source(from): Source,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<SessionInfo>, Problem> {
+    let secret =
+        session_cookie(&headers).ok_or(switchboard_service::ServiceError::Unauthenticated)?;
+    let (actor, csrf_token) = service.session(&secret, &from).await?;
+    Ok(Json(SessionInfo {
+        login: actor.name,
+        role: role_name(&actor.role),
+        csrf_token,
+    }))
+}
+
+/// Who is logged in.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SessionInfo {
+    login: String,
+    #[schema(value_type = String)]
+    role: &'static str,
+    csrf_token: String,
+}
+
 /// Logs in; sets the session cookie and returns the CSRF token.
 #[utoipa::path(post, path = "/api/v1/login", tag = "session", request_body = Login,
-    responses((status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"), (status = 413, description = "body over 64 KiB", body = Problem, content_type = "application/problem+json"), (status = 415, description = "not application/json", body = Problem, content_type = "application/problem+json"), (status = 200, description = "logged in: `{login, role, csrf_token}` and the `sb_session` cookie"),
+    responses((status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"), (status = 413, description = "body over 64 KiB", body = Problem, content_type = "application/problem+json"), (status = 415, description = "not application/json", body = Problem, content_type = "application/problem+json"), (status = 200, description = "logged in, with the `sb_session` cookie", body = SessionInfo),
               (status = 422, description = "wrong login or password", body = Problem, content_type = "application/problem+json"),
               (status = 429, description = "locked out after repeated failures", body = Problem, content_type = "application/problem+json")))]
 pub async fn login(
@@ -41,11 +70,11 @@ pub async fn login(
         "{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
         session.secret
     );
-    let body = serde_json::json!({
-        "login": session.actor.name,
-        "role": role_name(&session.actor.role),
-        "csrf_token": session.csrf_token,
-    });
+    let body = SessionInfo {
+        role: role_name(&session.actor.role),
+        login: session.actor.name,
+        csrf_token: session.csrf_token,
+    };
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
 

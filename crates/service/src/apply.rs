@@ -4,9 +4,9 @@
 //! same file twice changes nothing the second time, and an export applied
 //! back is a no-op.
 //!
-//! The format is TOML, one `[[extension]]` table per extension, with the
-//! same field names as the API. A field left out of an entry is left as it
-//! is (or gets its default on creation).
+//! The file is TOML (one `[[extension]]` table per extension) or YAML (an
+//! `extension:` list), with the same field names as the API. A field left
+//! out of an entry is left as it is (or gets its default on creation).
 
 use crate::{Actor, ExtensionInput, ExtensionPatch, ListExtensions, Service, ServiceError};
 use serde::{Deserialize, Serialize};
@@ -21,15 +21,51 @@ pub struct Declaration {
     pub extensions: Vec<ExtensionInput>,
 }
 
+/// The two ways a declaration is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Yaml,
+}
+
+impl Format {
+    /// The format a file name's extension names: `.toml`, `.yaml`, `.yml`.
+    pub fn of_path(path: &std::path::Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "toml" => Some(Format::Toml),
+            "yaml" | "yml" => Some(Format::Yaml),
+            _ => None,
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "toml" => Ok(Format::Toml),
+            "yaml" | "yml" => Ok(Format::Yaml),
+            _ => Err(format!("unknown format {s:?}: use toml or yaml")),
+        }
+    }
+}
+
 impl Declaration {
     /// Parses a declaration; errors name the line and the field.
-    pub fn from_toml(text: &str) -> Result<Declaration, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+    pub fn parse(text: &str, format: Format) -> Result<Declaration, String> {
+        match format {
+            Format::Toml => toml::from_str(text).map_err(|e| e.to_string()),
+            Format::Yaml => yaml_serde::from_str(text).map_err(|e| e.to_string()),
+        }
     }
 
-    /// The declaration as TOML.
-    pub fn to_toml(&self) -> String {
-        toml::to_string(self).unwrap_or_default()
+    /// The declaration, written in `format`.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Toml => toml::to_string(self).expect("declarations serialize as TOML"),
+            Format::Yaml => yaml_serde::to_string(self).expect("declarations serialize as YAML"),
+        }
     }
 }
 
@@ -37,9 +73,24 @@ impl Declaration {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
     Create(ExtensionInput),
-    /// The number, the change, and the names of the fields it changes.
-    Update(String, ExtensionPatch, Vec<&'static str>),
+    /// The number, the change, and the fields it changes.
+    Update(String, ExtensionPatch, Vec<FieldChange>),
     Delete(String),
+}
+
+/// One field a step changes, with its values as a plan shows them: secrets
+/// and PINs are never shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub from: String,
+    pub to: String,
+}
+
+impl fmt::Display for FieldChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} → {}", self.field, self.from, self.to)
+    }
 }
 
 /// What applying a declaration would do, in order.
@@ -63,8 +114,11 @@ impl fmt::Display for Plan {
         for step in &self.steps {
             match step {
                 Step::Create(e) => writeln!(f, "+ extension {} ({})", e.number, e.display_name)?,
-                Step::Update(n, _, fields) => {
-                    writeln!(f, "~ extension {n}: {}", fields.join(", "))?
+                Step::Update(n, _, changes) => {
+                    writeln!(f, "~ extension {n}")?;
+                    for change in changes {
+                        writeln!(f, "    {change}")?;
+                    }
                 }
                 Step::Delete(n) => writeln!(f, "- extension {n}")?,
             }
@@ -172,28 +226,42 @@ impl Service {
     }
 }
 
+/// A value as a plan shows it.
+fn shown<T: fmt::Debug>(value: &Option<T>) -> String {
+    value.as_ref().map_or("none".into(), |v| format!("{v:?}"))
+}
+
 /// The patch turning `have` into `want`, for the fields `want` gives.
-fn difference(have: &ExtensionInput, want: &ExtensionInput) -> (ExtensionPatch, Vec<&'static str>) {
+fn difference(have: &ExtensionInput, want: &ExtensionInput) -> (ExtensionPatch, Vec<FieldChange>) {
     let mut patch = ExtensionPatch::default();
-    let mut fields = Vec::new();
+    let mut changes = Vec::new();
     if want.display_name != have.display_name {
         patch.display_name = Some(want.display_name.clone());
-        fields.push("display_name");
+        changes.push(FieldChange {
+            field: "display_name",
+            from: format!("{:?}", have.display_name),
+            to: format!("{:?}", want.display_name),
+        });
     }
     macro_rules! differs {
-        ($field:ident, $wrap:expr) => {
+        ($field:ident, $wrap:expr, $show:expr) => {
             if want.$field.is_some() && want.$field != have.$field {
                 patch.$field = want.$field.clone().map($wrap);
-                fields.push(stringify!($field));
+                changes.push(FieldChange {
+                    field: stringify!($field),
+                    from: $show(&have.$field),
+                    to: $show(&want.$field),
+                });
             }
         };
     }
-    differs!(auth_name, |v| v);
-    differs!(secret, |v| v);
-    differs!(email, Some);
-    differs!(voicemail_pin, Some);
-    differs!(enabled, |v| v);
-    differs!(outbound_caller_id, Some);
-    differs!(call_limit, |v| v);
-    (patch, fields)
+    let hidden = |_: &Option<String>| "(hidden)".to_owned();
+    differs!(auth_name, |v| v, shown);
+    differs!(secret, |v| v, hidden);
+    differs!(email, Some, shown);
+    differs!(voicemail_pin, Some, hidden);
+    differs!(enabled, |v| v, shown);
+    differs!(outbound_caller_id, Some, shown);
+    differs!(call_limit, |v| v, shown);
+    (patch, changes)
 }

@@ -1,29 +1,43 @@
 //! Changes as they happen, for whoever listens: the console's live views
-//! now, other nodes later.
+//! now, other nodes later. An event says what changed, not what it holds:
+//! a listener that needs the object reads it through the service layer,
+//! with its own actor's rights, so no secret travels with an event.
+//!
+//! Events reach listeners through the store's change feed (see
+//! [`Service::follow_changes`](crate::Service::follow_changes)), so a running
+//! server hears of changes made by the CLI or by another node too.
 
-use crate::{Actor, Extension, Role};
-use serde::Serialize;
+use crate::{Actor, Role};
+use serde::{Deserialize, Serialize};
 
-/// One change, serialized as `{"type": "extension.created", "extension": …}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One change, serialized as `{"type": "extension.created", "number": "1001"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Event {
     #[serde(rename = "extension.created")]
-    ExtensionCreated { extension: Extension },
+    ExtensionCreated { number: String },
+    /// `previous_number` is set when the number itself changed.
     #[serde(rename = "extension.updated")]
-    ExtensionUpdated { extension: Extension },
+    ExtensionUpdated {
+        number: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        previous_number: Option<String>,
+    },
     #[serde(rename = "extension.deleted")]
     ExtensionDeleted { number: String },
 }
 
 impl Event {
-    /// The extension the event is about.
-    pub fn number(&self) -> &str {
+    /// Whether the event is about extension `number`.
+    fn concerns(&self, extension: &str) -> bool {
         match self {
-            Event::ExtensionCreated { extension } | Event::ExtensionUpdated { extension } => {
-                &extension.number
+            Event::ExtensionCreated { number } | Event::ExtensionDeleted { number } => {
+                number == extension
             }
-            Event::ExtensionDeleted { number } => number,
+            Event::ExtensionUpdated {
+                number,
+                previous_number,
+            } => number == extension || previous_number.as_deref() == Some(extension),
         }
     }
 
@@ -31,7 +45,7 @@ impl Event {
     pub fn visible_to(&self, actor: &Actor) -> bool {
         match &actor.role {
             Role::Admin | Role::Manager => true,
-            Role::User { extension } => extension == self.number(),
+            Role::User { extension } => self.concerns(extension),
         }
     }
 }
@@ -60,5 +74,13 @@ mod tests {
             json,
             serde_json::json!({"type": "extension.deleted", "number": "1001"})
         );
+        let renamed = Event::ExtensionUpdated {
+            number: "2001".into(),
+            previous_number: Some("1001".into()),
+        };
+        assert!(renamed.visible_to(&user("1001")) && renamed.visible_to(&user("2001")));
+        assert!(!renamed.visible_to(&user("1002")));
+        let text = serde_json::to_string(&renamed).unwrap();
+        assert_eq!(serde_json::from_str::<Event>(&text).unwrap(), renamed);
     }
 }

@@ -269,7 +269,7 @@ impl Service {
             format!("extension {}", ext.number),
             detail,
             Event::ExtensionCreated {
-                extension: ext.clone(),
+                number: ext.number.clone(),
             },
         )
         .await?;
@@ -399,7 +399,8 @@ impl Service {
             format!("extension {number}"),
             detail,
             Event::ExtensionUpdated {
-                extension: ext.clone(),
+                number: ext.number.clone(),
+                previous_number: (ext.number != number).then(|| number.to_owned()),
             },
         )
         .await?;

@@ -4,8 +4,8 @@
 //!
 //! Every change is made on behalf of an [`Actor`] (who, with which role,
 //! from where), checked against that role, written to the store, recorded
-//! in the audit log and announced as an [`Event`] (for live console updates
-//! now, for other nodes later).
+//! in the audit log and announced as an [`Event`] through the store's change
+//! feed (for live console updates now, for other nodes later).
 
 pub mod access;
 pub mod accounts;
@@ -14,36 +14,45 @@ pub mod apply;
 pub mod error;
 pub mod events;
 pub mod extension;
+mod feed;
 mod secrets;
 
 pub use access::{NewSession, Scope};
 pub use accounts::{Account, NewAccount};
 pub use actor::{Actor, Role};
-pub use apply::{Declaration, Plan, Step};
+pub use apply::{Declaration, FieldChange, Format, Plan, Step};
 pub use error::ServiceError;
 pub use events::Event;
 pub use extension::{Extension, ExtensionInput, ExtensionList, ExtensionPatch, ListExtensions};
 
 use rand::RngCore;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 use switchboard_store::{AuditEntry, Store};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, Notify};
 
 /// The service layer over one store.
 #[derive(Clone)]
 pub struct Service {
     store: Store,
     events: broadcast::Sender<Event>,
+    /// Wakes the change-feed reader when this process records a change.
+    feed: Arc<Notify>,
 }
 
 impl Service {
     /// A service over `store`.
     pub fn new(store: Store) -> Service {
         let (events, _) = broadcast::channel(1024);
-        Service { store, events }
+        Service {
+            store,
+            events,
+            feed: Arc::new(Notify::new()),
+        }
     }
 
-    /// Every change from now on, as it happens.
+    /// Every change from now on, as it happens, once
+    /// [`follow_changes`](Service::follow_changes) runs.
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.events.subscribe()
     }
@@ -68,8 +77,7 @@ impl Service {
         event: Event,
     ) -> Result<(), ServiceError> {
         self.audit_only(actor, action, object, detail).await?;
-        let _ = self.events.send(event);
-        Ok(())
+        self.announce(&event).await
     }
 
     /// Records something in the audit log that no listener needs to see.

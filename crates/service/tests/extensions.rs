@@ -7,8 +7,8 @@ mod support;
 
 use std::time::Duration;
 use switchboard_service::{
-    Actor, Declaration, Event, ExtensionInput, ExtensionPatch, ListExtensions, Role, Service,
-    ServiceError, Step,
+    Actor, Declaration, Event, ExtensionInput, ExtensionPatch, Format, ListExtensions, Role,
+    Service, ServiceError, Step,
 };
 use switchboard_store::Store;
 
@@ -53,6 +53,7 @@ fn field(r: Result<impl std::fmt::Debug, ServiceError>) -> &'static str {
 }
 
 async fn scenarios(service: Service) {
+    service.follow_changes().await.unwrap();
     let mut events = service.subscribe();
 
     let e = service
@@ -67,7 +68,7 @@ async fn scenarios(service: Service) {
     assert_eq!(
         events.recv().await.unwrap(),
         Event::ExtensionCreated {
-            extension: e.clone()
+            number: "1001".into()
         }
     );
 
@@ -139,7 +140,8 @@ async fn scenarios(service: Service) {
     assert_eq!(
         events.recv().await.unwrap(),
         Event::ExtensionUpdated {
-            extension: changed.clone()
+            number: "1001".into(),
+            previous_number: None,
         }
     );
     let clear = ExtensionPatch {
@@ -268,12 +270,16 @@ async fn apply_scenarios(service: Service) {
     let admin = admin();
     let exported = service.export(&admin).await.unwrap();
     assert!(!exported.extensions.is_empty());
-    let text = exported.to_toml();
-    let back = Declaration::from_toml(&text).unwrap();
-    assert!(
-        service.plan(&admin, &back, false).await.unwrap().is_empty(),
-        "export → apply is a no-op:\n{text}"
-    );
+    for format in [Format::Toml, Format::Yaml] {
+        let text = exported.render(format);
+        let back = Declaration::parse(&text, format).unwrap();
+        assert_eq!(back, exported, "{format:?} round trip:\n{text}");
+        assert!(
+            service.plan(&admin, &back, false).await.unwrap().is_empty(),
+            "export → apply is a no-op:\n{text}"
+        );
+    }
+    let back = exported.clone();
 
     let mut wanted = back.clone();
     wanted.extensions.push(input("3001"));
@@ -281,7 +287,23 @@ async fn apply_scenarios(service: Service) {
     let plan = service.plan(&admin, &wanted, false).await.unwrap();
     assert_eq!(plan.steps.len(), 2, "{plan}");
     assert!(
-        matches!(&plan.steps[0], Step::Update(_, _, fields) if fields == &vec!["display_name"])
+        matches!(&plan.steps[0], Step::Update(_, _, changes) if changes.len() == 1 && changes[0].field == "display_name" && changes[0].to == "\"Renamed\"")
+    );
+    let shown = plan.to_string();
+    assert!(
+        shown.contains("display_name: \"Reception\" → \"Renamed\""),
+        "{shown}"
+    );
+    let mut rekeyed = back.clone();
+    rekeyed.extensions[0].secret = Some("an0ther-Long-secret-value".into());
+    let shown = service
+        .plan(&admin, &rekeyed, false)
+        .await
+        .unwrap()
+        .to_string();
+    assert!(
+        shown.contains("secret: (hidden) → (hidden)") && !shown.contains("an0ther"),
+        "{shown}"
     );
     assert!(matches!(&plan.steps[1], Step::Create(e) if e.number == "3001"));
     assert_eq!(
@@ -434,6 +456,32 @@ async fn account_scenarios(service: Service, url: &str) {
         .any(|e| e.action == "login.locked" && e.source == "203.0.113.9"));
 }
 
+/// A change made by another process on the same database (the CLI, or
+/// another node) reaches this service's listeners through the change feed.
+async fn changes_made_elsewhere_are_heard(service: Service, url: &str) {
+    let mut events = service.subscribe();
+    let elsewhere = Service::new(open(url).await);
+    elsewhere
+        .create_extension(&admin(), input("3901"))
+        .await
+        .unwrap();
+    let wanted = Event::ExtensionCreated {
+        number: "3901".into(),
+    };
+    let heard = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        loop {
+            if events.recv().await.unwrap() == wanted {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(
+        heard.is_ok(),
+        "the change made elsewhere was never announced"
+    );
+}
+
 #[tokio::test]
 async fn extensions_on_sqlite() {
     let dir = std::env::temp_dir().join(format!("switchboard-service-{}", std::process::id()));
@@ -442,7 +490,8 @@ async fn extensions_on_sqlite() {
     let service = Service::new(open(&Store::sqlite_url(&dir)).await);
     scenarios(service.clone()).await;
     apply_scenarios(service.clone()).await;
-    account_scenarios(service, &Store::sqlite_url(&dir)).await;
+    account_scenarios(service.clone(), &Store::sqlite_url(&dir)).await;
+    changes_made_elsewhere_are_heard(service, &Store::sqlite_url(&dir)).await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -452,7 +501,8 @@ async fn extensions_on_postgres() {
     let service = Service::new(open(&pg.url).await);
     scenarios(service.clone()).await;
     apply_scenarios(service.clone()).await;
-    account_scenarios(service, &pg.url).await;
+    account_scenarios(service.clone(), &pg.url).await;
+    changes_made_elsewhere_are_heard(service, &pg.url).await;
 }
 
 #[test]
@@ -467,4 +517,17 @@ fn unknown_and_mistyped_fields_are_named() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("call_limit"), "{err}");
+
+    let err = Declaration::parse(
+        "extension:\n  - number: \"1001\"\n    display_name: A\n    colour: red\n",
+        Format::Yaml,
+    )
+    .unwrap_err();
+    assert!(err.contains("colour") && err.contains("line 4"), "{err}");
+    let err = Declaration::parse(
+        "extension:\n  - number: \"1001\"\n    display_name: A\n    call_limit: two\n",
+        Format::Yaml,
+    )
+    .unwrap_err();
+    assert!(err.contains("call_limit"), "{err}");
 }

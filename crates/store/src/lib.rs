@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod changes;
 pub mod extensions;
 pub mod users;
 
@@ -18,6 +19,7 @@ use std::path::Path;
 
 pub use access::{SessionRecord, TokenRecord};
 pub use audit::AuditEntry;
+pub use changes::ChangeRecord;
 pub use extensions::{ExtensionQuery, ExtensionRecord};
 pub use users::UserRecord;
 

@@ -126,6 +126,54 @@ async fn scenarios(url: &str, backend: Backend) {
         log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
         ["extension.delete", "extension.create"]
     );
+
+    change_feed(&store, url).await;
+}
+
+/// Two writers (a server and the CLI, say) append at once: every change
+/// gets its own number, and a reader sees them all, in order.
+async fn change_feed(store: &Store, url: &str) {
+    assert_eq!(store.latest_change().await.unwrap(), 0);
+    let other = open(url).await;
+    let writes = (0..40).map(|i| {
+        let writer = if i % 2 == 0 {
+            store.clone()
+        } else {
+            other.clone()
+        };
+        tokio::spawn(async move { writer.append_change(i, &format!("{{\"n\":{i}}}")).await })
+    });
+    let mut seqs = Vec::new();
+    for w in writes {
+        seqs.push(w.await.unwrap().unwrap());
+    }
+    seqs.sort();
+    assert_eq!(seqs, (1..=40).collect::<Vec<i64>>());
+    assert_eq!(store.latest_change().await.unwrap(), 40);
+
+    let page = store.changes_after(35, 3).await.unwrap();
+    assert_eq!(page.iter().map(|c| c.seq).collect::<Vec<_>>(), [36, 37, 38]);
+    let mut events: Vec<String> = store
+        .changes_after(0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.event)
+        .collect();
+    events.sort();
+    events.dedup();
+    assert_eq!(events.len(), 40, "each change stored once");
+
+    assert_eq!(
+        store.prune_changes(1_000).await.unwrap(),
+        39,
+        "all but the newest"
+    );
+    assert_eq!(
+        store.append_change(50, "{}").await.unwrap(),
+        41,
+        "numbering goes on"
+    );
 }
 
 #[tokio::test]

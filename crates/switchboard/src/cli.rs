@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use std::net::IpAddr;
 use std::path::PathBuf;
+use switchboard_service::Format;
 
 /// Switchboard is an IP PBX: phones register to it, call each other and the
 /// outside world through it, and its administrators manage it from one
@@ -41,7 +42,8 @@ pub enum Command {
     /// Make the configuration what FILE (TOML) declares: create what is
     /// missing, change what differs. Idempotent.
     Apply {
-        /// The declaration, as written by `switchboard export`.
+        /// The declaration, as written by `switchboard export`: TOML or
+        /// YAML, by its extension (.toml, .yaml, .yml).
         file: PathBuf,
         /// Show what would change, change nothing.
         #[arg(long)]
@@ -49,6 +51,9 @@ pub enum Command {
         /// Also remove what the file does not list.
         #[arg(long)]
         prune: bool,
+        /// The file's format, whatever its extension: toml or yaml.
+        #[arg(long)]
+        format: Option<Format>,
     },
     /// Administrator accounts.
     #[command(subcommand)]
@@ -59,8 +64,12 @@ pub enum Command {
     /// Write the configuration as a declaration `apply` takes back
     /// (secrets included: keep the file private).
     Export {
-        /// Write here (mode 0600) instead of standard output.
+        /// Write here (mode 0600) instead of standard output; a .yaml or
+        /// .yml file is written as YAML.
         file: Option<PathBuf>,
+        /// toml (the default) or yaml, whatever the file's extension.
+        #[arg(long)]
+        format: Option<Format>,
     },
 }
 

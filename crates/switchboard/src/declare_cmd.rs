@@ -8,14 +8,27 @@ use crate::store::with_service;
 use anyhow::Context;
 use std::io::Write;
 use std::path::Path;
-use switchboard_service::{Declaration, NewAccount};
+use switchboard_service::{Declaration, Format, NewAccount};
 
 /// `switchboard apply`.
-pub fn apply(config: Config, file: &Path, dry_run: bool, prune: bool) -> anyhow::Result<()> {
+pub fn apply(
+    config: Config,
+    file: &Path,
+    format: Option<Format>,
+    dry_run: bool,
+    prune: bool,
+) -> anyhow::Result<()> {
+    let format = match format.or_else(|| Format::of_path(file)) {
+        Some(format) => format,
+        None => anyhow::bail!(
+            "{}: name the file .toml, .yaml or .yml, or give --format",
+            file.display()
+        ),
+    };
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let declaration =
-        Declaration::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let declaration = Declaration::parse(&text, format)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     with_service(config, async |service, actor| {
         let plan = service.plan(&actor, &declaration, prune).await?;
         print!("{plan}");
@@ -28,9 +41,12 @@ pub fn apply(config: Config, file: &Path, dry_run: bool, prune: bool) -> anyhow:
 }
 
 /// `switchboard export`.
-pub fn export(config: Config, file: Option<&Path>) -> anyhow::Result<()> {
+pub fn export(config: Config, file: Option<&Path>, format: Option<Format>) -> anyhow::Result<()> {
+    let format = format
+        .or_else(|| file.and_then(Format::of_path))
+        .unwrap_or(Format::Toml);
     let text = with_service(config, async |service, actor| {
-        Ok(service.export(&actor).await?.to_toml())
+        Ok(service.export(&actor).await?.render(format))
     })?;
     match file {
         None => print!("{text}"),

@@ -45,8 +45,11 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             file,
             dry_run,
             prune,
-        } => declare_cmd::apply(load(None)?, &file, dry_run, prune),
-        cli::Command::Export { file } => declare_cmd::export(load(None)?, file.as_deref()),
+            format,
+        } => declare_cmd::apply(load(None)?, &file, format, dry_run, prune),
+        cli::Command::Export { file, format } => {
+            declare_cmd::export(load(None)?, file.as_deref(), format)
+        }
         cli::Command::Admin(cli::AdminCommand::ResetPassword { login }) => {
             declare_cmd::reset_password(load(None)?, &login)
         }

@@ -40,6 +40,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
     runtime.block_on(async move {
         let service = crate::store::open(&config, &data).await?;
         let first_password = service.ensure_first_admin().await?;
+        service.follow_changes().await?;
         let sip = &config.sip;
         anyhow::ensure!(
             sip.udp_port != 0 || sip.tcp_port != 0,
@@ -86,7 +87,13 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         println!("Switchboard {} is running.", env!("CARGO_PKG_VERSION"));
         println!("  SIP:            {}", listening.join(", "));
         if let Some(addr) = listening_http {
-            println!("  API:            http://{addr}/api/v1/");
+            let base = if addr.ip().is_unspecified() {
+                format!("http://localhost:{}", addr.port())
+            } else {
+                format!("http://{addr}")
+            };
+            println!("  console:        {base}/");
+            println!("  API:            {base}/api/v1/  (listening on {addr})");
         }
         println!("  data directory: {}", data.path().display());
         println!("  database:       {}", crate::store::redact(&database));

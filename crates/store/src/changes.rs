@@ -1,0 +1,89 @@
+//! The change feed: the service layer appends each change as it makes it;
+//! a running server reads what came after the last one it saw. Sequence
+//! numbers follow commit order on both SQLite and PostgreSQL.
+
+use crate::{Store, StoreError};
+use sqlx::Row;
+
+/// One change, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeRecord {
+    pub seq: i64,
+    /// Unix milliseconds.
+    pub at: i64,
+    /// The service layer's event, as JSON.
+    pub event: String,
+}
+
+/// How often a writer retries when another took the same number.
+const ATTEMPTS: usize = 20;
+
+impl Store {
+    /// Appends a change; returns its sequence number.
+    pub async fn append_change(&self, at: i64, event: &str) -> Result<i64, StoreError> {
+        let mut attempt = 0;
+        loop {
+            let inserted = sqlx::query(
+                "INSERT INTO changes (seq, at, event) \
+                 SELECT COALESCE(MAX(seq), 0) + 1, $1, $2 FROM changes RETURNING seq",
+            )
+            .bind(at)
+            .bind(event)
+            .fetch_one(self.pool())
+            .await;
+            match inserted {
+                Ok(row) => return Ok(row.try_get("seq")?),
+                Err(sqlx::Error::Database(db))
+                    if db.is_unique_violation() && attempt < ATTEMPTS =>
+                {
+                    attempt += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// The newest sequence number, 0 when there is none.
+    pub async fn latest_change(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS seq FROM changes")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get("seq")?)
+    }
+
+    /// Up to `limit` changes after `seq`, oldest first.
+    pub async fn changes_after(
+        &self,
+        seq: i64,
+        limit: i64,
+    ) -> Result<Vec<ChangeRecord>, StoreError> {
+        let rows =
+            sqlx::query("SELECT seq, at, event FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2")
+                .bind(seq)
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ChangeRecord {
+                    seq: r.try_get("seq")?,
+                    at: r.try_get("at")?,
+                    event: r.try_get("event")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// Forgets changes older than `before` (Unix milliseconds), keeping the
+    /// newest so numbering goes on from it.
+    pub async fn prune_changes(&self, before: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM changes WHERE at < $1 AND seq < (SELECT MAX(seq) FROM changes)",
+        )
+        .bind(before)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+}

@@ -1,0 +1,47 @@
+// The console's top level: resumes the session or asks to log in, then
+// shows the page the address names inside the common layout.
+
+import { useEffect, useState } from "preact/hooks";
+import { whenLoggedOut, type Session } from "./api";
+import { connect, disconnect } from "./live";
+import { usePath } from "./router";
+import { logOut, resume } from "./session";
+import { Layout } from "./Layout";
+import { LoginPage } from "./LoginPage";
+import { ExtensionsPage } from "./ExtensionsPage";
+import { SECTIONS } from "./sections";
+
+export function App() {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const path = usePath();
+
+  useEffect(() => {
+    whenLoggedOut(() => setSession(null));
+    resume().then(setSession);
+  }, []);
+
+  useEffect(() => {
+    if (session) connect();
+    else disconnect();
+  }, [session]);
+
+  useEffect(() => {
+    if (session && !SECTIONS.some((s) => s.path === path && s.ready)) {
+      history.replaceState(null, "", SECTIONS[0].path);
+    }
+  }, [session, path]);
+
+  if (session === undefined) return null;
+  if (session === null) return <LoginPage onLogIn={setSession} />;
+
+  const section = SECTIONS.find((s) => s.path === path && s.ready) ?? SECTIONS[0];
+  const leave = async () => {
+    await logOut();
+    setSession(null);
+  };
+  return (
+    <Layout session={session} current={section.path} onLogOut={leave}>
+      {section.path === "/extensions" && <ExtensionsPage session={session} />}
+    </Layout>
+  );
+}

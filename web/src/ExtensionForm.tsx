@@ -1,0 +1,105 @@
+// Creating or editing one extension. The server validates; its answer
+// names the field at fault, and the message is shown beside that field.
+
+import { useState } from "preact/hooks";
+import { ApiError } from "./api";
+import * as extensions from "./extensions";
+import type { Extension, ExtensionFields } from "./extensions";
+
+interface Props {
+  extension: Extension | null;
+  onDone: () => void;
+  onCancel: () => void;
+}
+
+function fieldsOf(ext: Extension | null): ExtensionFields {
+  return {
+    number: ext?.number ?? "",
+    display_name: ext?.display_name ?? "",
+    auth_name: ext?.auth_name ?? "",
+    email: ext?.email ?? "",
+    voicemail_pin: ext?.voicemail_pin ?? "",
+    enabled: ext?.enabled ?? true,
+    outbound_caller_id: ext?.outbound_caller_id ?? "",
+    call_limit: ext?.call_limit ?? 2,
+  };
+}
+
+type TextField = Exclude<keyof ExtensionFields, "enabled" | "call_limit">;
+
+const TEXT_FIELDS: { key: TextField; label: string; hint?: string }[] = [
+  { key: "number", label: "Number", hint: "2 to 10 digits" },
+  { key: "display_name", label: "Name" },
+  { key: "auth_name", label: "SIP auth name", hint: "the number, if left empty" },
+  { key: "email", label: "Email" },
+  { key: "voicemail_pin", label: "Voicemail PIN", hint: "generated, if left empty" },
+  { key: "outbound_caller_id", label: "Outbound caller ID" },
+];
+
+const SHOWN = new Set<string>([...TEXT_FIELDS.map((f) => f.key), "call_limit"]);
+
+export function ExtensionForm({ extension, onDone, onCancel }: Props) {
+  const [fields, setFields] = useState(fieldsOf(extension));
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const set = <K extends keyof ExtensionFields>(key: K, value: ExtensionFields[K]) =>
+    setFields({ ...fields, [key]: value });
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      if (extension) await extensions.update(extension.number, fields);
+      else await extensions.create(fields);
+      onDone();
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, (e as Error).message));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fieldError = (key: string) =>
+    error?.field === key ? (
+      <span class="field-error" id={`${key}-error`} role="alert">
+        {error.message.replace(`${key}: `, "")}
+      </span>
+    ) : null;
+  const invalid = (key: string) =>
+    error?.field === key ? { "aria-invalid": true, "aria-describedby": `${key}-error` } : {};
+
+  return (
+    <form class="card editor" onSubmit={submit} aria-label={extension ? `Edit ${extension.number}` : "New extension"}>
+      <h2>{extension ? `Edit extension ${extension.number}` : "New extension"}</h2>
+      <div class="grid">
+        {TEXT_FIELDS.map(({ key, label, hint }) => (
+          <div class="field" key={key}>
+            <label for={`field-${key}`}>{label}</label>
+            <input id={`field-${key}`} name={key} value={fields[key]} placeholder={hint}
+              required={key === "number" || key === "display_name"} {...invalid(key)}
+              onInput={(e) => set(key, e.currentTarget.value)} />
+            {fieldError(key)}
+          </div>
+        ))}
+        <div class="field">
+          <label for="field-call_limit">Simultaneous calls</label>
+          <input id="field-call_limit" name="call_limit" type="number" min={1} max={100}
+            value={fields.call_limit} {...invalid("call_limit")}
+            onInput={(e) => set("call_limit", Number(e.currentTarget.value))} />
+          {fieldError("call_limit")}
+        </div>
+        <label class="check">
+          <input name="enabled" type="checkbox" checked={fields.enabled}
+            onChange={(e) => set("enabled", e.currentTarget.checked)} />
+          Enabled
+        </label>
+      </div>
+      {error && !SHOWN.has(error.field ?? "") && <p class="error" role="alert">{error.message}</p>}
+      <div class="buttons">
+        <button type="submit" class="primary" disabled={busy}>{extension ? "Save" : "Create"}</button>
+        <button type="button" onClick={onCancel}>Cancel</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,7 @@
+// Switchboard's web console.
+
+import { render } from "preact";
+import { App } from "./App";
+import "./style.css";
+
+render(<App />, document.getElementById("app")!);

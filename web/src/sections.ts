@@ -1,0 +1,19 @@
+// The console's sections, in navigation order. Those not yet built are
+// listed, greyed, so an administrator sees where the console is going.
+
+export interface Section {
+  path: string;
+  title: string;
+  ready: boolean;
+}
+
+export const SECTIONS: Section[] = [
+  { path: "/extensions", title: "Extensions", ready: true },
+  { path: "/ring-groups", title: "Ring groups", ready: false },
+  { path: "/queues", title: "Call queues", ready: false },
+  { path: "/ivr", title: "IVR menus", ready: false },
+  { path: "/office-hours", title: "Office hours", ready: false },
+  { path: "/trunks", title: "SIP trunks", ready: false },
+  { path: "/voicemail", title: "Voicemail", ready: false },
+  { path: "/reports", title: "Reports", ready: false },
+];
