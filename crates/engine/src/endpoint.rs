@@ -6,23 +6,26 @@
 //! - A request that does not parse gets 400 naming the problem, when a
 //!   response can be formed; a response that does not parse is dropped.
 //! - OPTIONS gets 200 with Allow, Accept and Supported.
-//! - REGISTER gets a digest challenge (401) offering SHA-256 and MD5, and
-//!   INVITE, SUBSCRIBE, MESSAGE and REFER a proxy challenge (407): no
-//!   extension exists yet, so no credentials can pass, and every caller
-//!   gets the same answer whatever user it names.
+//! - REGISTER is authenticated by digest (401 challenges offering SHA-256
+//!   and MD5) against the extensions' credentials, then handed to the
+//!   [registrar](crate::registrar). A wrong password and an unknown user
+//!   get the same challenge after the same work, so answers do not tell
+//!   which extensions exist. INVITE, SUBSCRIBE, MESSAGE and REFER get a
+//!   proxy challenge (407): calls do not exist yet.
 //! - Requests that only make sense inside a dialog get 481; ACK gets
 //!   nothing. CANCEL gets 200 when it matches an INVITE transaction (whose
 //!   answer, a challenge, has already gone) and 481 when it matches none.
 //! - A request whose top Via cannot be parsed gets its 400 statelessly,
 //!   since no transaction can be keyed on it.
 
+use crate::registrar::{Account, Arrival, Binding, Registrar, RegistrarConfig};
 use bytes::Bytes;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::time::Instant;
-use switchboard_sip::digest::{Challenge, Credentials, NonceStatus, Nonces, Scheme};
+use std::time::{Duration, Instant};
+use switchboard_sip::digest::{Algorithm, Challenge, Credentials, NonceStatus, Nonces, Scheme};
 use switchboard_sip::transaction::{self, Event, Input, Output, TransactionKey, TransactionLayer};
 use switchboard_sip::uas::{self, Capabilities};
 use switchboard_sip::{parse, HeaderName, Message, Method, ParseError, Request, Response, Text};
@@ -50,7 +53,31 @@ pub struct EndpointConfig {
     pub server_name: String,
     /// Transaction timers and broadcast addresses.
     pub transactions: transaction::Config,
+    /// Registration limits.
+    pub registrar: RegistrarConfig,
 }
+
+/// What the endpoint tells the binary, besides what to send.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// An extension's registered contacts changed or were refreshed; these
+    /// are all of them now (none: unregistered).
+    Bindings {
+        extension: String,
+        bindings: Vec<Binding>,
+    },
+    /// Digest credentials failed: a wrong password, or a user that does
+    /// not exist.
+    AuthenticationFailed { source: SocketAddr, user: String },
+}
+
+/// How often expired registrations are swept out.
+const HOUSEKEEPING: Duration = Duration::from_secs(1);
+
+/// HA1 values verified against when the user does not exist, so the answer
+/// costs the same work as for a wrong password.
+const DECOY_MD5: &str = "00000000000000000000000000000000";
+const DECOY_SHA256: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The SIP endpoint: the transaction layer and what answers its requests.
 /// Sans-I/O like the layers below it: messages and the time go in,
@@ -62,6 +89,9 @@ pub struct Endpoint {
     config: EndpointConfig,
     rng: StdRng,
     outbox: VecDeque<Transmit>,
+    registrar: Registrar,
+    notices: VecDeque<Notice>,
+    next_housekeeping: Option<Instant>,
 }
 
 /// The methods Switchboard implements.
@@ -100,10 +130,53 @@ impl Endpoint {
             layer: TransactionLayer::new(config.transactions.clone(), seed),
             caps: capabilities(),
             nonces: Nonces::new(config.secret),
-            config,
             rng: StdRng::seed_from_u64(seed.rotate_left(32) ^ 0x5b0a_4d5e),
             outbox: VecDeque::new(),
+            registrar: Registrar::new(config.registrar.clone()),
+            notices: VecDeque::new(),
+            next_housekeeping: None,
+            config,
         }
+    }
+
+    /// Adds or replaces the credentials of an extension. Its secret is
+    /// hashed for the realm and not kept.
+    pub fn set_account(&mut self, number: &str, auth_name: &str, secret: &str, enabled: bool) {
+        let account = Account::new(number, auth_name, secret, enabled, &self.config.realm);
+        self.registrar.directory.upsert(account);
+        if !enabled {
+            self.unregister(number);
+        }
+    }
+
+    /// Forgets an extension, and its registrations.
+    pub fn remove_account(&mut self, number: &str) {
+        self.registrar.directory.remove(number);
+        self.unregister(number);
+    }
+
+    fn unregister(&mut self, number: &str) {
+        if self.registrar.location.clear(number) {
+            self.notices.push_back(Notice::Bindings {
+                extension: number.to_owned(),
+                bindings: Vec::new(),
+            });
+        }
+    }
+
+    /// Puts back registrations kept from before a restart.
+    pub fn restore_bindings(&mut self, extension: &str, bindings: Vec<Binding>) {
+        self.registrar.location.restore(extension, bindings);
+    }
+
+    /// The registered contacts of an extension.
+    pub fn bindings(&self, extension: &str) -> &[Binding] {
+        self.registrar.location.bindings(extension)
+    }
+
+    /// The next notice for the binary, if any.
+    pub fn poll_notice(&mut self) -> Option<Notice> {
+        self.notices.pop_front()
     }
 
     /// Handles one datagram received from `source`. `now` drives the
@@ -170,7 +243,25 @@ impl Endpoint {
 
     /// When [`Endpoint::handle_timeout`] must be called next.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.layer.poll_timeout()
+        match (self.layer.poll_timeout(), self.next_housekeeping) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Sweeps out expired registrations, once a second.
+    fn housekeeping(&mut self, now: Instant, now_unix: u64) {
+        if self.next_housekeeping.is_some_and(|t| now < t) {
+            return;
+        }
+        self.next_housekeeping = Some(now + HOUSEKEEPING);
+        for extension in self.registrar.location.expire(now_unix) {
+            let bindings = self.registrar.location.bindings(&extension).to_vec();
+            self.notices.push_back(Notice::Bindings {
+                extension,
+                bindings,
+            });
+        }
     }
 
     /// The next bytes to send.
@@ -185,6 +276,7 @@ impl Endpoint {
 
     /// Acts on everything the transaction layer produced.
     fn drain(&mut self, now: Instant, now_unix: u64) {
+        self.housekeeping(now, now_unix);
         while let Some(output) = self.layer.poll_output() {
             match output {
                 Output::Transmit(t) => self.outbox.push_back(Transmit {
@@ -192,8 +284,18 @@ impl Endpoint {
                     transport: t.transport,
                     bytes: t.bytes,
                 }),
-                Output::Event(Event::Request { key, request, .. }) => {
-                    if let Some(r) = self.answer(&request, now_unix) {
+                Output::Event(Event::Request {
+                    key,
+                    request,
+                    source,
+                    transport,
+                }) => {
+                    let arrival = Arrival {
+                        source,
+                        transport,
+                        now: now_unix,
+                    };
+                    if let Some(r) = self.answer(&request, &arrival) {
                         self.respond(now, &key, r);
                     }
                 }
@@ -236,7 +338,8 @@ impl Endpoint {
     }
 
     /// The response a parsed request gets, if any.
-    pub fn answer(&mut self, req: &Request, now_unix: u64) -> Option<Response> {
+    fn answer(&mut self, req: &Request, arrival: &Arrival) -> Option<Response> {
+        let now_unix = arrival.now;
         if req.method == Method::Ack {
             return None;
         }
@@ -255,29 +358,90 @@ impl Endpoint {
                     .push(HeaderName::Supported, self.caps.supported_header());
                 r
             }
-            Method::Register => self.challenge(req, 401, now_unix, &tag),
+            Method::Register => match self.authenticate(req, arrival) {
+                Ok(account) => {
+                    let (r, _) = self.registrar.register(req, &account, arrival, &tag);
+                    if r.code == 200 && req.headers.get(&HeaderName::Contact).is_some() {
+                        self.notices.push_back(Notice::Bindings {
+                            bindings: self.registrar.location.bindings(&account.number).to_vec(),
+                            extension: account.number,
+                        });
+                    }
+                    r
+                }
+                Err(stale) => self.challenge(req, 401, stale, now_unix, &tag),
+            },
             Method::Invite | Method::Subscribe | Method::Message | Method::Refer => {
-                self.challenge(req, 407, now_unix, &tag)
+                let stale = self.stale(req, &HeaderName::ProxyAuthorization, now_unix);
+                self.challenge(req, 407, stale, now_unix, &tag)
             }
             _ => Response::to(req, 481, Some(&tag)),
         })
     }
 
-    /// A digest challenge; `stale=true` when the request carried a nonce
-    /// that was ours but too old.
-    fn challenge(&mut self, req: &Request, code: u16, now_unix: u64, tag: &str) -> Response {
-        let (credentials_header, challenge_header) = if code == 401 {
-            (HeaderName::Authorization, HeaderName::WwwAuthenticate)
-        } else {
-            (
-                HeaderName::ProxyAuthorization,
-                HeaderName::ProxyAuthenticate,
-            )
-        };
-        let stale = req.headers.get_all(&credentials_header).any(|v| {
+    /// The account the request's credentials prove, or whether to say
+    /// `stale=true` in the next challenge. Every failed attempt is noticed.
+    fn authenticate(&mut self, req: &Request, arrival: &Arrival) -> Result<Account, bool> {
+        let mut stale = false;
+        for value in req.headers.get_all(&HeaderName::Authorization) {
+            let Ok(Scheme::Digest(c)) = Credentials::parse(value) else {
+                continue;
+            };
+            if c.realm != self.config.realm {
+                continue;
+            }
+            match self
+                .nonces
+                .check(&c.nonce, arrival.now, self.config.nonce_lifetime)
+            {
+                NonceStatus::Valid => {}
+                NonceStatus::Stale => {
+                    stale = true;
+                    continue;
+                }
+                NonceStatus::Invalid => continue,
+            }
+            let method = req.method.as_str();
+            let account = self.registrar.directory.by_auth_name(&c.username);
+            let ha1 = match (account, c.algorithm) {
+                (Some(a), algorithm) if !c.userhash => a.ha1(algorithm),
+                (_, Algorithm::Md5 | Algorithm::Md5Sess) => DECOY_MD5,
+                (_, Algorithm::Sha256 | Algorithm::Sha256Sess) => DECOY_SHA256,
+            };
+            let proven = c.verify_with_ha1(ha1, method, &req.body);
+            match account {
+                Some(account) if proven && !c.userhash => return Ok(account.clone()),
+                _ => self.notices.push_back(Notice::AuthenticationFailed {
+                    source: arrival.source,
+                    user: c.username.clone(),
+                }),
+            }
+        }
+        Err(stale)
+    }
+
+    /// Whether the request carried a nonce of ours that is too old.
+    fn stale(&self, req: &Request, credentials_header: &HeaderName, now_unix: u64) -> bool {
+        req.headers.get_all(credentials_header).any(|v| {
             matches!(Credentials::parse(v), Ok(Scheme::Digest(c))
                 if self.nonces.check(&c.nonce, now_unix, self.config.nonce_lifetime) == NonceStatus::Stale)
-        });
+        })
+    }
+
+    /// A digest challenge offering SHA-256 and MD5.
+    fn challenge(
+        &mut self,
+        req: &Request,
+        code: u16,
+        stale: bool,
+        now_unix: u64,
+        tag: &str,
+    ) -> Response {
+        let challenge_header = if code == 401 {
+            HeaderName::WwwAuthenticate
+        } else {
+            HeaderName::ProxyAuthenticate
+        };
         let nonce = self.nonces.create(now_unix, self.rng.gen());
         let mut r = Response::to(req, code, Some(tag));
         for c in Challenge::sha256_and_md5(&self.config.realm, &nonce, stale) {

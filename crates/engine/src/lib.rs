@@ -2,10 +2,12 @@
 //! the sockets. It receives parsed messages with their source and hands
 //! back what to send; the binary owns the sockets and the clock.
 //!
-//! Today the engine answers what every SIP server owes its peers before any
-//! PBX feature exists (see [`endpoint`]); registrar, calls and call flows
-//! grow here as modules the core does not depend on.
+//! The engine answers what every SIP server owes its peers (see
+//! [`endpoint`]) and registers phones ([`registrar`]); calls and call
+//! flows grow here as modules the core does not depend on.
 
 pub mod endpoint;
+pub mod registrar;
 
-pub use endpoint::{Endpoint, EndpointConfig, Transmit, Transport};
+pub use endpoint::{Endpoint, EndpointConfig, Notice, Transmit, Transport};
+pub use registrar::{Binding, RegistrarConfig};

@@ -19,6 +19,7 @@ fn endpoint() -> Endpoint {
             nonce_lifetime: 300,
             server_name: "Switchboard/test".into(),
             transactions: Default::default(),
+            registrar: Default::default(),
         },
         1,
     )

@@ -20,8 +20,35 @@ pub struct Config {
     /// directory, or `postgres://user@host/db`.
     pub database_url: String,
     pub sip: SipConfig,
+    pub registration: RegistrationConfig,
     pub http: HttpConfig,
     pub log: LogConfig,
+}
+
+/// How long phones stay registered, and how many at once.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistrationConfig {
+    /// Shortest registration accepted, in seconds; shorter gets 423.
+    pub min_expires: u64,
+    /// Seconds granted when a phone asks for none.
+    pub default_expires: u64,
+    /// Longer requests are granted this many seconds.
+    pub max_expires: u64,
+    /// Most phones one extension may have registered at once; a new one
+    /// replaces the one expiring soonest.
+    pub max_contacts: usize,
+}
+
+impl Default for RegistrationConfig {
+    fn default() -> RegistrationConfig {
+        RegistrationConfig {
+            min_expires: 60,
+            default_expires: 3600,
+            max_expires: 7200,
+            max_contacts: 10,
+        }
+    }
 }
 
 /// The web console and REST API.
@@ -76,6 +103,7 @@ impl Default for Config {
             data_dir: PathBuf::from("switchboard-data"),
             database_url: String::new(),
             sip: SipConfig::default(),
+            registration: RegistrationConfig::default(),
             http: HttpConfig::default(),
             log: LogConfig::default(),
         }
@@ -135,8 +163,32 @@ impl Config {
         let source = file
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "the environment".into());
-        Config::deserialize(toml::Value::Table(table))
-            .with_context(|| format!("invalid configuration in {source}"))
+        let config = Config::deserialize(toml::Value::Table(table))
+            .with_context(|| format!("invalid configuration in {source}"))?;
+        config
+            .check()
+            .with_context(|| format!("invalid configuration in {source}"))?;
+        Ok(config)
+    }
+
+    /// What the types alone cannot say.
+    fn check(&self) -> anyhow::Result<()> {
+        let r = &self.registration;
+        if r.min_expires == 0
+            || r.min_expires > r.default_expires
+            || r.default_expires > r.max_expires
+        {
+            bail!(
+                "registration: need 0 < min_expires ({}) <= default_expires ({}) <= max_expires ({})",
+                r.min_expires,
+                r.default_expires,
+                r.max_expires
+            );
+        }
+        if r.max_contacts == 0 {
+            bail!("registration.max_contacts: must be at least 1");
+        }
+        Ok(())
     }
 
     /// The database URL: the configured one, or the SQLite file in the
@@ -218,5 +270,27 @@ mod tests {
         assert!(format!("{e:#}").contains("udp_prot"), "{e:#}");
         let e = Config::load(None, env(&[("SWITCHBOARD_SIP__UDP_PORT", "lots")])).unwrap_err();
         assert!(format!("{e:#}").contains("udp_port"), "{e:#}");
+    }
+
+    #[test]
+    fn registration_bounds_must_be_in_order() {
+        let e = Config::load(
+            None,
+            env(&[("SWITCHBOARD_REGISTRATION__MIN_EXPIRES", "9000")]),
+        )
+        .unwrap_err();
+        assert!(format!("{e:#}").contains("min_expires (9000)"), "{e:#}");
+        let c = Config::load(
+            None,
+            env(&[
+                ("SWITCHBOARD_REGISTRATION__MAX_EXPIRES", "600"),
+                ("SWITCHBOARD_REGISTRATION__DEFAULT_EXPIRES", "300"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            (c.registration.default_expires, c.registration.max_expires),
+            (300, 600)
+        );
     }
 }

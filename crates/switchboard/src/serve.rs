@@ -6,7 +6,7 @@ use crate::data_dir::DataDir;
 use crate::transport::{driver, tcp, udp};
 use anyhow::Context;
 use std::net::SocketAddr;
-use switchboard_engine::{Endpoint, EndpointConfig};
+use switchboard_engine::{Endpoint, EndpointConfig, RegistrarConfig};
 use switchboard_sip::transaction;
 use tokio::sync::mpsc;
 use tracing_subscriber::EnvFilter;
@@ -30,6 +30,12 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             transactions: transaction::Config {
                 force_rport: config.sip.force_rport,
                 ..Default::default()
+            },
+            registrar: RegistrarConfig {
+                min_expires: config.registration.min_expires,
+                default_expires: config.registration.default_expires,
+                max_expires: config.registration.max_expires,
+                max_contacts: config.registration.max_contacts,
             },
         },
         rand::random(),

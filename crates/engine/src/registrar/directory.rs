@@ -1,0 +1,108 @@
+//! Who may register: each extension's SIP credentials, looked up by auth
+//! name. Only the digest HA1 values for the realm are kept (MD5 and
+//! SHA-256), not the secret itself.
+
+use std::collections::HashMap;
+use switchboard_sip::digest::{ha1, Algorithm};
+
+/// One extension as the registrar knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    /// The extension number: the address of record phones register.
+    pub number: String,
+    /// The user name phones authenticate with.
+    pub auth_name: String,
+    pub enabled: bool,
+    ha1_md5: String,
+    ha1_sha256: String,
+}
+
+impl Account {
+    /// An account for `realm`; `secret` is hashed here and not kept.
+    pub fn new(number: &str, auth_name: &str, secret: &str, enabled: bool, realm: &str) -> Account {
+        Account {
+            number: number.to_owned(),
+            auth_name: auth_name.to_owned(),
+            enabled,
+            ha1_md5: ha1(Algorithm::Md5, auth_name, realm, secret),
+            ha1_sha256: ha1(Algorithm::Sha256, auth_name, realm, secret),
+        }
+    }
+
+    /// The HA1 for `algorithm` (the `-sess` variants share their base's).
+    pub fn ha1(&self, algorithm: Algorithm) -> &str {
+        match algorithm {
+            Algorithm::Md5 | Algorithm::Md5Sess => &self.ha1_md5,
+            Algorithm::Sha256 | Algorithm::Sha256Sess => &self.ha1_sha256,
+        }
+    }
+}
+
+/// The accounts, by auth name and by number.
+#[derive(Debug, Default)]
+pub struct Directory {
+    by_auth_name: HashMap<String, Account>,
+    auth_name_of: HashMap<String, String>,
+}
+
+impl Directory {
+    /// Adds an account, or replaces the one with the same number.
+    pub fn upsert(&mut self, account: Account) {
+        self.remove(&account.number);
+        self.auth_name_of
+            .insert(account.number.clone(), account.auth_name.clone());
+        self.by_auth_name.insert(account.auth_name.clone(), account);
+    }
+
+    /// Removes the account of extension `number`.
+    pub fn remove(&mut self, number: &str) -> Option<Account> {
+        let auth_name = self.auth_name_of.remove(number)?;
+        self.by_auth_name.remove(&auth_name)
+    }
+
+    pub fn by_auth_name(&self, auth_name: &str) -> Option<&Account> {
+        self.by_auth_name.get(auth_name)
+    }
+
+    pub fn by_number(&self, number: &str) -> Option<&Account> {
+        self.by_auth_name.get(self.auth_name_of.get(number)?)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_auth_name.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_auth_name.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_changed_auth_name_replaces_the_old_one() {
+        let mut d = Directory::default();
+        d.upsert(Account::new("1001", "1001", "s3cret-s3cret", true, "pbx"));
+        d.upsert(Account::new("1001", "desk", "s3cret-s3cret", true, "pbx"));
+        assert!(d.by_auth_name("1001").is_none());
+        assert_eq!(d.by_auth_name("desk").unwrap().number, "1001");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d.remove("1001").unwrap().auth_name, "desk");
+        assert!(d.is_empty() && d.by_number("1001").is_none());
+    }
+
+    #[test]
+    fn ha1_is_per_algorithm() {
+        let a = Account::new("1001", "1001", "pw", true, "pbx");
+        assert_eq!(
+            a.ha1(Algorithm::Md5),
+            ha1(Algorithm::Md5, "1001", "pbx", "pw")
+        );
+        assert_eq!(
+            a.ha1(Algorithm::Sha256Sess),
+            ha1(Algorithm::Sha256, "1001", "pbx", "pw")
+        );
+    }
+}
