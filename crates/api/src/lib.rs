@@ -18,6 +18,7 @@ mod extensions;
 mod json;
 pub mod openapi;
 mod problem;
+mod registrations;
 mod session;
 mod tokens;
 
@@ -54,6 +55,7 @@ pub fn router(service: Service) -> Router {
             "/api/v1/extensions/{number}/secret",
             post(extensions::regenerate_secret),
         )
+        .route("/api/v1/registrations", get(registrations::list))
         .route("/api/v1/events", get(events::stream))
         .route("/api/v1/users", get(accounts::list).post(accounts::create))
         .route(

@@ -1,10 +1,10 @@
 //! The OpenAPI document, generated from the handlers and the service
 //! layer's types, served at `/api/v1/openapi.json`.
 
-use crate::{accounts, events, extensions, session, tokens, Problem};
+use crate::{accounts, events, extensions, registrations, session, tokens, Problem};
 use axum::Json;
 use switchboard_service::{
-    Account, Extension, ExtensionInput, ExtensionList, ExtensionPatch, NewAccount,
+    Account, Extension, ExtensionInput, ExtensionList, ExtensionPatch, NewAccount, Registration,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -18,8 +18,9 @@ use utoipa::{Modify, OpenApi};
         extensions::remove, extensions::regenerate_secret,
         tokens::create, tokens::revoke, events::stream,
         accounts::create, accounts::list, accounts::remove,
+        registrations::list,
     ),
-    components(schemas(Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, session::SessionInfo, tokens::NewToken)),
+    components(schemas(Registration, Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, session::SessionInfo, tokens::NewToken)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;

@@ -49,6 +49,9 @@ pub struct EndpointConfig {
     pub secret: [u8; 32],
     /// Seconds a nonce stays fresh.
     pub nonce_lifetime: u64,
+    /// The digest algorithms offered, one challenge each, in this order
+    /// (RFC 8760: the preferred first; some phones read only the first).
+    pub digest_algorithms: Vec<Algorithm>,
     /// Value of the Server header.
     pub server_name: String,
     /// Transaction timers and broadcast addresses.
@@ -162,6 +165,15 @@ impl Endpoint {
                 bindings: Vec::new(),
             });
         }
+    }
+
+    /// The extensions the endpoint has credentials for.
+    pub fn account_numbers(&self) -> Vec<String> {
+        self.registrar
+            .directory
+            .numbers()
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Puts back registrations kept from before a restart.
@@ -444,7 +456,11 @@ impl Endpoint {
         };
         let nonce = self.nonces.create(now_unix, self.rng.gen());
         let mut r = Response::to(req, code, Some(tag));
-        for c in Challenge::sha256_and_md5(&self.config.realm, &nonce, stale) {
+        for &algorithm in &self.config.digest_algorithms {
+            let c = Challenge {
+                stale,
+                ..Challenge::new(&self.config.realm, &nonce, algorithm)
+            };
             r.headers.push(challenge_header.clone(), c.to_string());
         }
         r

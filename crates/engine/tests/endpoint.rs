@@ -7,7 +7,7 @@ use bytes::Bytes;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use switchboard_engine::{Endpoint, EndpointConfig, Transmit};
-use switchboard_sip::digest::{Challenge, Credentials, Scheme};
+use switchboard_sip::digest::{Algorithm, Challenge, Credentials, Scheme};
 use switchboard_sip::{parse, HeaderName, Message, Response};
 
 fn endpoint() -> Endpoint {
@@ -16,6 +16,7 @@ fn endpoint() -> Endpoint {
             realm: "pbx.test".into(),
             secret: [9; 32],
             nonce_lifetime: 300,
+            digest_algorithms: vec![Algorithm::Sha256, Algorithm::Md5],
             server_name: "Switchboard/test".into(),
             transactions: Default::default(),
             registrar: Default::default(),

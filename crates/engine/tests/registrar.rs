@@ -20,6 +20,7 @@ fn endpoint() -> Endpoint {
             realm: REALM.into(),
             secret: [7; 32],
             nonce_lifetime: 300,
+            digest_algorithms: vec![Algorithm::Sha256, Algorithm::Md5],
             server_name: "Switchboard/test".into(),
             transactions: Default::default(),
             registrar: RegistrarConfig {

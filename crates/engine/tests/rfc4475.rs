@@ -9,6 +9,7 @@ use bytes::Bytes;
 use expected::{read, status_code, CASES};
 use std::time::Instant;
 use switchboard_engine::{Endpoint, EndpointConfig};
+use switchboard_sip::digest::Algorithm;
 use switchboard_sip::{multipart, parse, HeaderName, Message, Request, Uri};
 
 fn endpoint() -> Endpoint {
@@ -17,6 +18,7 @@ fn endpoint() -> Endpoint {
             realm: "test".into(),
             secret: [7; 32],
             nonce_lifetime: 300,
+            digest_algorithms: vec![Algorithm::Sha256, Algorithm::Md5],
             server_name: "Switchboard/test".into(),
             transactions: Default::default(),
             registrar: Default::default(),

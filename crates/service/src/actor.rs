@@ -32,6 +32,16 @@ impl Actor {
         }
     }
 
+    /// Switchboard itself, reading what its running parts need (the
+    /// registrar's credentials, say).
+    pub fn system(part: &str) -> Actor {
+        Actor {
+            name: part.into(),
+            role: Role::Admin,
+            source: "system".into(),
+        }
+    }
+
     pub(crate) fn require_admin(&self) -> Result<(), ServiceError> {
         match self.role {
             Role::Admin => Ok(()),

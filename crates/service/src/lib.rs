@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod extension;
 mod feed;
+pub mod registrations;
 mod secrets;
 
 pub use access::{NewSession, Scope};
@@ -24,6 +25,7 @@ pub use apply::{Declaration, FieldChange, Format, Plan, Step};
 pub use error::ServiceError;
 pub use events::Event;
 pub use extension::{Extension, ExtensionInput, ExtensionList, ExtensionPatch, ListExtensions};
+pub use registrations::{ListRegistrations, Registration};
 
 use rand::RngCore;
 use std::sync::Arc;

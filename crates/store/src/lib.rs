@@ -11,6 +11,7 @@ pub mod access;
 pub mod audit;
 pub mod changes;
 pub mod extensions;
+pub mod registrations;
 pub mod users;
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
@@ -21,6 +22,7 @@ pub use access::{SessionRecord, TokenRecord};
 pub use audit::AuditEntry;
 pub use changes::ChangeRecord;
 pub use extensions::{ExtensionQuery, ExtensionRecord};
+pub use registrations::RegistrationRecord;
 pub use users::UserRecord;
 
 /// Which database a store runs on.

@@ -3,7 +3,9 @@
 mod support;
 
 use std::time::Duration;
-use switchboard_store::{AuditEntry, Backend, ExtensionQuery, ExtensionRecord, Store, StoreError};
+use switchboard_store::{
+    AuditEntry, Backend, ExtensionQuery, ExtensionRecord, RegistrationRecord, Store, StoreError,
+};
 
 fn extension(number: &str) -> ExtensionRecord {
     ExtensionRecord {
@@ -128,6 +130,62 @@ async fn scenarios(url: &str, backend: Backend) {
     );
 
     change_feed(&store, url).await;
+    registrations(&store).await;
+}
+
+/// Each extension's contacts are replaced whole; expired ones are not
+/// listed.
+async fn registrations(store: &Store) {
+    let record = |extension: &str, contact: &str, expires_at: i64| RegistrationRecord {
+        extension: extension.into(),
+        contact: contact.into(),
+        instance: Some("<urn:uuid:1>".into()),
+        reg_id: Some(1),
+        q: None,
+        source: "192.0.2.1:5060".into(),
+        transport: "udp".into(),
+        user_agent: Some("Phone".into()),
+        expires_at,
+        registered_at: 100,
+    };
+    store
+        .replace_registrations(&[
+            (
+                "1001".into(),
+                vec![
+                    record("1001", "sip:a@x", 500),
+                    record("1001", "sip:b@x", 150),
+                ],
+            ),
+            ("1002".into(), vec![record("1002", "sip:c@x", 500)]),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.registrations(None, 200).await.unwrap().len(),
+        2,
+        "one expired"
+    );
+    let mine = store.registrations(Some("1001"), 0).await.unwrap();
+    assert_eq!(
+        mine,
+        [
+            record("1001", "sip:a@x", 500),
+            record("1001", "sip:b@x", 150)
+        ]
+    );
+    store
+        .replace_registrations(&[
+            ("1001".into(), vec![]),
+            ("1002".into(), vec![record("1002", "sip:d@x", 900)]),
+        ])
+        .await
+        .unwrap();
+    let all = store.registrations(None, 0).await.unwrap();
+    assert_eq!(
+        all.iter().map(|r| r.contact.as_str()).collect::<Vec<_>>(),
+        ["sip:d@x"]
+    );
 }
 
 /// Two writers (a server and the CLI, say) append at once: every change

@@ -61,6 +61,12 @@ pub enum Command {
     /// Accounts that log in to the console and API: list, add, remove.
     #[command(subcommand)]
     User(UserCommand),
+    /// The phones registered now: where each is reached, and until when.
+    Registrations {
+        /// Only this extension's phones.
+        #[arg(long)]
+        extension: Option<String>,
+    },
     /// Write the configuration as a declaration `apply` takes back
     /// (secrets included: keep the file private).
     Export {

@@ -9,6 +9,7 @@ use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use switchboard_sip::digest::Algorithm;
 
 /// The whole configuration.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -81,6 +82,10 @@ pub struct SipConfig {
     pub realm: String,
     /// Most TCP connections open at once.
     pub max_tcp_connections: usize,
+    /// The digest algorithms challenges offer, preferred first, separated
+    /// by commas: `SHA-256, MD5`. Some phones read only the first challenge
+    /// and know only MD5; for them, put `MD5` first or alone.
+    pub digest: String,
     /// Answer every request at the address and port it came from, even
     /// when its Via does not ask (`rport`, RFC 3581): phones behind NAT
     /// need it. Turn off only for strict RFC 3261 §18.2.2 behaviour.
@@ -118,6 +123,7 @@ impl Default for SipConfig {
             tcp_port: 5060,
             realm: "switchboard".into(),
             max_tcp_connections: 10_000,
+            digest: "SHA-256, MD5".into(),
             force_rport: true,
         }
     }
@@ -129,6 +135,33 @@ impl Default for LogConfig {
             level: "info".into(),
             sip_trace: false,
         }
+    }
+}
+
+impl SipConfig {
+    /// `digest`, read: each one once, at least one.
+    pub fn digest_algorithms(&self) -> anyhow::Result<Vec<Algorithm>> {
+        let mut out = Vec::new();
+        for name in self
+            .digest
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            let algorithm = match name.to_ascii_uppercase().as_str() {
+                "SHA-256" => Algorithm::Sha256,
+                "MD5" => Algorithm::Md5,
+                _ => bail!("sip.digest: {name:?} is not SHA-256 or MD5"),
+            };
+            if out.contains(&algorithm) {
+                bail!("sip.digest: {name} is listed twice");
+            }
+            out.push(algorithm);
+        }
+        if out.is_empty() {
+            bail!("sip.digest: list at least one of SHA-256 and MD5");
+        }
+        Ok(out)
     }
 }
 
@@ -173,6 +206,7 @@ impl Config {
 
     /// What the types alone cannot say.
     fn check(&self) -> anyhow::Result<()> {
+        self.sip.digest_algorithms()?;
         let r = &self.registration;
         if r.min_expires == 0
             || r.min_expires > r.default_expires
@@ -270,6 +304,19 @@ mod tests {
         assert!(format!("{e:#}").contains("udp_prot"), "{e:#}");
         let e = Config::load(None, env(&[("SWITCHBOARD_SIP__UDP_PORT", "lots")])).unwrap_err();
         assert!(format!("{e:#}").contains("udp_port"), "{e:#}");
+    }
+
+    #[test]
+    fn digest_algorithms_are_read_in_order() {
+        let c = Config::load(None, env(&[("SWITCHBOARD_SIP__DIGEST", "md5, SHA-256")])).unwrap();
+        assert_eq!(
+            c.sip.digest_algorithms().unwrap(),
+            [Algorithm::Md5, Algorithm::Sha256]
+        );
+        for bad in ["SHA-512", "MD5,MD5", " "] {
+            let e = Config::load(None, env(&[("SWITCHBOARD_SIP__DIGEST", bad)])).unwrap_err();
+            assert!(format!("{e:#}").contains("sip.digest"), "{e:#}");
+        }
     }
 
     #[test]

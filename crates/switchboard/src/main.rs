@@ -7,6 +7,8 @@ mod config;
 mod data_dir;
 mod declare_cmd;
 mod extension_cmd;
+mod registrar;
+mod registrations_cmd;
 mod serve;
 mod store;
 mod transport;
@@ -54,5 +56,6 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             declare_cmd::reset_password(load(None)?, &login)
         }
         cli::Command::User(command) => declare_cmd::user(load(None)?, command),
+        cli::Command::Registrations { extension } => registrations_cmd::run(load(None)?, extension),
     }
 }

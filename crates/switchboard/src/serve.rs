@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::data_dir::DataDir;
+use crate::registrar;
 use crate::transport::{driver, tcp, udp};
 use anyhow::Context;
 use std::net::SocketAddr;
@@ -21,11 +22,12 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         .init();
     let data = DataDir::open(&config.data_dir)?;
     let database = config.database_url(data.path());
-    let endpoint = Endpoint::new(
+    let mut endpoint = Endpoint::new(
         EndpointConfig {
             realm: config.sip.realm.clone(),
             secret: data.node_secret()?,
             nonce_lifetime: 300,
+            digest_algorithms: config.sip.digest_algorithms()?,
             server_name: format!("Switchboard/{}", env!("CARGO_PKG_VERSION")),
             transactions: transaction::Config {
                 force_rport: config.sip.force_rport,
@@ -47,6 +49,12 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         let service = crate::store::open(&config, &data).await?;
         let first_password = service.ensure_first_admin().await?;
         service.follow_changes().await?;
+        for c in registrar::credentials(&service).await? {
+            endpoint.set_account(&c.number, &c.auth_name, &c.secret, c.enabled);
+        }
+        let restored = registrar::restore(&service, &mut endpoint).await?;
+        tracing::info!("{restored} registrations kept from before");
+        let registrations = registrar::persist(service.clone());
         let sip = &config.sip;
         anyhow::ensure!(
             sip.udp_port != 0 || sip.tcp_port != 0,
@@ -75,6 +83,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 driver_tx.clone(),
             ));
         }
+        registrar::follow(service.clone(), driver_tx.clone());
         drop(driver_tx);
         if !config.http.listen.is_empty() {
             let listener = tokio::net::TcpListener::bind(&config.http.listen)
@@ -89,7 +98,13 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 }
             });
         }
-        tokio::spawn(driver::run(endpoint, driver_rx, udp, config.log.sip_trace));
+        tokio::spawn(driver::run(
+            endpoint,
+            driver_rx,
+            udp,
+            registrations,
+            config.log.sip_trace,
+        ));
         println!("Switchboard {} is running.", env!("CARGO_PKG_VERSION"));
         println!("  SIP:            {}", listening.join(", "));
         if let Some(addr) = listening_http {

@@ -68,6 +68,11 @@ impl Directory {
         self.by_auth_name.get(self.auth_name_of.get(number)?)
     }
 
+    /// The numbers of every account.
+    pub fn numbers(&self) -> impl Iterator<Item = &str> {
+        self.auth_name_of.keys().map(String::as_str)
+    }
+
     pub fn len(&self) -> usize {
         self.by_auth_name.len()
     }

@@ -10,12 +10,13 @@
 //! read its answers loses them rather than growing a queue.
 
 use super::{may_send_to, now_unix, trace};
+use crate::registrar::{self, AccountChange};
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
-use switchboard_engine::{Endpoint, Transport};
+use switchboard_engine::{Binding, Endpoint, Notice, Transport};
 use switchboard_sip::{Message, ParseError};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
@@ -37,6 +38,8 @@ pub enum Inbound {
     Disconnected {
         peer: SocketAddr,
     },
+    /// An extension's credentials changed.
+    Account(AccountChange),
 }
 
 /// Handle for transports to reach the driver.
@@ -48,11 +51,13 @@ pub const QUEUE: usize = 4096;
 /// Answers waiting for one TCP peer before further ones are dropped.
 pub const PEER_QUEUE: usize = 256;
 
-/// Runs the driver until every sender is gone.
+/// Runs the driver until every sender is gone. Registration changes go to
+/// `registrations`, to be kept.
 pub async fn run(
     mut endpoint: Endpoint,
     mut rx: mpsc::Receiver<Inbound>,
     udp: Option<Arc<UdpSocket>>,
+    registrations: mpsc::UnboundedSender<(String, Vec<Binding>)>,
     sip_trace: bool,
 ) {
     let mut connections: HashMap<SocketAddr, mpsc::Sender<Bytes>> = HashMap::new();
@@ -83,6 +88,20 @@ pub async fn run(
             }
             Some(Inbound::Disconnected { peer }) => {
                 connections.remove(&peer);
+            }
+            Some(Inbound::Account(change)) => registrar::apply(&mut endpoint, change),
+        }
+        while let Some(notice) = endpoint.poll_notice() {
+            match notice {
+                Notice::Bindings {
+                    extension,
+                    bindings,
+                } => {
+                    let _ = registrations.send((extension, bindings));
+                }
+                Notice::AuthenticationFailed { source, user } => {
+                    tracing::info!(target: "security", "authentication failed for {user:?} from {source}");
+                }
             }
         }
         while let Some(t) = endpoint.poll_transmit() {

@@ -1,0 +1,96 @@
+//! Registered phones, as the registrar last saw them: written in batches
+//! (each extension's contacts replaced whole), read to list them and to
+//! restore them after a restart.
+
+use crate::{Store, StoreError};
+use sqlx::Row;
+
+/// One registered contact. Times are Unix seconds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistrationRecord {
+    pub extension: String,
+    pub contact: String,
+    pub instance: Option<String>,
+    pub reg_id: Option<i64>,
+    pub q: Option<String>,
+    /// `address:port` the phone registered from.
+    pub source: String,
+    /// `udp`, `tcp`, …
+    pub transport: String,
+    pub user_agent: Option<String>,
+    pub expires_at: i64,
+    pub registered_at: i64,
+}
+
+impl Store {
+    /// Replaces the contacts of each extension given, in one transaction.
+    pub async fn replace_registrations(
+        &self,
+        batch: &[(String, Vec<RegistrationRecord>)],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        for (extension, records) in batch {
+            sqlx::query("DELETE FROM registrations WHERE extension = $1")
+                .bind(extension)
+                .execute(&mut *tx)
+                .await?;
+            for (i, r) in records.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO registrations (id, extension, contact, instance, reg_id, q, \
+                     source, transport, user_agent, expires_at, registered_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(format!("{extension}/{i}"))
+                .bind(&r.extension)
+                .bind(&r.contact)
+                .bind(r.instance.as_deref())
+                .bind(r.reg_id)
+                .bind(r.q.as_deref())
+                .bind(&r.source)
+                .bind(&r.transport)
+                .bind(r.user_agent.as_deref())
+                .bind(r.expires_at)
+                .bind(r.registered_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The contacts still registered at `now`, of one extension or of all,
+    /// by extension.
+    pub async fn registrations(
+        &self,
+        extension: Option<&str>,
+        now: i64,
+    ) -> Result<Vec<RegistrationRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT extension, contact, instance, reg_id, q, source, transport, user_agent, \
+             expires_at, registered_at FROM registrations \
+             WHERE expires_at > $1 AND ($2 IS NULL OR extension = $2) ORDER BY extension, id",
+        )
+        .bind(now)
+        .bind(extension)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RegistrationRecord {
+                    extension: r.try_get("extension")?,
+                    contact: r.try_get("contact")?,
+                    instance: r.try_get("instance")?,
+                    reg_id: r.try_get("reg_id")?,
+                    q: r.try_get("q")?,
+                    source: r.try_get("source")?,
+                    transport: r.try_get("transport")?,
+                    user_agent: r.try_get("user_agent")?,
+                    expires_at: r.try_get("expires_at")?,
+                    registered_at: r.try_get("registered_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+}

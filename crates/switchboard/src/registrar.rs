@@ -1,0 +1,251 @@
+//! Wires the engine's registrar to the service layer: the extensions'
+//! credentials go in (at start, then every change the change feed
+//! announces, from any door or node), and the registered phones come out,
+//! written to the store in batches so they can be listed and survive a
+//! restart.
+
+use crate::transport::driver::{DriverTx, Inbound};
+use std::collections::HashMap;
+use std::time::Duration;
+use switchboard_engine::{Binding, Endpoint, Transport};
+use switchboard_service::{Actor, Event, ListRegistrations, Registration, Service};
+use switchboard_sip::Uri;
+use tokio::sync::{broadcast, mpsc};
+
+/// What the registrar must learn about an extension.
+pub enum AccountChange {
+    Set(Credentials),
+    Remove(String),
+    /// Every extension, after the change feed was missed: the others go.
+    Sync(Vec<Credentials>),
+}
+
+/// An extension's SIP credentials.
+pub struct Credentials {
+    pub number: String,
+    pub auth_name: String,
+    pub secret: String,
+    pub enabled: bool,
+}
+
+/// How long registration changes gather before they are written.
+const FLUSH_EVERY: Duration = Duration::from_millis(200);
+
+fn actor() -> Actor {
+    Actor::system("registrar")
+}
+
+/// Every extension's credentials.
+pub async fn credentials(service: &Service) -> anyhow::Result<Vec<Credentials>> {
+    let declaration = service.export(&actor()).await?;
+    Ok(declaration
+        .extensions
+        .into_iter()
+        .filter_map(|e| {
+            Some(Credentials {
+                auth_name: e.auth_name.clone().unwrap_or_else(|| e.number.clone()),
+                secret: e.secret?,
+                enabled: e.enabled.unwrap_or(true),
+                number: e.number,
+            })
+        })
+        .collect())
+}
+
+/// Applies an account change to the endpoint.
+pub fn apply(endpoint: &mut Endpoint, change: AccountChange) {
+    match change {
+        AccountChange::Set(c) => {
+            endpoint.set_account(&c.number, &c.auth_name, &c.secret, c.enabled)
+        }
+        AccountChange::Remove(number) => endpoint.remove_account(&number),
+        AccountChange::Sync(all) => {
+            let keep: std::collections::HashSet<&str> =
+                all.iter().map(|c| c.number.as_str()).collect();
+            for number in endpoint.account_numbers() {
+                if !keep.contains(number.as_str()) {
+                    endpoint.remove_account(&number);
+                }
+            }
+            for c in &all {
+                endpoint.set_account(&c.number, &c.auth_name, &c.secret, c.enabled);
+            }
+        }
+    }
+}
+
+/// Gives the endpoint the registrations kept from before a restart.
+pub async fn restore(service: &Service, endpoint: &mut Endpoint) -> anyhow::Result<usize> {
+    let kept = service
+        .registrations(&actor(), ListRegistrations::default())
+        .await?;
+    let mut by_extension: HashMap<String, Vec<Binding>> = HashMap::new();
+    for r in kept {
+        match binding(&r) {
+            Some(b) => by_extension.entry(r.extension.clone()).or_default().push(b),
+            None => tracing::warn!(
+                "dropping a kept registration of {} that no longer reads",
+                r.extension
+            ),
+        }
+    }
+    let count = by_extension.values().map(Vec::len).sum();
+    for (extension, bindings) in by_extension {
+        endpoint.restore_bindings(&extension, bindings);
+    }
+    Ok(count)
+}
+
+/// Follows extension changes and tells the driver.
+pub fn follow(service: Service, driver: DriverTx) {
+    let mut events = service.subscribe();
+    tokio::spawn(async move {
+        loop {
+            let change = match events.recv().await {
+                Ok(Event::ExtensionCreated { number }) => set(&service, &number, None).await,
+                Ok(Event::ExtensionUpdated {
+                    number,
+                    previous_number,
+                }) => set(&service, &number, previous_number).await,
+                Ok(Event::ExtensionDeleted { number }) => vec![AccountChange::Remove(number)],
+                Err(broadcast::error::RecvError::Lagged(_)) => match credentials(&service).await {
+                    Ok(all) => vec![AccountChange::Sync(all)],
+                    Err(e) => {
+                        tracing::error!("registrar: reloading extensions: {e:#}");
+                        continue;
+                    }
+                },
+                Err(broadcast::error::RecvError::Closed) => return,
+            };
+            for c in change {
+                if driver.send(Inbound::Account(c)).await.is_err() {
+                    return;
+                }
+            }
+        }
+    });
+}
+
+async fn set(service: &Service, number: &str, previous: Option<String>) -> Vec<AccountChange> {
+    let mut changes: Vec<AccountChange> = previous.into_iter().map(AccountChange::Remove).collect();
+    match service.extension(&actor(), number).await {
+        Ok(e) => changes.push(AccountChange::Set(Credentials {
+            number: e.number,
+            auth_name: e.auth_name,
+            secret: e.secret,
+            enabled: e.enabled,
+        })),
+        Err(e) => tracing::warn!("registrar: extension {number}: {e}"),
+    }
+    changes
+}
+
+/// Starts the writer of registrations; send it each extension's phones as
+/// the endpoint reports them.
+pub fn persist(service: Service) -> mpsc::UnboundedSender<(String, Vec<Binding>)> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<(String, Vec<Binding>)>();
+    tokio::spawn(async move {
+        let mut pending: HashMap<String, Vec<Registration>> = HashMap::new();
+        let mut tick = tokio::time::interval(FLUSH_EVERY);
+        loop {
+            tokio::select! {
+                got = rx.recv() => match got {
+                    Some((extension, bindings)) => {
+                        let phones = bindings.iter().map(|b| registration(&extension, b)).collect();
+                        pending.insert(extension, phones);
+                    }
+                    None => return,
+                },
+                _ = tick.tick() => {
+                    if pending.is_empty() {
+                        continue;
+                    }
+                    let batch: Vec<_> = pending.drain().collect();
+                    if let Err(e) = service.record_registrations(batch).await {
+                        tracing::error!("registrar: saving registrations: {e}");
+                    }
+                }
+            }
+        }
+    });
+    tx
+}
+
+fn transport_name(t: Transport) -> &'static str {
+    match t {
+        Transport::Udp => "udp",
+        Transport::Tcp => "tcp",
+        Transport::Tls => "tls",
+        Transport::Sctp => "sctp",
+        Transport::Ws => "ws",
+        Transport::Wss => "wss",
+    }
+}
+
+fn transport_of(name: &str) -> Option<Transport> {
+    Some(match name {
+        "udp" => Transport::Udp,
+        "tcp" => Transport::Tcp,
+        "tls" => Transport::Tls,
+        "sctp" => Transport::Sctp,
+        "ws" => Transport::Ws,
+        "wss" => Transport::Wss,
+        _ => return None,
+    })
+}
+
+fn registration(extension: &str, b: &Binding) -> Registration {
+    Registration {
+        extension: extension.to_owned(),
+        contact: b.uri.to_string(),
+        instance: b.instance.clone(),
+        reg_id: b.reg_id,
+        q: b.q.clone(),
+        source: b.source.to_string(),
+        transport: transport_name(b.transport).to_owned(),
+        user_agent: b.user_agent.clone(),
+        expires_at: b.expires_at as i64,
+        registered_at: b.registered_at as i64,
+    }
+}
+
+/// A kept registration back as a binding. Its Call-ID and CSeq are not
+/// kept: the phone's next REGISTER is taken whatever they are.
+fn binding(r: &Registration) -> Option<Binding> {
+    Some(Binding {
+        uri: Uri::parse_str(&r.contact).ok()?,
+        instance: r.instance.clone(),
+        reg_id: r.reg_id,
+        q: r.q.clone(),
+        expires_at: u64::try_from(r.expires_at).ok()?,
+        call_id: String::new(),
+        cseq: 0,
+        source: r.source.parse().ok()?,
+        transport: transport_of(&r.transport)?,
+        user_agent: r.user_agent.clone(),
+        registered_at: u64::try_from(r.registered_at).ok()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_binding_survives_the_store() {
+        let b = Binding {
+            uri: Uri::parse_str("sip:1001@192.0.2.7:5062;transport=tcp").unwrap(),
+            instance: Some("<urn:uuid:1>".into()),
+            reg_id: Some(1),
+            q: Some("0.5".into()),
+            expires_at: 2_000,
+            call_id: String::new(),
+            cseq: 0,
+            source: "198.51.100.4:40000".parse().unwrap(),
+            transport: Transport::Tcp,
+            user_agent: Some("Phone/1".into()),
+            registered_at: 1_000,
+        };
+        assert_eq!(binding(&registration("1001", &b)), Some(b));
+    }
+}
