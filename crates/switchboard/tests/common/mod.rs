@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 pub struct Server {
@@ -14,6 +14,7 @@ pub struct Server {
     pub port: u16,
     pub http_port: u16,
     pub data_dir: PathBuf,
+    env: Vec<(String, String)>,
     /// What `serve` printed on start.
     pub banner: Vec<String>,
 }
@@ -28,57 +29,58 @@ impl Server {
     /// As [`Server::start`], with extra environment variables (e.g. a
     /// database URL).
     pub fn start_with(env: &[(&str, &str)]) -> Server {
-        let port = free_port();
-        let http_port = free_port();
-        let data_dir =
-            std::env::temp_dir().join(format!("switchboard-test-{}-{port}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&data_dir);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
-            .args([
-                "serve",
-                "--sip-listen",
-                "127.0.0.1",
-                "--udp-port",
-                &port.to_string(),
-            ])
-            .args([
-                "--tcp-port",
-                &port.to_string(),
-                "--http-listen",
-                &format!("127.0.0.1:{http_port}"),
-                "--data-dir",
-            ])
-            .arg(&data_dir)
-            .env("SWITCHBOARD_LOG__LEVEL", "warn")
-            .env_remove("SWITCHBOARD_DATABASE_URL")
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("starting switchboard");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let mut banner = Vec::new();
-        loop {
-            match lines.next() {
-                Some(Ok(line)) => {
-                    let last = line.starts_with("Stop it with");
-                    banner.push(line);
-                    if last {
-                        break;
-                    }
-                }
-                _ => panic!("switchboard exited before it was running: {banner:#?}"),
-            }
-        }
-        std::thread::spawn(move || for _ in lines {});
+        Server::start_in(Server::fresh_data_dir(), env)
+    }
+
+    /// A data directory of its own for a server to come (the CLI may
+    /// prepare it first).
+    pub fn fresh_data_dir() -> PathBuf {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("switchboard-test-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    /// As [`Server::start_with`], on `data_dir` as it is.
+    pub fn start_in(data_dir: PathBuf, env: &[(&str, &str)]) -> Server {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let (port, http_port) = (free_port(), free_port());
+        let (child, banner) = spawn(port, http_port, &data_dir, &env);
         Server {
             child,
             port,
             http_port,
             data_dir,
+            env,
             banner,
         }
+    }
+
+    /// Stops the server and starts it again on the same ports and data.
+    pub fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let (child, banner) = spawn(self.port, self.http_port, &self.data_dir, &self.env);
+        self.child = child;
+        self.banner = banner;
+    }
+
+    /// The environment that points the CLI at this server's store.
+    pub fn cli_env(&self) -> Vec<(String, String)> {
+        let mut env = vec![(
+            "SWITCHBOARD_DATA_DIR".to_string(),
+            self.data_dir.display().to_string(),
+        )];
+        env.extend(
+            self.env
+                .iter()
+                .filter(|(k, _)| k == "SWITCHBOARD_DATABASE_URL")
+                .cloned(),
+        );
+        env
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -108,9 +110,60 @@ impl Drop for Server {
     }
 }
 
+static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Runs `switchboard serve` and waits for its banner.
+fn spawn(
+    port: u16,
+    http_port: u16,
+    data_dir: &Path,
+    env: &[(String, String)],
+) -> (Child, Vec<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args([
+            "serve",
+            "--sip-listen",
+            "127.0.0.1",
+            "--udp-port",
+            &port.to_string(),
+        ])
+        .args([
+            "--tcp-port",
+            &port.to_string(),
+            "--http-listen",
+            &format!("127.0.0.1:{http_port}"),
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .env("SWITCHBOARD_LOG__LEVEL", "warn")
+        .env_remove("SWITCHBOARD_DATABASE_URL")
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("starting switchboard");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut banner = Vec::new();
+    loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                let last = line.starts_with("Stop it with");
+                banner.push(line);
+                if last {
+                    break;
+                }
+            }
+            _ => panic!("switchboard exited before it was running: {banner:#?}"),
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    (child, banner)
+}
+
 /// A port free for both UDP and TCP on 127.0.0.1 (the SIP port; the HTTP
 /// port is drawn the same way).
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     loop {
         let udp = UdpSocket::bind("127.0.0.1:0").expect("udp bind");
         let port = udp.local_addr().unwrap().port();

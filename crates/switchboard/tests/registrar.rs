@@ -1,0 +1,250 @@
+//! Phones register to the running server, driven by real peers: SIPp
+//! registers a thousand extensions with digest authentication, over UDP
+//! and TCP; the registrations are listed by the CLI and the API, survive a
+//! restart (the server still answers a query with the contact), and go
+//! when the phone unregisters. On SQLite and PostgreSQL.
+
+#[path = "../../store/tests/support/mod.rs"]
+mod support;
+
+mod common;
+
+use common::Server;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/sipp")
+        .join(name)
+}
+
+/// A secret for extension `n` that passes the strength rules: letters
+/// for its digits, so it never contains the number.
+fn secret(n: u32) -> String {
+    let letters: String = n
+        .to_string()
+        .bytes()
+        .map(|d| (b'a' + (d - b'0')) as char)
+        .collect();
+    format!("Pw-Secret-{letters}")
+}
+
+fn cli(env: &[(String, String)], args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(args)
+        .env_remove("SWITCHBOARD_DATABASE_URL")
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .expect("running switchboard");
+    assert!(
+        out.status.success(),
+        "switchboard {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs a SIPp scenario against the server from local port `port` (the
+/// phones' contacts name it, so it must not change between runs), one
+/// call per line of `users` (`number;secret;expires`); fails the test
+/// unless every call succeeds.
+fn sipp(server: &Server, port: u16, name: &str, users: &[String], transport: &str) {
+    let csv = server.data_dir.join(format!("users-{name}.csv"));
+    std::fs::write(&csv, format!("SEQUENTIAL\n{}\n", users.join("\n"))).unwrap();
+    let out = Command::new("sipp")
+        .arg("-sf")
+        .arg(scenario(name))
+        .arg("-inf")
+        .arg(&csv)
+        .args(["-t", transport, "-m", &users.len().to_string()])
+        .args([
+            "-r",
+            "200",
+            "-l",
+            "100",
+            "-nostdin",
+            "-timeout",
+            "120s",
+            "-timeout_error",
+        ])
+        .args(["-i", "127.0.0.1", "-p", &port.to_string(), &server.target()])
+        .current_dir(&server.data_dir)
+        .output()
+        .expect("sipp (the README's test command installs sip-tester)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let tail: Vec<&str> = stdout.lines().rev().take(25).collect();
+    assert!(
+        out.status.success(),
+        "sipp {name} ({transport}) had failures: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+    );
+}
+
+/// The registrations the CLI lists, waiting (a bounded while) for the
+/// server to save them until `done` holds.
+fn registrations_until(env: &[(String, String)], done: impl Fn(&[String]) -> bool) -> Vec<String> {
+    let give_up = Instant::now() + Duration::from_secs(30);
+    loop {
+        let listed = cli(env, &["registrations"]);
+        let rows: Vec<String> = listed.lines().skip(1).map(str::to_owned).collect();
+        if done(&rows) || Instant::now() > give_up {
+            return rows;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn scenario_on(database_url: Option<&str>, count: u32) {
+    let data_dir = Server::fresh_data_dir();
+    let mut env = vec![
+        (
+            "SWITCHBOARD_DATA_DIR".to_string(),
+            data_dir.display().to_string(),
+        ),
+        // SIPp reads only the first challenge, and knows only MD5.
+        (
+            "SWITCHBOARD_SIP__DIGEST".to_string(),
+            "MD5, SHA-256".to_string(),
+        ),
+    ];
+    if let Some(url) = database_url {
+        env.push(("SWITCHBOARD_DATABASE_URL".to_string(), url.to_owned()));
+    }
+    let numbers: Vec<u32> = (2000..2000 + count).collect();
+    let declaration: String = numbers
+        .iter()
+        .map(|n| {
+            format!(
+                "[[extension]]\nnumber = \"{n}\"\ndisplay_name = \"Phone {n}\"\nsecret = \"{}\"\n\n",
+                secret(*n)
+            )
+        })
+        .collect();
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let file = data_dir.join("phones.toml");
+    std::fs::write(&file, declaration).unwrap();
+    cli(&env, &["apply", file.to_str().unwrap()]);
+
+    let server_env: Vec<(&str, &str)> = env
+        .iter()
+        .filter(|(k, _)| k != "SWITCHBOARD_DATA_DIR")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut server = Server::start_in(data_dir, &server_env);
+
+    // Every extension but the last over UDP, the last over TCP.
+    let users: Vec<String> = numbers
+        .iter()
+        .map(|n| format!("{n};{};3600", secret(*n)))
+        .collect();
+    let (udp, tcp) = users.split_at(users.len() - 1);
+    let port = common::free_port();
+    sipp(&server, port, "register_digest.xml", udp, "u1");
+    sipp(&server, port, "register_digest.xml", tcp, "t1");
+    let rows = registrations_until(&env, |rows| rows.len() == count as usize);
+    assert_eq!(rows.len(), count as usize, "every phone is registered");
+    let last = count + 1999;
+    let tcp_row = rows
+        .iter()
+        .find(|r| r.starts_with(&last.to_string()))
+        .unwrap();
+    assert!(
+        tcp_row.contains(" tcp ") && tcp_row.contains("SIPp"),
+        "{tcp_row}"
+    );
+    assert!(rows.iter().all(|r| r.contains("sip:2")), "{rows:?}");
+
+    // A wrong secret registers nothing.
+    let wrong = vec![format!("2000;Pw-Secret-wrong;3600")];
+    let out = Command::new("sipp")
+        .arg("-sf")
+        .arg(scenario("register_digest.xml"))
+        .arg("-inf")
+        .arg(write_csv(&server, "wrong", &wrong))
+        .args(["-m", "1", "-nostdin", "-timeout", "20s", "-timeout_error"])
+        .args(["-i", "127.0.0.1", &server.target()])
+        .current_dir(&server.data_dir)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a wrong secret must not get 200");
+
+    // The API lists them too, with where each phone is.
+    let api = api_registrations(&server, "2000");
+    assert_eq!(api.len(), 1, "{api:?}");
+    assert_eq!(api[0]["user_agent"], "SIPp");
+    assert_eq!(api[0]["transport"], "udp");
+    assert!(api[0]["source"].as_str().unwrap().starts_with("127.0.0.1:"));
+
+    // After a restart they are still there, in the store and in the
+    // registrar, which answers a query with the contact.
+    server.restart();
+    let rows = registrations_until(&env, |rows| rows.len() == count as usize);
+    assert_eq!(
+        rows.len(),
+        count as usize,
+        "registrations survive a restart"
+    );
+    let first = vec![format!("2000;{}", secret(2000))];
+    sipp(&server, port, "register_query.xml", &first, "u1");
+
+    // Unregistering removes the phone.
+    let gone = vec![format!("2000;{};0", secret(2000))];
+    sipp(&server, port, "register_digest.xml", &gone, "u1");
+    let rows = registrations_until(&env, |rows| rows.len() == count as usize - 1);
+    assert_eq!(rows.len(), count as usize - 1);
+    assert!(!rows.iter().any(|r| r.starts_with("2000 ")));
+}
+
+fn write_csv(server: &Server, name: &str, lines: &[String]) -> PathBuf {
+    let csv = server.data_dir.join(format!("{name}.csv"));
+    std::fs::write(&csv, format!("SEQUENTIAL\n{}\n", lines.join("\n"))).unwrap();
+    csv
+}
+
+/// `GET /api/v1/registrations?extension=…` as the admin.
+fn api_registrations(server: &Server, extension: &str) -> Vec<serde_json::Value> {
+    let base = format!("http://127.0.0.1:{}/api/v1", server.http_port);
+    let jar = server.data_dir.join("jar");
+    let login = format!(
+        r#"{{"login":"admin","password":"{}"}}"#,
+        server.admin_password()
+    );
+    let ok = Command::new("curl")
+        .args(["-sSf", "-c"])
+        .arg(&jar)
+        .args(["-H", "Content-Type: application/json", "-d", &login])
+        .arg(format!("{base}/login"))
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "login: {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let out = Command::new("curl")
+        .args(["-sSf", "-b"])
+        .arg(&jar)
+        .arg(format!("{base}/registrations?extension={extension}"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_thousand_phones_register_on_sqlite() {
+    scenario_on(None, 1000);
+}
+
+#[test]
+fn phones_register_on_postgres() {
+    let pg = support::TempPostgres::start();
+    scenario_on(Some(&pg.url), 50);
+}
