@@ -19,10 +19,13 @@
 //!   since no transaction can be keyed on it.
 
 use crate::registrar::{Account, Arrival, Binding, Registrar, RegistrarConfig};
+use crate::security::{Alarm, Ban, Dropped, Guard, SecurityConfig};
 use bytes::Bytes;
+use ipnet::IpNet;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::VecDeque;
+use std::net::IpAddr;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use switchboard_sip::digest::{Algorithm, Challenge, Credentials, NonceStatus, Nonces, Scheme};
@@ -58,6 +61,8 @@ pub struct EndpointConfig {
     pub transactions: transaction::Config,
     /// Registration limits.
     pub registrar: RegistrarConfig,
+    /// Bans, lists and rate limits.
+    pub security: SecurityConfig,
 }
 
 /// What the endpoint tells the binary, besides what to send.
@@ -72,6 +77,8 @@ pub enum Notice {
     /// Digest credentials failed: a wrong password, or a user that does
     /// not exist.
     AuthenticationFailed { source: SocketAddr, user: String },
+    /// The guard banned an address, or has something else to report.
+    Security(Alarm),
 }
 
 /// How often expired registrations are swept out.
@@ -93,6 +100,7 @@ pub struct Endpoint {
     rng: StdRng,
     outbox: VecDeque<Transmit>,
     registrar: Registrar,
+    guard: Guard,
     notices: VecDeque<Notice>,
     next_housekeeping: Option<Instant>,
 }
@@ -136,6 +144,7 @@ impl Endpoint {
             rng: StdRng::seed_from_u64(seed.rotate_left(32) ^ 0x5b0a_4d5e),
             outbox: VecDeque::new(),
             registrar: Registrar::new(config.registrar.clone()),
+            guard: Guard::new(config.security.clone()),
             notices: VecDeque::new(),
             next_housekeeping: None,
             config,
@@ -186,6 +195,37 @@ impl Endpoint {
         self.registrar.location.bindings(extension)
     }
 
+    /// Replaces the allow and block lists.
+    pub fn set_address_lists(&mut self, allow: Vec<IpNet>, block: Vec<IpNet>) {
+        self.guard.set_lists(allow, block);
+    }
+
+    /// Bans an address (a ban made elsewhere).
+    pub fn ban(&mut self, address: IpAddr, ban: Ban) {
+        self.guard.ban(address, ban);
+    }
+
+    /// Lifts a ban; true when there was one.
+    pub fn unban(&mut self, address: IpAddr) -> bool {
+        self.guard.unban(address)
+    }
+
+    /// Whether a message from `source` is looked at at all.
+    fn admit(&mut self, source: SocketAddr, now: Instant, now_unix: u64) -> bool {
+        match self.guard.admit(source.ip(), now, now_unix) {
+            Ok(()) => true,
+            Err(Dropped::RateLimited) => {
+                if self.guard.report_rate_limit(source.ip()) {
+                    self.notices.push_back(Notice::Security(Alarm::RateLimited {
+                        address: source.ip(),
+                    }));
+                }
+                false
+            }
+            Err(Dropped::Banned | Dropped::Blocked) => false,
+        }
+    }
+
     /// The next notice for the binary, if any.
     pub fn poll_notice(&mut self) -> Option<Notice> {
         self.notices.pop_front()
@@ -200,11 +240,26 @@ impl Endpoint {
         bytes: Bytes,
         source: SocketAddr,
     ) {
-        self.handle_message(now, now_unix, parse(bytes), source, Transport::Udp);
+        if self.admit(source, now, now_unix) {
+            self.receive(now, now_unix, parse(bytes), source, Transport::Udp);
+        }
     }
 
     /// Handles a message already framed and parsed (stream transports).
     pub fn handle_message(
+        &mut self,
+        now: Instant,
+        now_unix: u64,
+        message: Result<Message, ParseError>,
+        source: SocketAddr,
+        transport: Transport,
+    ) {
+        if self.admit(source, now, now_unix) {
+            self.receive(now, now_unix, message, source, transport);
+        }
+    }
+
+    fn receive(
         &mut self,
         now: Instant,
         now_unix: u64,
@@ -267,6 +322,7 @@ impl Endpoint {
             return;
         }
         self.next_housekeeping = Some(now + HOUSEKEEPING);
+        self.guard.sweep(now, now_unix);
         for extension in self.registrar.location.expire(now_unix) {
             let bindings = self.registrar.location.bindings(&extension).to_vec();
             self.notices.push_back(Notice::Bindings {
@@ -423,10 +479,18 @@ impl Endpoint {
             let proven = c.verify_with_ha1(ha1, method, &req.body);
             match account {
                 Some(account) if proven && !c.userhash => return Ok(account.clone()),
-                _ => self.notices.push_back(Notice::AuthenticationFailed {
-                    source: arrival.source,
-                    user: c.username.clone(),
-                }),
+                _ => {
+                    self.notices.push_back(Notice::AuthenticationFailed {
+                        source: arrival.source,
+                        user: c.username.clone(),
+                    });
+                    for alarm in self
+                        .guard
+                        .failed(arrival.source.ip(), &c.username, arrival.now)
+                    {
+                        self.notices.push_back(Notice::Security(alarm));
+                    }
+                }
             }
         }
         Err(stale)

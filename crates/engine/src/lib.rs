@@ -8,6 +8,8 @@
 
 pub mod endpoint;
 pub mod registrar;
+pub mod security;
 
 pub use endpoint::{Endpoint, EndpointConfig, Notice, Transmit, Transport};
 pub use registrar::{Binding, RegistrarConfig};
+pub use security::{Alarm, Ban, Dropped, SecurityConfig};

@@ -17,6 +17,10 @@ fn endpoint() -> Endpoint {
             secret: [9; 32],
             nonce_lifetime: 300,
             digest_algorithms: vec![Algorithm::Sha256, Algorithm::Md5],
+            security: switchboard_engine::SecurityConfig {
+                rate_limit: 0,
+                ..Default::default()
+            },
             server_name: "Switchboard/test".into(),
             transactions: Default::default(),
             registrar: Default::default(),

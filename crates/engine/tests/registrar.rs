@@ -21,6 +21,10 @@ fn endpoint() -> Endpoint {
             secret: [7; 32],
             nonce_lifetime: 300,
             digest_algorithms: vec![Algorithm::Sha256, Algorithm::Md5],
+            security: switchboard_engine::SecurityConfig {
+                rate_limit: 0,
+                ..Default::default()
+            },
             server_name: "Switchboard/test".into(),
             transactions: Default::default(),
             registrar: RegistrarConfig {
@@ -472,4 +476,57 @@ fn deleting_an_extension_drops_its_registrations() {
         "Contact: <sip:1001@192.0.2.10>\r\n",
     );
     assert_eq!(r.code, 401);
+}
+
+#[test]
+fn repeated_failures_ban_the_source_which_then_gets_no_answer() {
+    let mut ep = endpoint();
+    let mut attacker = Phone::new(5060);
+    for _ in 0..5 {
+        let r = attacker.register_as(
+            &mut ep,
+            "1001",
+            "1001",
+            "guess-guess",
+            Algorithm::Md5,
+            "Contact: <sip:x@192.0.2.10>\r\n",
+        );
+        assert_eq!(r.code, 401);
+    }
+    let banned = notices(&mut ep).into_iter().any(|n| {
+        matches!(n, Notice::Security(switchboard_engine::Alarm::Banned { address, .. }) if address == attacker.source.ip())
+    });
+    assert!(banned, "five failures ban the address");
+    let options = "OPTIONS sip:pbx.test SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-o1\r\n\
+         Max-Forwards: 70\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@y>\r\nCall-ID: o1\r\nCSeq: 1 OPTIONS\r\n\
+         Content-Length: 0\r\n\r\n";
+    ep.handle_datagram(
+        attacker.now,
+        attacker.unix,
+        Bytes::from(options),
+        attacker.source,
+    );
+    assert!(ep.poll_transmit().is_none(), "a banned source gets nothing");
+    // Another address is still answered, and the right password works there.
+    let mut phone = Phone::new(5099);
+    phone.source = SocketAddr::from(([192, 0, 2, 11], 5099));
+    let r = phone.register_as(
+        &mut ep,
+        "1001",
+        "1001",
+        SECRET,
+        Algorithm::Md5,
+        "Contact: <sip:1001@192.0.2.11:5099>\r\n",
+    );
+    assert_eq!(r.code, 200);
+    assert!(ep.unban(attacker.source.ip()));
+    let r = attacker.register_as(
+        &mut ep,
+        "1001",
+        "1001",
+        SECRET,
+        Algorithm::Md5,
+        "Contact: <sip:1001@192.0.2.10>\r\n",
+    );
+    assert_eq!(r.code, 200, "answered again once unbanned");
 }

@@ -25,12 +25,23 @@ pub enum Event {
     },
     #[serde(rename = "extension.deleted")]
     ExtensionDeleted { number: String },
+    /// An address was banned (by the SIP guard or by hand).
+    #[serde(rename = "security.banned")]
+    SecurityBanned { address: String },
+    #[serde(rename = "security.unbanned")]
+    SecurityUnbanned { address: String },
+    /// The allow or block list changed.
+    #[serde(rename = "security.lists_changed")]
+    SecurityListsChanged,
 }
 
 impl Event {
     /// Whether the event is about extension `number`.
     fn concerns(&self, extension: &str) -> bool {
         match self {
+            Event::SecurityBanned { .. }
+            | Event::SecurityUnbanned { .. }
+            | Event::SecurityListsChanged => false,
             Event::ExtensionCreated { number } | Event::ExtensionDeleted { number } => {
                 number == extension
             }
@@ -41,10 +52,18 @@ impl Event {
         }
     }
 
-    /// Whether `actor` may hear of it: a user only of their own extension.
+    /// Whether `actor` may hear of it: security only administrators, a
+    /// user only of their own extension.
     pub fn visible_to(&self, actor: &Actor) -> bool {
+        let security = matches!(
+            self,
+            Event::SecurityBanned { .. }
+                | Event::SecurityUnbanned { .. }
+                | Event::SecurityListsChanged
+        );
         match &actor.role {
-            Role::Admin | Role::Manager => true,
+            Role::Admin => true,
+            Role::Manager => !security,
             Role::User { extension } => self.concerns(extension),
         }
     }

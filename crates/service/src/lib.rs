@@ -17,6 +17,7 @@ pub mod extension;
 mod feed;
 pub mod registrations;
 mod secrets;
+pub mod security;
 
 pub use access::{NewSession, Scope};
 pub use accounts::{Account, NewAccount};
@@ -26,6 +27,7 @@ pub use error::ServiceError;
 pub use events::Event;
 pub use extension::{Extension, ExtensionInput, ExtensionList, ExtensionPatch, ListExtensions};
 pub use registrations::{ListRegistrations, Registration};
+pub use security::{AddressList, BanInfo, ListEntry, NewListEntry};
 
 use rand::RngCore;
 use std::sync::Arc;

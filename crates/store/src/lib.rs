@@ -12,6 +12,7 @@ pub mod audit;
 pub mod changes;
 pub mod extensions;
 pub mod registrations;
+pub mod security;
 pub mod users;
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
@@ -23,6 +24,7 @@ pub use audit::AuditEntry;
 pub use changes::ChangeRecord;
 pub use extensions::{ExtensionQuery, ExtensionRecord};
 pub use registrations::RegistrationRecord;
+pub use security::{BanRecord, ListEntryRecord};
 pub use users::UserRecord;
 
 /// Which database a store runs on.

@@ -4,7 +4,8 @@ mod support;
 
 use std::time::Duration;
 use switchboard_store::{
-    AuditEntry, Backend, ExtensionQuery, ExtensionRecord, RegistrationRecord, Store, StoreError,
+    AuditEntry, Backend, BanRecord, ExtensionQuery, ExtensionRecord, ListEntryRecord,
+    RegistrationRecord, Store, StoreError,
 };
 
 fn extension(number: &str) -> ExtensionRecord {
@@ -131,6 +132,57 @@ async fn scenarios(url: &str, backend: Backend) {
 
     change_feed(&store, url).await;
     registrations(&store).await;
+    security(&store).await;
+}
+
+/// Bans end by themselves; a network is on one list at a time.
+async fn security(store: &Store) {
+    let ban = |address: &str, until: i64| BanRecord {
+        address: address.into(),
+        until,
+        reason: "5 failed authentications".into(),
+        created_at: 10,
+    };
+    store.put_ban(&ban("198.51.100.7", 100)).await.unwrap();
+    store.put_ban(&ban("2001:db8::7", 50)).await.unwrap();
+    store.put_ban(&ban("198.51.100.7", 200)).await.unwrap();
+    assert_eq!(store.bans(60).await.unwrap(), [ban("198.51.100.7", 200)]);
+    assert!(
+        !store.delete_ban("2001:db8::7", 60).await.unwrap(),
+        "already over"
+    );
+    assert!(store.delete_ban("198.51.100.7", 60).await.unwrap());
+    assert!(store
+        .bans(0)
+        .await
+        .unwrap()
+        .iter()
+        .all(|b| b.address != "198.51.100.7"));
+
+    let entry = |network: &str, list: &str| ListEntryRecord {
+        network: network.into(),
+        list: list.into(),
+        note: String::new(),
+        created_at: 1,
+    };
+    store
+        .put_list_entry(&entry("10.0.0.0/8", "block"))
+        .await
+        .unwrap();
+    store
+        .put_list_entry(&entry("192.0.2.0/24", "block"))
+        .await
+        .unwrap();
+    store
+        .put_list_entry(&entry("10.0.0.0/8", "allow"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.list_entries().await.unwrap(),
+        [entry("10.0.0.0/8", "allow"), entry("192.0.2.0/24", "block")]
+    );
+    assert!(store.delete_list_entry("192.0.2.0/24").await.unwrap());
+    assert!(!store.delete_list_entry("192.0.2.0/24").await.unwrap());
 }
 
 /// Each extension's contacts are replaced whole; expired ones are not

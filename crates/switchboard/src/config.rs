@@ -22,8 +22,54 @@ pub struct Config {
     pub database_url: String,
     pub sip: SipConfig,
     pub registration: RegistrationConfig,
+    pub security: SecurityConfig,
     pub http: HttpConfig,
     pub log: LogConfig,
+}
+
+/// Bans and rate limits. Allow and block lists are kept in the database
+/// (`switchboard security allow|block`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    /// Failed authentications from one address, within `failure_window`,
+    /// that ban it.
+    pub max_failures: usize,
+    /// Seconds over which failures are counted.
+    pub failure_window: u64,
+    /// Seconds a ban lasts.
+    pub ban_time: u64,
+    /// SIP requests a second one address may send (0: no limit); more
+    /// are dropped unanswered.
+    pub rate_limit: u32,
+    /// Requests one address may send at once before the rate applies.
+    pub rate_burst: u32,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> SecurityConfig {
+        let engine = switchboard_engine::SecurityConfig::default();
+        SecurityConfig {
+            max_failures: engine.max_failures,
+            failure_window: engine.failure_window,
+            ban_time: engine.ban_time,
+            rate_limit: engine.rate_limit,
+            rate_burst: engine.rate_burst,
+        }
+    }
+}
+
+impl SecurityConfig {
+    /// As the engine takes it.
+    pub fn engine(&self) -> switchboard_engine::SecurityConfig {
+        switchboard_engine::SecurityConfig {
+            max_failures: self.max_failures,
+            failure_window: self.failure_window,
+            ban_time: self.ban_time,
+            rate_limit: self.rate_limit,
+            rate_burst: self.rate_burst,
+        }
+    }
 }
 
 /// How long phones stay registered, and how many at once.
@@ -109,6 +155,7 @@ impl Default for Config {
             database_url: String::new(),
             sip: SipConfig::default(),
             registration: RegistrationConfig::default(),
+            security: SecurityConfig::default(),
             http: HttpConfig::default(),
             log: LogConfig::default(),
         }
@@ -221,6 +268,9 @@ impl Config {
         }
         if r.max_contacts == 0 {
             bail!("registration.max_contacts: must be at least 1");
+        }
+        if self.security.max_failures == 0 || self.security.failure_window == 0 {
+            bail!("security.max_failures and security.failure_window: must be at least 1");
         }
         Ok(())
     }

@@ -7,6 +7,8 @@ mod config;
 mod data_dir;
 mod declare_cmd;
 mod extension_cmd;
+mod follow;
+mod guard;
 mod registrar;
 mod registrations_cmd;
 mod serve;

@@ -1,16 +1,16 @@
 //! Wires the engine's registrar to the service layer: the extensions'
 //! credentials go in (at start, then every change the change feed
-//! announces, from any door or node), and the registered phones come out,
+//! announces, from any door or node: see `follow.rs`), and the registered
+//! phones come out,
 //! written to the store in batches so they can be listed and survive a
 //! restart.
 
-use crate::transport::driver::{DriverTx, Inbound};
 use std::collections::HashMap;
 use std::time::Duration;
 use switchboard_engine::{Binding, Endpoint, Transport};
-use switchboard_service::{Actor, Event, ListRegistrations, Registration, Service};
+use switchboard_service::{Actor, ListRegistrations, Registration, Service};
 use switchboard_sip::Uri;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::mpsc;
 
 /// What the registrar must learn about an extension.
 pub enum AccountChange {
@@ -96,37 +96,13 @@ pub async fn restore(service: &Service, endpoint: &mut Endpoint) -> anyhow::Resu
     Ok(count)
 }
 
-/// Follows extension changes and tells the driver.
-pub fn follow(service: Service, driver: DriverTx) {
-    let mut events = service.subscribe();
-    tokio::spawn(async move {
-        loop {
-            let change = match events.recv().await {
-                Ok(Event::ExtensionCreated { number }) => set(&service, &number, None).await,
-                Ok(Event::ExtensionUpdated {
-                    number,
-                    previous_number,
-                }) => set(&service, &number, previous_number).await,
-                Ok(Event::ExtensionDeleted { number }) => vec![AccountChange::Remove(number)],
-                Err(broadcast::error::RecvError::Lagged(_)) => match credentials(&service).await {
-                    Ok(all) => vec![AccountChange::Sync(all)],
-                    Err(e) => {
-                        tracing::error!("registrar: reloading extensions: {e:#}");
-                        continue;
-                    }
-                },
-                Err(broadcast::error::RecvError::Closed) => return,
-            };
-            for c in change {
-                if driver.send(Inbound::Account(c)).await.is_err() {
-                    return;
-                }
-            }
-        }
-    });
-}
-
-async fn set(service: &Service, number: &str, previous: Option<String>) -> Vec<AccountChange> {
+/// What the registrar must learn when extension `number` was created or
+/// changed (and had the number `previous` before).
+pub async fn changed(
+    service: &Service,
+    number: &str,
+    previous: Option<String>,
+) -> Vec<AccountChange> {
     let mut changes: Vec<AccountChange> = previous.into_iter().map(AccountChange::Remove).collect();
     match service.extension(&actor(), number).await {
         Ok(e) => changes.push(AccountChange::Set(Credentials {

@@ -3,6 +3,8 @@
 
 use crate::config::Config;
 use crate::data_dir::DataDir;
+use crate::follow;
+use crate::guard::{self, SecurityChange};
 use crate::registrar;
 use crate::transport::{driver, tcp, udp};
 use anyhow::Context;
@@ -39,6 +41,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 max_expires: config.registration.max_expires,
                 max_contacts: config.registration.max_contacts,
             },
+            security: config.security.engine(),
         },
         rand::random(),
     );
@@ -55,6 +58,13 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         let restored = registrar::restore(&service, &mut endpoint).await?;
         tracing::info!("{restored} registrations kept from before");
         let registrations = registrar::persist(service.clone());
+        if let SecurityChange::Lists { allow, block } = guard::lists(&service).await? {
+            endpoint.set_address_lists(allow, block);
+        }
+        for ban in guard::bans(&service).await? {
+            guard::apply(&mut endpoint, ban);
+        }
+        let alarms = guard::keep_alarms(service.clone());
         let sip = &config.sip;
         anyhow::ensure!(
             sip.udp_port != 0 || sip.tcp_port != 0,
@@ -83,7 +93,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 driver_tx.clone(),
             ));
         }
-        registrar::follow(service.clone(), driver_tx.clone());
+        follow::follow(service.clone(), driver_tx.clone());
         drop(driver_tx);
         if !config.http.listen.is_empty() {
             let listener = tokio::net::TcpListener::bind(&config.http.listen)
@@ -103,6 +113,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             driver_rx,
             udp,
             registrations,
+            alarms,
             config.log.sip_trace,
         ));
         println!("Switchboard {} is running.", env!("CARGO_PKG_VERSION"));

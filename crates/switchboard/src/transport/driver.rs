@@ -10,13 +10,14 @@
 //! read its answers loses them rather than growing a queue.
 
 use super::{may_send_to, now_unix, trace};
+use crate::guard::{self, SecurityChange};
 use crate::registrar::{self, AccountChange};
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
-use switchboard_engine::{Binding, Endpoint, Notice, Transport};
+use switchboard_engine::{Alarm, Binding, Endpoint, Notice, Transport};
 use switchboard_sip::{Message, ParseError};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
@@ -40,6 +41,8 @@ pub enum Inbound {
     },
     /// An extension's credentials changed.
     Account(AccountChange),
+    /// A ban, or the allow and block lists, changed.
+    Security(SecurityChange),
 }
 
 /// Handle for transports to reach the driver.
@@ -52,12 +55,13 @@ pub const QUEUE: usize = 4096;
 pub const PEER_QUEUE: usize = 256;
 
 /// Runs the driver until every sender is gone. Registration changes go to
-/// `registrations`, to be kept.
+/// `registrations`, to be kept; the guard's alarms to `alarms`.
 pub async fn run(
     mut endpoint: Endpoint,
     mut rx: mpsc::Receiver<Inbound>,
     udp: Option<Arc<UdpSocket>>,
     registrations: mpsc::UnboundedSender<(String, Vec<Binding>)>,
+    alarms: mpsc::UnboundedSender<Alarm>,
     sip_trace: bool,
 ) {
     let mut connections: HashMap<SocketAddr, mpsc::Sender<Bytes>> = HashMap::new();
@@ -90,6 +94,7 @@ pub async fn run(
                 connections.remove(&peer);
             }
             Some(Inbound::Account(change)) => registrar::apply(&mut endpoint, change),
+            Some(Inbound::Security(change)) => guard::apply(&mut endpoint, change),
         }
         while let Some(notice) = endpoint.poll_notice() {
             match notice {
@@ -101,6 +106,9 @@ pub async fn run(
                 }
                 Notice::AuthenticationFailed { source, user } => {
                     tracing::info!(target: "security", "authentication failed for {user:?} from {source}");
+                }
+                Notice::Security(alarm) => {
+                    let _ = alarms.send(alarm);
                 }
             }
         }
