@@ -19,6 +19,7 @@ mod json;
 pub mod openapi;
 mod problem;
 mod registrations;
+mod security;
 mod session;
 mod tokens;
 
@@ -56,6 +57,17 @@ pub fn router(service: Service) -> Router {
             post(extensions::regenerate_secret),
         )
         .route("/api/v1/registrations", get(registrations::list))
+        .route("/api/v1/security/bans", get(security::bans))
+        .route(
+            "/api/v1/security/bans/{address}",
+            axum::routing::delete(security::unban),
+        )
+        .route(
+            "/api/v1/security/lists",
+            get(security::lists)
+                .post(security::add)
+                .delete(security::remove),
+        )
         .route("/api/v1/events", get(events::stream))
         .route("/api/v1/users", get(accounts::list).post(accounts::create))
         .route(

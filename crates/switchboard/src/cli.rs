@@ -61,6 +61,9 @@ pub enum Command {
     /// Accounts that log in to the console and API: list, add, remove.
     #[command(subcommand)]
     User(UserCommand),
+    /// Bans, and the allow and block lists of the SIP guard.
+    #[command(subcommand)]
+    Security(SecurityCommand),
     /// The phones registered now: where each is reached, and until when.
     Registrations {
         /// Only this extension's phones.
@@ -220,4 +223,31 @@ pub enum UserCommand {
     },
     /// Remove an account, its sessions and its tokens.
     Remove { login: String },
+}
+
+/// What to do with the SIP guard's bans and lists. Changes reach a running
+/// server within a second.
+#[derive(Debug, Subcommand)]
+pub enum SecurityCommand {
+    /// The addresses banned now, until when and why.
+    Bans,
+    /// Lift the ban on an address.
+    Unban { address: String },
+    /// Always answer an address or network (CIDR); it is never banned or
+    /// rate limited.
+    Allow {
+        network: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Never answer an address or network (CIDR).
+    Block {
+        network: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Take an address or network off the allow or block list.
+    Unlist { network: String },
+    /// The allow and block lists.
+    Lists,
 }

@@ -11,6 +11,7 @@ mod follow;
 mod guard;
 mod registrar;
 mod registrations_cmd;
+mod security_cmd;
 mod serve;
 mod store;
 mod transport;
@@ -58,6 +59,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             declare_cmd::reset_password(load(None)?, &login)
         }
         cli::Command::User(command) => declare_cmd::user(load(None)?, command),
+        cli::Command::Security(command) => security_cmd::run(load(None)?, command),
         cli::Command::Registrations { extension } => registrations_cmd::run(load(None)?, extension),
     }
 }
