@@ -254,3 +254,99 @@ fn phones_register_on_postgres() {
     let pg = support::TempPostgres::start();
     scenario_on(Some(&pg.url), 50);
 }
+
+/// baresip registers and stays registered across refreshes: one binding
+/// the whole time, its expiry pushed forward by each refresh; when it
+/// quits it unregisters.
+#[test]
+fn baresip_stays_registered_across_refreshes() {
+    let data_dir = Server::fresh_data_dir();
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let env = vec![(
+        "SWITCHBOARD_DATA_DIR".to_string(),
+        data_dir.display().to_string(),
+    )];
+    cli(
+        &env,
+        &[
+            "extension",
+            "add",
+            "1001",
+            "--name",
+            "Desk",
+            "--secret",
+            &secret(1001),
+        ],
+    );
+    // baresip 1.0's SIP library gives up on a challenge list holding any
+    // algorithm but MD5; it asks for 4-second registrations.
+    let server = Server::start_in(
+        data_dir,
+        &[
+            ("SWITCHBOARD_SIP__DIGEST", "MD5"),
+            ("SWITCHBOARD_REGISTRATION__MIN_EXPIRES", "2"),
+        ],
+    );
+    let phone = server.data_dir.join("baresip");
+    std::fs::create_dir_all(&phone).unwrap();
+    let sip_port = common::free_port();
+    std::fs::write(
+        phone.join("config"),
+        format!(
+            "sip_listen 127.0.0.1:{sip_port}\nmodule_path /usr/lib/baresip/modules\n\
+             module g711.so\nmodule account.so\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        phone.join("accounts"),
+        format!(
+            "<sip:1001@{}>;auth_pass={};regint=4\n",
+            server.target(),
+            secret(1001)
+        ),
+    )
+    .unwrap();
+    std::fs::write(phone.join("contacts"), "").unwrap();
+    let baresip = Command::new("baresip")
+        .arg("-f")
+        .arg(&phone)
+        .args(["-t", "14"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("baresip (the README's test command installs baresip-core)");
+
+    let mut expiries = Vec::new();
+    let mut first_registered = None;
+    let give_up = Instant::now() + Duration::from_secs(13);
+    while expiries.len() < 3 && Instant::now() < give_up {
+        let phones = api_registrations(&server, "1001");
+        if let Some(p) = phones.first() {
+            assert_eq!(phones.len(), 1, "refreshes do not pile up: {phones:?}");
+            assert!(p["user_agent"].as_str().unwrap().starts_with("baresip"));
+            assert_eq!(p["source"], format!("127.0.0.1:{sip_port}"));
+            let registered = p["registered_at"].as_i64().unwrap();
+            assert_eq!(*first_registered.get_or_insert(registered), registered);
+            let expires = p["expires_at"].as_i64().unwrap();
+            if expiries.last() != Some(&expires) {
+                expiries.push(expires);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let out = baresip.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("200 OK"), "baresip said:\n{said}");
+    assert!(
+        expiries.len() >= 3,
+        "the registration and at least two refreshes: {expiries:?}"
+    );
+    assert!(expiries.windows(2).all(|w| w[1] > w[0]), "{expiries:?}");
+    let gone = registrations_until(&server.cli_env(), |rows| rows.is_empty());
+    assert!(
+        gone.is_empty(),
+        "baresip unregisters when it quits: {gone:?}"
+    );
+}

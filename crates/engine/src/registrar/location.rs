@@ -103,7 +103,7 @@ impl Location {
         max_contacts: usize,
     ) -> Result<bool, Refusal> {
         let mut bindings = self.bindings(aor).to_vec();
-        bindings.retain(|b| b.expires_at > now);
+        bindings.retain(|b| b.expires_at >= now);
         let before = bindings.clone();
         for update in updates {
             let new = update.binding;
@@ -162,7 +162,7 @@ impl Location {
         let mut changed = Vec::new();
         self.bindings.retain(|aor, bindings| {
             let before = bindings.len();
-            bindings.retain(|b| b.expires_at > now);
+            bindings.retain(|b| b.expires_at >= now);
             if bindings.len() != before {
                 changed.push(aor.clone());
             }
