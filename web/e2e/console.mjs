@@ -3,7 +3,12 @@
 // freshly started server; it can be run by hand the same way:
 //
 //   SB_URL=http://127.0.0.1:8080 SB_PASSWORD=… SB_CLI=target/debug/switchboard \
-//   SB_SCREENSHOTS=/tmp/shots node web/e2e/console.mjs
+//   SB_SCREENSHOTS=/tmp/shots SB_SIP=127.0.0.1:5060 \
+//   SB_SIPP_REGISTER=crates/switchboard/tests/sipp/register_digest.xml \
+//   node web/e2e/console.mjs
+//
+// A phone is registered with SIPp (which reads only the first digest
+// challenge: the server must offer MD5 first).
 //
 // SB_CLI runs with this process's environment, so SWITCHBOARD_DATA_DIR and
 // SWITCHBOARD_DATABASE_URL must name the server's store. Two browser
@@ -12,7 +17,7 @@
 
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const need = (name) => {
@@ -25,6 +30,8 @@ const password = need("SB_PASSWORD");
 const cli = need("SB_CLI");
 const shots = need("SB_SCREENSHOTS");
 const chromiumPath = process.env.SB_CHROMIUM ?? "/usr/bin/chromium";
+const sipTarget = need("SB_SIP");
+const registerScenario = need("SB_SIPP_REGISTER");
 mkdirSync(shots, { recursive: true });
 
 const WAIT = 15_000;
@@ -154,6 +161,7 @@ try {
     { timeout: WAIT },
   );
   await screenshot(a, "secret-regenerated");
+  const secret1001 = (await secret.textContent()).trim();
 
   // Edit 1001; the other admin sees the new name.
   await row(a, "1001").getByRole("button", { name: "Edit" }).click();
@@ -162,6 +170,19 @@ try {
   await a.getByRole("button", { name: "Save" }).click();
   await see(row(a, "1001").getByText("Front desk"), "the new name");
   await see(row(b, "1001").getByText("Front desk"), "the new name live for the second admin");
+
+  // A phone registers to 1001: both admins see it appear.
+  await see(row(a, "1001").getByText("not registered"), "1001 not registered yet");
+  const users = join(shots, "phone.csv");
+  writeFileSync(users, `SEQUENTIAL\n1001;${secret1001};3600\n`);
+  execFileSync(
+    "sipp",
+    ["-sf", registerScenario, "-inf", users, "-m", "1", "-nostdin", "-timeout", "20s", "-timeout_error", "-i", "127.0.0.1", sipTarget],
+    { cwd: shots, stdio: "ignore" },
+  );
+  await see(row(a, "1001").locator(".phone", { hasText: "SIPp" }), "the registered phone, live");
+  await see(row(b, "1001").locator(".phone", { hasText: "UDP" }), "the phone live for the second admin");
+  await screenshot(a, "phone-registered");
 
   // A change made with the CLI shows up live.
   execFileSync(cli, ["extension", "add", "1002", "--name", "Side door"], { stdio: "inherit" });

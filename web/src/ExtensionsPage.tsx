@@ -1,6 +1,7 @@
 // The extensions page: a searchable, paged list that follows changes made
 // anywhere (another admin, the CLI, the API) as they happen, with create,
-// edit, delete, and the SIP secret shown on demand or regenerated.
+// edit, delete, the SIP secret shown on demand or regenerated, and each
+// extension's registered phones, live.
 
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { Session } from "./api";
@@ -8,6 +9,9 @@ import * as extensions from "./extensions";
 import type { Extension, ExtensionPage } from "./extensions";
 import { useChanges } from "./live";
 import { ExtensionForm } from "./ExtensionForm";
+import { PhonesCell } from "./PhonesCell";
+import * as registrations from "./registrations";
+import type { Registration } from "./registrations";
 import { SecretField } from "./SecretField";
 
 type Editing = { mode: "new" } | { mode: "edit"; extension: Extension } | null;
@@ -19,6 +23,7 @@ export function ExtensionsPage({ session }: { session: Session }) {
   const [error, setError] = useState("");
   const [editing, setEditing] = useState<Editing>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
+  const [phones, setPhones] = useState<Map<string, Registration[]>>(new Map());
   const mayCreate = session.role !== "user";
 
   const load = useCallback(async () => {
@@ -30,16 +35,29 @@ export function ExtensionsPage({ session }: { session: Session }) {
     }
   }, [search, offset]);
 
+  const loadPhones = useCallback(async () => {
+    try {
+      setPhones(await registrations.byExtension());
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, []);
+
   useEffect(() => {
     load();
   }, [load]);
+
+  useEffect(() => {
+    loadPhones();
+  }, [loadPhones]);
 
   useChanges(
     useCallback(
       (change) => {
         if (change === "lagged" || change.type.startsWith("extension.")) load();
+        if (change === "lagged" || change.type === "registration.changed") loadPhones();
       },
-      [load],
+      [load, loadPhones],
     ),
   );
 
@@ -78,6 +96,7 @@ export function ExtensionsPage({ session }: { session: Session }) {
       )}
       {page && (
         <>
+          <div class="table-wrap">
           <table class="list">
             <thead>
               <tr>
@@ -86,6 +105,7 @@ export function ExtensionsPage({ session }: { session: Session }) {
                 <th>Auth name</th>
                 <th>Secret</th>
                 <th>Email</th>
+                <th>Phones</th>
                 <th>Calls</th>
                 <th>Status</th>
                 <th aria-label="Actions" />
@@ -99,6 +119,7 @@ export function ExtensionsPage({ session }: { session: Session }) {
                   <td>{ext.auth_name}</td>
                   <td><SecretField extension={ext} onChanged={load} /></td>
                   <td>{ext.email ?? ""}</td>
+                  <td><PhonesCell phones={phones.get(ext.number) ?? []} /></td>
                   <td>{ext.call_limit}</td>
                   <td>{ext.enabled ? "enabled" : <span class="muted">disabled</span>}</td>
                   <td class="actions">
@@ -121,13 +142,14 @@ export function ExtensionsPage({ session }: { session: Session }) {
               ))}
               {page.items.length === 0 && (
                 <tr>
-                  <td colSpan={8} class="empty">
+                  <td colSpan={9} class="empty">
                     {search ? "No extension matches." : "No extensions yet."}
                   </td>
                 </tr>
               )}
             </tbody>
           </table>
+          </div>
           <div class="pager">
             <span class="count">{first}–{last} of {page.total}</span>
             <button type="button" disabled={offset === 0}

@@ -69,10 +69,12 @@ pub struct EndpointConfig {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Notice {
     /// An extension's registered contacts changed or were refreshed; these
-    /// are all of them now (none: unregistered).
+    /// are all of them now (none: unregistered). `changed` is false for a
+    /// plain refresh: the same phones, later expiry.
     Bindings {
         extension: String,
         bindings: Vec<Binding>,
+        changed: bool,
     },
     /// Digest credentials failed: a wrong password, or a user that does
     /// not exist.
@@ -172,6 +174,7 @@ impl Endpoint {
             self.notices.push_back(Notice::Bindings {
                 extension: number.to_owned(),
                 bindings: Vec::new(),
+                changed: true,
             });
         }
     }
@@ -328,6 +331,7 @@ impl Endpoint {
             self.notices.push_back(Notice::Bindings {
                 extension,
                 bindings,
+                changed: true,
             });
         }
     }
@@ -428,11 +432,12 @@ impl Endpoint {
             }
             Method::Register => match self.authenticate(req, arrival) {
                 Ok(account) => {
-                    let (r, _) = self.registrar.register(req, &account, arrival, &tag);
+                    let (r, changed) = self.registrar.register(req, &account, arrival, &tag);
                     if r.code == 200 && req.headers.get(&HeaderName::Contact).is_some() {
                         self.notices.push_back(Notice::Bindings {
                             bindings: self.registrar.location.bindings(&account.number).to_vec(),
                             extension: account.number,
+                            changed,
                         });
                     }
                     r

@@ -180,7 +180,23 @@ fn phones_register_with_sha256_or_md5() {
     assert_eq!(b.source, phone.source);
     assert_eq!(b.user_agent.as_deref(), Some("TestPhone/1.0"));
     assert!(
-        matches!(&notices(&mut ep)[..], [Notice::Bindings { extension, bindings }] if extension == "1001" && bindings.len() == 1)
+        matches!(&notices(&mut ep)[..], [Notice::Bindings { extension, bindings, changed: true }] if extension == "1001" && bindings.len() == 1)
+    );
+    let refresh = phone.register_as(
+        &mut ep,
+        "1001",
+        "1001",
+        SECRET,
+        Algorithm::Sha256,
+        "Contact: <sip:1001@192.0.2.10:5060>\r\n",
+    );
+    assert_eq!(refresh.code, 200);
+    assert!(
+        matches!(
+            &notices(&mut ep)[..],
+            [Notice::Bindings { changed: false, .. }]
+        ),
+        "a refresh is not a change"
     );
 
     // The auth name differs from the number; either may be the address.
@@ -313,7 +329,8 @@ fn expiry_is_bounded_and_swept() {
     assert!(ep.bindings("1001").is_empty());
     assert!(notices(&mut ep).contains(&Notice::Bindings {
         extension: "1001".into(),
-        bindings: vec![]
+        bindings: vec![],
+        changed: true,
     }));
 }
 
@@ -464,7 +481,8 @@ fn deleting_an_extension_drops_its_registrations() {
         notices(&mut ep),
         [Notice::Bindings {
             extension: "1001".into(),
-            bindings: vec![]
+            bindings: vec![],
+            changed: true,
         }]
     );
     let r = phone.register_as(

@@ -25,6 +25,9 @@ pub enum Event {
     },
     #[serde(rename = "extension.deleted")]
     ExtensionDeleted { number: String },
+    /// The phones registered to an extension changed (not a mere refresh).
+    #[serde(rename = "registration.changed")]
+    RegistrationChanged { extension: String },
     /// An address was banned (by the SIP guard or by hand).
     #[serde(rename = "security.banned")]
     SecurityBanned { address: String },
@@ -45,6 +48,7 @@ impl Event {
             Event::ExtensionCreated { number } | Event::ExtensionDeleted { number } => {
                 number == extension
             }
+            Event::RegistrationChanged { extension: number } => number == extension,
             Event::ExtensionUpdated {
                 number,
                 previous_number,

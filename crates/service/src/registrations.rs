@@ -90,16 +90,23 @@ impl Service {
         Ok(records.into_iter().map(Registration::from).collect())
     }
 
-    /// Keeps what the registrar reports: each extension's phones, whole.
+    /// Keeps what the registrar reports: each extension's phones, whole;
+    /// announces the extensions in `changed` (new or gone phones, not
+    /// refreshes).
     pub async fn record_registrations(
         &self,
         batch: Vec<(String, Vec<Registration>)>,
+        changed: Vec<String>,
     ) -> Result<(), ServiceError> {
         let batch: Vec<(String, Vec<RegistrationRecord>)> = batch
             .into_iter()
             .map(|(extension, phones)| (extension, phones.into_iter().map(Into::into).collect()))
             .collect();
         self.store.replace_registrations(&batch).await?;
+        for extension in changed {
+            self.announce(&crate::Event::RegistrationChanged { extension })
+                .await?;
+        }
         Ok(())
     }
 }

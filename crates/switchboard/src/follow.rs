@@ -52,6 +52,7 @@ async fn on_event(service: &Service, event: Event) -> anyhow::Result<Vec<Inbound
             Err(_) => Vec::new(),
         },
         Event::SecurityListsChanged => security(vec![guard::lists(service).await?]),
+        Event::RegistrationChanged { .. } => Vec::new(),
     })
 }
 

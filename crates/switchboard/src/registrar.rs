@@ -5,12 +5,20 @@
 //! written to the store in batches so they can be listed and survive a
 //! restart.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use switchboard_engine::{Binding, Endpoint, Transport};
 use switchboard_service::{Actor, ListRegistrations, Registration, Service};
 use switchboard_sip::Uri;
 use tokio::sync::mpsc;
+
+/// An extension's phones, as the endpoint reported them.
+pub struct BindingsReport {
+    pub extension: String,
+    pub bindings: Vec<Binding>,
+    /// Phones came or went (not a mere refresh).
+    pub changed: bool,
+}
 
 /// What the registrar must learn about an extension.
 pub enum AccountChange {
@@ -118,17 +126,21 @@ pub async fn changed(
 
 /// Starts the writer of registrations; send it each extension's phones as
 /// the endpoint reports them.
-pub fn persist(service: Service) -> mpsc::UnboundedSender<(String, Vec<Binding>)> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<(String, Vec<Binding>)>();
+pub fn persist(service: Service) -> mpsc::UnboundedSender<BindingsReport> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<BindingsReport>();
     tokio::spawn(async move {
         let mut pending: HashMap<String, Vec<Registration>> = HashMap::new();
+        let mut changed: HashSet<String> = HashSet::new();
         let mut tick = tokio::time::interval(FLUSH_EVERY);
         loop {
             tokio::select! {
                 got = rx.recv() => match got {
-                    Some((extension, bindings)) => {
-                        let phones = bindings.iter().map(|b| registration(&extension, b)).collect();
-                        pending.insert(extension, phones);
+                    Some(report) => {
+                        let phones = report.bindings.iter().map(|b| registration(&report.extension, b)).collect();
+                        if report.changed {
+                            changed.insert(report.extension.clone());
+                        }
+                        pending.insert(report.extension, phones);
                     }
                     None => return,
                 },
@@ -137,7 +149,8 @@ pub fn persist(service: Service) -> mpsc::UnboundedSender<(String, Vec<Binding>)
                         continue;
                     }
                     let batch: Vec<_> = pending.drain().collect();
-                    if let Err(e) = service.record_registrations(batch).await {
+                    let changed = changed.drain().collect();
+                    if let Err(e) = service.record_registrations(batch, changed).await {
                         tracing::error!("registrar: saving registrations: {e}");
                     }
                 }

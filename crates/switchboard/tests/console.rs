@@ -76,10 +76,12 @@ fn newcomer(database_url: Option<&str>, name: &str, format: &str) {
         Path::new(CHROMIUM).exists(),
         "{CHROMIUM} is missing; the README's test command installs Debian's chromium"
     );
-    let server = match database_url {
-        Some(url) => Server::start_with(&[("SWITCHBOARD_DATABASE_URL", url)]),
-        None => Server::start(),
-    };
+    // SIPp registers a phone; it reads only the first challenge.
+    let mut server_env = vec![("SWITCHBOARD_SIP__DIGEST", "MD5, SHA-256")];
+    if let Some(url) = database_url {
+        server_env.push(("SWITCHBOARD_DATABASE_URL", url));
+    }
+    let server = Server::start_with(&server_env);
     let password = server.admin_password();
     let env = store_env(&server, database_url);
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("console-screenshots/{name}"));
@@ -92,6 +94,11 @@ fn newcomer(database_url: Option<&str>, name: &str, format: &str) {
         .env("SB_CLI", env!("CARGO_BIN_EXE_switchboard"))
         .env("SB_SCREENSHOTS", &shots)
         .env("SB_CHROMIUM", CHROMIUM)
+        .env("SB_SIP", server.target())
+        .env(
+            "SB_SIPP_REGISTER",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sipp/register_digest.xml"),
+        )
         .env_remove("SWITCHBOARD_DATABASE_URL")
         .envs(env.iter().map(|(k, v)| (k, v)))
         .status()
@@ -109,6 +116,13 @@ fn newcomer(database_url: Option<&str>, name: &str, format: &str) {
     assert!(
         !listed.contains("1002"),
         "1002 was deleted in the console:\n{listed}"
+    );
+    let phones = cli(&env, &["registrations"]);
+    assert!(
+        phones
+            .lines()
+            .any(|l| l.starts_with("1001 ") && l.contains("SIPp")),
+        "{phones}"
     );
 
     // So does curl, with an API token made after logging in.

@@ -45,6 +45,20 @@ impl Binding {
     }
 }
 
+/// Whether two binding lists hold the same phones at the same addresses,
+/// whatever their expiry.
+pub fn same_phones(a: &[Binding], b: &[Binding]) -> bool {
+    a.len() == b.len()
+        && a.iter().all(|x| {
+            b.iter().any(|y| {
+                x.same_device(y)
+                    && x.uri == y.uri
+                    && x.source == y.source
+                    && x.transport == y.transport
+            })
+        })
+}
+
 fn same_uri(a: &Uri, b: &Uri) -> bool {
     match (a.as_sip(), b.as_sip()) {
         (Some(a), Some(b)) => a.equivalent(b),
@@ -94,7 +108,8 @@ impl Location {
     }
 
     /// Applies the contacts of one REGISTER, all or nothing. At most
-    /// `max_contacts` stay: the ones expiring soonest make room.
+    /// `max_contacts` stay: the ones expiring soonest make room. True when
+    /// the phones changed, not only their expiry (see [`same_phones`]).
     pub fn update(
         &mut self,
         aor: &str,
@@ -102,9 +117,9 @@ impl Location {
         now: u64,
         max_contacts: usize,
     ) -> Result<bool, Refusal> {
-        let mut bindings = self.bindings(aor).to_vec();
+        let before = self.bindings(aor).to_vec();
+        let mut bindings = before.clone();
         bindings.retain(|b| b.expires_at >= now);
-        let before = bindings.clone();
         for update in updates {
             let new = update.binding;
             match bindings.iter().position(|b| b.same_device(&new)) {
@@ -138,7 +153,7 @@ impl Location {
                 .expect("not empty");
             bindings.remove(soonest);
         }
-        let changed = bindings != before;
+        let changed = !same_phones(&before, &bindings);
         self.restore(aor, bindings);
         Ok(changed)
     }

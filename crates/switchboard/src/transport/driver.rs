@@ -11,13 +11,13 @@
 
 use super::{may_send_to, now_unix, trace};
 use crate::guard::{self, SecurityChange};
-use crate::registrar::{self, AccountChange};
+use crate::registrar::{self, AccountChange, BindingsReport};
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
-use switchboard_engine::{Alarm, Binding, Endpoint, Notice, Transport};
+use switchboard_engine::{Alarm, Endpoint, Notice, Transport};
 use switchboard_sip::{Message, ParseError};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
@@ -60,7 +60,7 @@ pub async fn run(
     mut endpoint: Endpoint,
     mut rx: mpsc::Receiver<Inbound>,
     udp: Option<Arc<UdpSocket>>,
-    registrations: mpsc::UnboundedSender<(String, Vec<Binding>)>,
+    registrations: mpsc::UnboundedSender<BindingsReport>,
     alarms: mpsc::UnboundedSender<Alarm>,
     sip_trace: bool,
 ) {
@@ -101,8 +101,13 @@ pub async fn run(
                 Notice::Bindings {
                     extension,
                     bindings,
+                    changed,
                 } => {
-                    let _ = registrations.send((extension, bindings));
+                    let _ = registrations.send(BindingsReport {
+                        extension,
+                        bindings,
+                        changed,
+                    });
                 }
                 Notice::AuthenticationFailed { source, user } => {
                     tracing::info!(target: "security", "authentication failed for {user:?} from {source}");
