@@ -15,6 +15,9 @@ export interface Registration {
   expires_at: number;
   /** Unix seconds. */
   registered_at: number;
+  local: string;
+  reachable: boolean;
+  rtt_ms: number | null;
 }
 
 /** Every registered phone, by extension number. */

@@ -32,6 +32,8 @@ fn endpoint() -> Endpoint {
                 default_expires: 3600,
                 max_expires: 7200,
                 max_contacts: 3,
+                qualify_interval: 0,
+                qualify_misses: 2,
             },
         },
         7,
@@ -547,4 +549,103 @@ fn repeated_failures_ban_the_source_which_then_gets_no_answer() {
         "Contact: <sip:1001@192.0.2.10>\r\n",
     );
     assert_eq!(r.code, 200, "answered again once unbanned");
+}
+
+/// Advances `phone`'s clock one second at a time, running the endpoint's
+/// timers; returns what the endpoint sent meanwhile.
+fn run_for(ep: &mut Endpoint, phone: &mut Phone, secs: u64) -> Vec<switchboard_engine::Transmit> {
+    let mut sent = Vec::new();
+    for _ in 0..secs {
+        phone.later(1);
+        ep.handle_timeout(phone.now, phone.unix);
+        sent.extend(std::iter::from_fn(|| ep.poll_transmit()));
+    }
+    sent
+}
+
+#[test]
+fn udp_phones_are_qualified_and_marked_unreachable_when_silent() {
+    let mut ep = Endpoint::new(
+        EndpointConfig {
+            realm: REALM.into(),
+            secret: [7; 32],
+            nonce_lifetime: 300,
+            digest_algorithms: vec![Algorithm::Sha256, Algorithm::Md5],
+            security: switchboard_engine::SecurityConfig {
+                rate_limit: 0,
+                ..Default::default()
+            },
+            server_name: "Switchboard/test".into(),
+            transactions: Default::default(),
+            registrar: RegistrarConfig {
+                qualify_interval: 30,
+                qualify_misses: 2,
+                ..Default::default()
+            },
+        },
+        9,
+    );
+    ep.set_account("1001", "1001", SECRET, true);
+    let mut phone = Phone::new(5060);
+    let ok = phone.register_as(
+        &mut ep,
+        "1001",
+        "1001",
+        SECRET,
+        Algorithm::Sha256,
+        "Contact: <sip:1001@192.0.2.10:5060>\r\n",
+    );
+    assert_eq!(ok.code, 200);
+    notices(&mut ep);
+
+    // After the interval: an OPTIONS to where the phone registered from.
+    let sent = run_for(&mut ep, &mut phone, 30);
+    assert_eq!(sent.len(), 1, "one probe");
+    assert_eq!(sent[0].destination, phone.source);
+    let Message::Request(probe) = parse(sent[0].bytes.clone()).unwrap() else {
+        panic!("a request")
+    };
+    assert_eq!(probe.method.as_str(), "OPTIONS");
+    assert_eq!(probe.uri.to_string(), "sip:1001@192.0.2.10:5060");
+    let via = probe.headers.get(&HeaderName::Via).unwrap();
+    assert!(
+        via.starts_with("SIP/2.0/UDP pbx.test;rport;branch=z9hG4bK"),
+        "{via}"
+    );
+
+    // Answered 15 ms later: reachable, with its round trip.
+    let answer = Response::to(&probe, 200, Some("phone"));
+    let answered_at = phone.now + Duration::from_millis(15);
+    ep.handle_datagram(
+        answered_at,
+        phone.unix,
+        Message::from(answer).to_bytes().into(),
+        phone.source,
+    );
+    let b = &ep.bindings("1001")[0];
+    assert!(b.reachable);
+    assert_eq!(b.rtt_ms, Some(15));
+    assert!(matches!(
+        &notices(&mut ep)[..],
+        [Notice::Bindings { changed: false, .. }]
+    ));
+
+    // Silent from now on: the second unanswered probe marks it unreachable.
+    run_for(&mut ep, &mut phone, 100);
+    assert!(!ep.bindings("1001")[0].reachable);
+    assert!(notices(&mut ep).iter().any(
+        |n| matches!(n, Notice::Bindings { changed: true, bindings, .. } if !bindings[0].reachable)
+    ));
+
+    // It registers again: reachable.
+    let ok = phone.register_as(
+        &mut ep,
+        "1001",
+        "1001",
+        SECRET,
+        Algorithm::Sha256,
+        "Contact: <sip:1001@192.0.2.10:5060>\r\n",
+    );
+    assert_eq!(ok.code, 200);
+    assert!(ep.bindings("1001")[0].reachable);
 }

@@ -26,6 +26,12 @@ pub struct Registration {
     pub expires_at: i64,
     /// Unix seconds.
     pub registered_at: i64,
+    /// The address the phone registered to (`host[:port]`).
+    pub local: String,
+    /// Whether it answers OPTIONS (phones on UDP are asked regularly).
+    pub reachable: bool,
+    /// Round-trip time of its last answered OPTIONS, in milliseconds.
+    pub rtt_ms: Option<u32>,
 }
 
 /// Which registrations to list.
@@ -50,6 +56,9 @@ impl From<RegistrationRecord> for Registration {
             user_agent: r.user_agent,
             expires_at: r.expires_at,
             registered_at: r.registered_at,
+            local: r.local,
+            reachable: r.reachable,
+            rtt_ms: r.rtt_ms.and_then(|ms| u32::try_from(ms).ok()),
         }
     }
 }
@@ -67,6 +76,9 @@ impl From<Registration> for RegistrationRecord {
             user_agent: r.user_agent,
             expires_at: r.expires_at,
             registered_at: r.registered_at,
+            local: r.local,
+            reachable: r.reachable,
+            rtt_ms: r.rtt_ms.map(i64::from),
         }
     }
 }

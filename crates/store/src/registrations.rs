@@ -20,6 +20,10 @@ pub struct RegistrationRecord {
     pub user_agent: Option<String>,
     pub expires_at: i64,
     pub registered_at: i64,
+    /// `host[:port]` the phone registered to.
+    pub local: String,
+    pub reachable: bool,
+    pub rtt_ms: Option<i64>,
 }
 
 impl Store {
@@ -37,8 +41,9 @@ impl Store {
             for (i, r) in records.iter().enumerate() {
                 sqlx::query(
                     "INSERT INTO registrations (id, extension, contact, instance, reg_id, q, \
-                     source, transport, user_agent, expires_at, registered_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                     source, transport, user_agent, expires_at, registered_at, local, \
+                     reachable, rtt_ms) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
                 )
                 .bind(format!("{extension}/{i}"))
                 .bind(&r.extension)
@@ -51,6 +56,9 @@ impl Store {
                 .bind(r.user_agent.as_deref())
                 .bind(r.expires_at)
                 .bind(r.registered_at)
+                .bind(&r.local)
+                .bind(i64::from(r.reachable))
+                .bind(r.rtt_ms)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -68,7 +76,7 @@ impl Store {
     ) -> Result<Vec<RegistrationRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT extension, contact, instance, reg_id, q, source, transport, user_agent, \
-             expires_at, registered_at FROM registrations \
+             expires_at, registered_at, local, reachable, rtt_ms FROM registrations \
              WHERE expires_at > $1 AND ($2 IS NULL OR extension = $2) ORDER BY extension, id",
         )
         .bind(now)
@@ -88,6 +96,9 @@ impl Store {
                     user_agent: r.try_get("user_agent")?,
                     expires_at: r.try_get("expires_at")?,
                     registered_at: r.try_get("registered_at")?,
+                    local: r.try_get("local")?,
+                    reachable: r.try_get::<i64, _>("reachable")? != 0,
+                    rtt_ms: r.try_get("rtt_ms")?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()

@@ -199,6 +199,9 @@ async fn registrations(store: &Store) {
         user_agent: Some("Phone".into()),
         expires_at,
         registered_at: 100,
+        local: "pbx.example.com".into(),
+        reachable: extension != "1002",
+        rtt_ms: Some(12),
     };
     store
         .replace_registrations(&[

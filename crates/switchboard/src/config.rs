@@ -85,6 +85,11 @@ pub struct RegistrationConfig {
     /// Most phones one extension may have registered at once; a new one
     /// replaces the one expiring soonest.
     pub max_contacts: usize,
+    /// Seconds between OPTIONS sent to each phone registered over UDP, to
+    /// see it is there (and keep its NAT open); 0 sends none.
+    pub qualify_interval: u64,
+    /// Unanswered OPTIONS in a row that mark a phone unreachable.
+    pub qualify_misses: u32,
 }
 
 impl Default for RegistrationConfig {
@@ -94,6 +99,8 @@ impl Default for RegistrationConfig {
             default_expires: 3600,
             max_expires: 7200,
             max_contacts: 10,
+            qualify_interval: 30,
+            qualify_misses: 2,
         }
     }
 }

@@ -195,6 +195,9 @@ fn registration(extension: &str, b: &Binding) -> Registration {
         user_agent: b.user_agent.clone(),
         expires_at: b.expires_at as i64,
         registered_at: b.registered_at as i64,
+        local: b.local.clone(),
+        reachable: b.reachable,
+        rtt_ms: b.rtt_ms,
     }
 }
 
@@ -213,6 +216,11 @@ fn binding(r: &Registration) -> Option<Binding> {
         transport: transport_of(&r.transport)?,
         user_agent: r.user_agent.clone(),
         registered_at: u64::try_from(r.registered_at).ok()?,
+        local: r.local.clone(),
+        reachable: r.reachable,
+        rtt_ms: r.rtt_ms,
+        missed: 0,
+        next_qualify: 0,
     })
 }
 
@@ -234,6 +242,11 @@ mod tests {
             transport: Transport::Tcp,
             user_agent: Some("Phone/1".into()),
             registered_at: 1_000,
+            local: "pbx.example.com:5060".into(),
+            reachable: false,
+            rtt_ms: Some(35),
+            missed: 0,
+            next_qualify: 0,
         };
         assert_eq!(binding(&registration("1001", &b)), Some(b));
     }

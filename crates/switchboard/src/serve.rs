@@ -40,6 +40,8 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 default_expires: config.registration.default_expires,
                 max_expires: config.registration.max_expires,
                 max_contacts: config.registration.max_contacts,
+                qualify_interval: config.registration.qualify_interval,
+                qualify_misses: config.registration.qualify_misses,
             },
             security: config.security.engine(),
         },

@@ -115,6 +115,11 @@ fn scenario_on(database_url: Option<&str>, count: u32) {
             "SWITCHBOARD_SECURITY__RATE_LIMIT".to_string(),
             "0".to_string(),
         ),
+        // SIPp would take the registrar's OPTIONS for unexpected messages.
+        (
+            "SWITCHBOARD_REGISTRATION__QUALIFY_INTERVAL".to_string(),
+            "0".to_string(),
+        ),
     ];
     if let Some(url) = database_url {
         env.push(("SWITCHBOARD_DATABASE_URL".to_string(), url.to_owned()));
@@ -256,8 +261,8 @@ fn phones_register_on_postgres() {
 }
 
 /// baresip registers and stays registered across refreshes: one binding
-/// the whole time, its expiry pushed forward by each refresh; when it
-/// quits it unregisters.
+/// the whole time, its expiry pushed forward by each refresh, answering the
+/// registrar's OPTIONS; when it quits it unregisters.
 #[test]
 fn baresip_stays_registered_across_refreshes() {
     let data_dir = Server::fresh_data_dir();
@@ -285,6 +290,7 @@ fn baresip_stays_registered_across_refreshes() {
         &[
             ("SWITCHBOARD_SIP__DIGEST", "MD5"),
             ("SWITCHBOARD_REGISTRATION__MIN_EXPIRES", "2"),
+            ("SWITCHBOARD_REGISTRATION__QUALIFY_INTERVAL", "1"),
         ],
     );
     let phone = server.data_dir.join("baresip");
@@ -319,6 +325,7 @@ fn baresip_stays_registered_across_refreshes() {
         .expect("baresip (the README's test command installs baresip-core)");
 
     let mut expiries = Vec::new();
+    let mut round_trip = None;
     let mut first_registered = None;
     let give_up = Instant::now() + Duration::from_secs(13);
     while expiries.len() < 3 && Instant::now() < give_up {
@@ -329,6 +336,10 @@ fn baresip_stays_registered_across_refreshes() {
             assert_eq!(p["source"], format!("127.0.0.1:{sip_port}"));
             let registered = p["registered_at"].as_i64().unwrap();
             assert_eq!(*first_registered.get_or_insert(registered), registered);
+            assert_eq!(p["reachable"], true);
+            if let Some(ms) = p["rtt_ms"].as_u64() {
+                round_trip = Some(ms);
+            }
             let expires = p["expires_at"].as_i64().unwrap();
             if expiries.last() != Some(&expires) {
                 expiries.push(expires);
@@ -344,6 +355,10 @@ fn baresip_stays_registered_across_refreshes() {
         "the registration and at least two refreshes: {expiries:?}"
     );
     assert!(expiries.windows(2).all(|w| w[1] > w[0]), "{expiries:?}");
+    assert!(
+        round_trip.is_some(),
+        "baresip answered the registrar's OPTIONS"
+    );
     let gone = registrations_until(&server.cli_env(), |rows| rows.is_empty());
     assert!(
         gone.is_empty(),

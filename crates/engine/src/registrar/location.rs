@@ -32,6 +32,17 @@ pub struct Binding {
     pub user_agent: Option<String>,
     /// Unix seconds of the first registration of this binding.
     pub registered_at: u64,
+    /// `host[:port]` the phone registered to (its REGISTER's Request-URI):
+    /// how it knows us, so the sent-by of requests sent to it.
+    pub local: String,
+    /// Whether it answered its last OPTIONS (or has not been asked yet).
+    pub reachable: bool,
+    /// Round-trip time of its last answered OPTIONS, in milliseconds.
+    pub rtt_ms: Option<u32>,
+    /// OPTIONS gone unanswered in a row.
+    pub missed: u32,
+    /// Unix seconds when it is next asked.
+    pub next_qualify: u64,
 }
 
 impl Binding {
@@ -46,7 +57,7 @@ impl Binding {
 }
 
 /// Whether two binding lists hold the same phones at the same addresses,
-/// whatever their expiry.
+/// as reachable as before, whatever their expiry.
 pub fn same_phones(a: &[Binding], b: &[Binding]) -> bool {
     a.len() == b.len()
         && a.iter().all(|x| {
@@ -55,6 +66,7 @@ pub fn same_phones(a: &[Binding], b: &[Binding]) -> bool {
                     && x.uri == y.uri
                     && x.source == y.source
                     && x.transport == y.transport
+                    && x.reachable == y.reachable
             })
         })
 }
@@ -93,6 +105,19 @@ impl Location {
         self.bindings.get(aor).map_or(&[], Vec::as_slice)
     }
 
+    /// Every extension's bindings, to walk (qualifying them).
+    pub fn all_mut(&mut self) -> impl Iterator<Item = (&String, &mut Vec<Binding>)> {
+        self.bindings.iter_mut()
+    }
+
+    /// One binding of `aor`, by its Contact URI.
+    pub fn find_mut(&mut self, aor: &str, uri: &Uri) -> Option<&mut Binding> {
+        self.bindings
+            .get_mut(aor)?
+            .iter_mut()
+            .find(|b| &b.uri == uri)
+    }
+
     /// Replaces `aor`'s bindings (restoring them after a restart).
     pub fn restore(&mut self, aor: &str, bindings: Vec<Binding>) {
         if bindings.is_empty() {
@@ -116,6 +141,7 @@ impl Location {
         updates: Vec<Update>,
         now: u64,
         max_contacts: usize,
+        qualify_interval: u64,
     ) -> Result<bool, Refusal> {
         let before = self.bindings(aor).to_vec();
         let mut bindings = before.clone();
@@ -131,9 +157,12 @@ impl Location {
                     if update.expires == 0 {
                         bindings.remove(i);
                     } else {
-                        let registered_at = old.registered_at;
+                        let (registered_at, rtt_ms, next_qualify) =
+                            (old.registered_at, old.rtt_ms, old.next_qualify);
                         bindings[i] = Binding {
                             registered_at,
+                            rtt_ms,
+                            next_qualify,
                             expires_at: now + update.expires,
                             ..new
                         };
@@ -143,6 +172,7 @@ impl Location {
                 None => bindings.push(Binding {
                     expires_at: now + update.expires,
                     registered_at: now,
+                    next_qualify: now + qualify_interval,
                     ..new
                 }),
             }

@@ -29,6 +29,10 @@ pub struct RegistrarConfig {
     pub max_expires: u64,
     /// Most contacts one extension may have at once.
     pub max_contacts: usize,
+    /// Seconds between OPTIONS to each UDP phone; 0 asks none.
+    pub qualify_interval: u64,
+    /// Unanswered OPTIONS in a row that mark a phone unreachable.
+    pub qualify_misses: u32,
 }
 
 impl Default for RegistrarConfig {
@@ -38,6 +42,8 @@ impl Default for RegistrarConfig {
             default_expires: 3600,
             max_expires: 7200,
             max_contacts: 10,
+            qualify_interval: 30,
+            qualify_misses: 2,
         }
     }
 }
@@ -133,6 +139,13 @@ impl Registrar {
             false
         } else {
             let user_agent = req.headers.get(&HeaderName::UserAgent).map(str::to_owned);
+            let local = match &req.uri {
+                Uri::Sip(sip) => match sip.port {
+                    Some(port) => format!("{}:{port}", sip.host),
+                    None => sip.host.to_string(),
+                },
+                other => other.to_string(),
+            };
             let mut updates = Vec::with_capacity(contacts.len());
             for contact in contacts {
                 let asked = match contact.param("expires") {
@@ -172,13 +185,21 @@ impl Registrar {
                         transport: arrival.transport,
                         user_agent: user_agent.clone(),
                         registered_at: 0,
+                        local: local.clone(),
+                        reachable: true,
+                        rtt_ms: None,
+                        missed: 0,
+                        next_qualify: 0,
                     },
                 });
             }
-            match self
-                .location
-                .update(extension, updates, arrival.now, self.config.max_contacts)
-            {
+            match self.location.update(
+                extension,
+                updates,
+                arrival.now,
+                self.config.max_contacts,
+                self.config.qualify_interval,
+            ) {
                 Ok(changed) => changed,
                 Err(Refusal::OutOfOrder) => {
                     return refuse(500, "Server Internal Error (CSeq out of order)")

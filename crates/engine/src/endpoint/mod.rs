@@ -20,10 +20,14 @@
 
 use crate::registrar::{Account, Arrival, Binding, Registrar, RegistrarConfig};
 use crate::security::{Alarm, Ban, Dropped, Guard, SecurityConfig};
+mod qualify;
+
 use bytes::Bytes;
 use ipnet::IpNet;
+use qualify::Probe;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use std::collections::HashMap;
 use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::net::SocketAddr;
@@ -105,6 +109,7 @@ pub struct Endpoint {
     guard: Guard,
     notices: VecDeque<Notice>,
     next_housekeeping: Option<Instant>,
+    probes: HashMap<TransactionKey, Probe>,
 }
 
 /// The methods Switchboard implements.
@@ -149,6 +154,7 @@ impl Endpoint {
             guard: Guard::new(config.security.clone()),
             notices: VecDeque::new(),
             next_housekeeping: None,
+            probes: HashMap::new(),
             config,
         }
     }
@@ -326,6 +332,7 @@ impl Endpoint {
         }
         self.next_housekeeping = Some(now + HOUSEKEEPING);
         self.guard.sweep(now, now_unix);
+        self.qualify(now, now_unix);
         for extension in self.registrar.location.expire(now_unix) {
             let bindings = self.registrar.location.bindings(&extension).to_vec();
             self.notices.push_back(Notice::Bindings {
@@ -396,6 +403,13 @@ impl Endpoint {
                         self.send_stateless(r, source, transport);
                     }
                 }
+                Output::Event(Event::Response { key, response }) if response.code >= 200 => {
+                    self.probe_answered(&key, now)
+                }
+                Output::Event(Event::Timeout { key } | Event::TransportError { key }) => {
+                    self.probe_failed(&key)
+                }
+                Output::Event(Event::Terminated { key }) => self.probe_ended(&key),
                 Output::Event(_) => {}
             }
         }
