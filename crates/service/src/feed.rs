@@ -24,6 +24,20 @@ impl Service {
         Ok(())
     }
 
+    /// Appends several events to the change feed at once (one write).
+    pub(crate) async fn announce_all(&self, events: &[Event]) -> Result<(), ServiceError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let json: Vec<String> = events
+            .iter()
+            .map(|e| serde_json::to_string(e).expect("events serialize"))
+            .collect();
+        self.store.append_changes(now_millis(), &json).await?;
+        self.feed.notify_one();
+        Ok(())
+    }
+
     /// Appends `event` to the change feed and wakes this process's reader.
     pub(crate) async fn announce(&self, event: &Event) -> Result<(), ServiceError> {
         let json = serde_json::to_string(event).expect("events serialize");

@@ -115,10 +115,10 @@ impl Service {
             .map(|(extension, phones)| (extension, phones.into_iter().map(Into::into).collect()))
             .collect();
         self.store.replace_registrations(&batch).await?;
-        for extension in changed {
-            self.announce(&crate::Event::RegistrationChanged { extension })
-                .await?;
-        }
-        Ok(())
+        let events: Vec<crate::Event> = changed
+            .into_iter()
+            .map(|extension| crate::Event::RegistrationChanged { extension })
+            .collect();
+        self.announce_all(&events).await
     }
 }

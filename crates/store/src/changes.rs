@@ -19,6 +19,41 @@ pub struct ChangeRecord {
 const ATTEMPTS: usize = 20;
 
 impl Store {
+    /// Appends several changes in one transaction, in order.
+    pub async fn append_changes(&self, at: i64, events: &[String]) -> Result<(), StoreError> {
+        let mut attempt = 0;
+        loop {
+            let mut tx = self.pool().begin().await?;
+            let mut failed = None;
+            for event in events {
+                if let Err(e) = sqlx::query(
+                    "INSERT INTO changes (seq, at, event) \
+                     SELECT COALESCE(MAX(seq), 0) + 1, $1, $2 FROM changes",
+                )
+                .bind(at)
+                .bind(event)
+                .execute(&mut *tx)
+                .await
+                {
+                    failed = Some(e);
+                    break;
+                }
+            }
+            match failed {
+                None => {
+                    tx.commit().await?;
+                    return Ok(());
+                }
+                Some(sqlx::Error::Database(db))
+                    if db.is_unique_violation() && attempt < ATTEMPTS =>
+                {
+                    attempt += 1;
+                }
+                Some(e) => return Err(e.into()),
+            }
+        }
+    }
+
     /// Appends a change; returns its sequence number.
     pub async fn append_change(&self, at: i64, event: &str) -> Result<i64, StoreError> {
         let mut attempt = 0;

@@ -287,6 +287,18 @@ async fn change_feed(store: &Store, url: &str) {
         41,
         "numbering goes on"
     );
+    store
+        .append_changes(60, &["{\"a\":1}".into(), "{\"b\":2}".into()])
+        .await
+        .unwrap();
+    let last: Vec<(i64, String)> = store
+        .changes_after(41, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.seq, c.event))
+        .collect();
+    assert_eq!(last, [(42, "{\"a\":1}".into()), (43, "{\"b\":2}".into())]);
 }
 
 #[tokio::test]
