@@ -177,7 +177,9 @@ impl Registrar {
                             .map(|v| unquote(v).to_owned()),
                         reg_id,
                         q: contact.param("q").map(|v| v.as_str().to_owned()),
-                        uri: contact.uri,
+                        // A copy of its own: a slice would keep the whole
+                        // REGISTER alive as long as the binding.
+                        uri: Uri::parse_str(&contact.uri.to_string()).unwrap_or(contact.uri),
                         expires_at: 0,
                         call_id: call_id.as_str().to_owned(),
                         cseq,
