@@ -16,6 +16,7 @@ mod console;
 mod events;
 mod extensions;
 mod json;
+mod metrics;
 pub mod openapi;
 mod problem;
 mod registrations;
@@ -28,16 +29,19 @@ use axum::routing::{get, post};
 use axum::Router;
 use switchboard_service::Service;
 
+pub use metrics::MetricsText;
 pub use problem::Problem;
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 64 * 1024;
 
-/// The API's routes over `service`. Serve with connect info
+/// The API's routes over `service`, and `/metrics` rendered by `metrics`.
+/// Serve with connect info
 /// (`into_make_service_with_connect_info::<SocketAddr>`) so the audit log
 /// and lockouts see the caller's address.
-pub fn router(service: Service) -> Router {
+pub fn router(service: Service, metrics: MetricsText) -> Router {
     Router::new()
+        .route("/metrics", get(metrics::render))
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/session", get(session::current))
         .route("/api/v1/login", post(session::login))
@@ -78,5 +82,6 @@ pub fn router(service: Service) -> Router {
         .route("/api/v1/tokens/{id}", axum::routing::delete(tokens::revoke))
         .fallback(console::serve)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::Extension(metrics))
         .with_state(service)
 }

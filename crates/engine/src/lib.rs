@@ -10,6 +10,6 @@ pub mod endpoint;
 pub mod registrar;
 pub mod security;
 
-pub use endpoint::{Endpoint, EndpointConfig, Notice, Transmit, Transport};
+pub use endpoint::{Counters, Endpoint, EndpointConfig, Notice, Transmit, Transport};
 pub use registrar::{Binding, RegistrarConfig};
 pub use security::{Alarm, Ban, Dropped, SecurityConfig};

@@ -9,6 +9,7 @@ mod declare_cmd;
 mod extension_cmd;
 mod follow;
 mod guard;
+mod metrics;
 mod registrar;
 mod registrations_cmd;
 mod security_cmd;

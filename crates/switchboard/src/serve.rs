@@ -5,10 +5,12 @@ use crate::config::Config;
 use crate::data_dir::DataDir;
 use crate::follow;
 use crate::guard::{self, SecurityChange};
+use crate::metrics::Metrics;
 use crate::registrar;
 use crate::transport::{driver, tcp, udp};
 use anyhow::Context;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use switchboard_engine::{Endpoint, EndpointConfig, RegistrarConfig};
 use switchboard_sip::transaction;
 use tokio::sync::mpsc;
@@ -67,6 +69,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             guard::apply(&mut endpoint, ban);
         }
         let alarms = guard::keep_alarms(service.clone());
+        let metrics = Metrics::default();
         let sip = &config.sip;
         anyhow::ensure!(
             sip.udp_port != 0 || sip.tcp_port != 0,
@@ -102,7 +105,8 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot listen for HTTP on {}: {e}", config.http.listen))?;
             listening_http = Some(listener.local_addr()?);
-            let app = switchboard_api::router(service.clone())
+            let shown = metrics.clone();
+            let app = switchboard_api::router(service.clone(), Arc::new(move || shown.render()))
                 .into_make_service_with_connect_info::<SocketAddr>();
             tokio::spawn(async move {
                 if let Err(e) = axum::serve(listener, app).await {
@@ -116,6 +120,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             udp,
             registrations,
             alarms,
+            metrics,
             config.log.sip_trace,
         ));
         println!("Switchboard {} is running.", env!("CARGO_PKG_VERSION"));

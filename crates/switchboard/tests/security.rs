@@ -105,6 +105,15 @@ fn svcrack_is_banned_and_never_finds_the_password() {
         "{bans}"
     );
     assert!(!answered(&server), "a banned address gets no answer at all");
+    let (code, metrics) = api(&server, "GET", "/metrics", None);
+    assert_eq!(code, 200, "{metrics}");
+    for line in [
+        "switchboard_sip_bans_total 1\n",
+        "switchboard_sip_banned_addresses 1\n",
+        "switchboard_sip_authentication_failures_total 5\n",
+    ] {
+        assert!(metrics.contains(line), "{line:?} in\n{metrics}");
+    }
 
     // The allow list comes before bans: allowed, the address is answered
     // again, and guesses no longer ban it.
@@ -162,9 +171,9 @@ fn svwar_cannot_tell_extensions_from_missing_ones() {
     }
 }
 
-/// curl as the admin: `(status, body)`.
+/// curl as the admin, `path` from the root: `(status, body)`.
 fn api(server: &Server, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
-    let base = format!("http://127.0.0.1:{}/api/v1", server.http_port);
+    let base = format!("http://127.0.0.1:{}", server.http_port);
     let jar = server.data_dir.join("jar");
     if !jar.exists() {
         let login = format!(
@@ -175,7 +184,7 @@ fn api(server: &Server, method: &str, path: &str, body: Option<&str>) -> (u16, S
             .args(["-sSf", "-c"])
             .arg(&jar)
             .args(["-H", "Content-Type: application/json", "-d", &login])
-            .arg(format!("{base}/login"))
+            .arg(format!("{base}/api/v1/login"))
             .output()
             .unwrap();
         assert!(ok.status.success());
@@ -199,7 +208,7 @@ fn csrf_token(jar: &std::path::Path, base: &str) -> String {
     let out = Command::new("curl")
         .args(["-sSf", "-b"])
         .arg(jar)
-        .arg(format!("{base}/session"))
+        .arg(format!("{base}/api/v1/session"))
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -213,7 +222,7 @@ fn blocked_addresses_get_no_answer_until_unlisted_through_the_api() {
     let (code, body) = api(
         &server,
         "POST",
-        "/security/lists",
+        "/api/v1/security/lists",
         Some(r#"{"network":"127.0.0.300","list":"block"}"#),
     );
     assert_eq!(code, 422, "{body}");
@@ -221,12 +230,18 @@ fn blocked_addresses_get_no_answer_until_unlisted_through_the_api() {
     let (code, body) = api(
         &server,
         "POST",
-        "/security/lists",
+        "/api/v1/security/lists",
         Some(r#"{"network":"127.0.0.1","list":"block","note":"scanner"}"#),
     );
     assert_eq!(code, 201, "{body}");
     assert!(!until_answered(&server, false), "blocked: no answer");
-    let (code, body) = api(&server, "GET", "/security/lists", None);
+    let (_, metrics) = api(&server, "GET", "/metrics", None);
+    assert!(
+        !metrics.contains("switchboard_sip_dropped_total{reason=\"blocked\"} 0\n")
+            && metrics.contains("switchboard_sip_dropped_total{reason=\"blocked\"} "),
+        "{metrics}"
+    );
+    let (code, body) = api(&server, "GET", "/api/v1/security/lists", None);
     assert_eq!(code, 200);
     assert!(
         body.contains(r#""network":"127.0.0.1/32","list":"block","note":"scanner""#),
@@ -234,10 +249,15 @@ fn blocked_addresses_get_no_answer_until_unlisted_through_the_api() {
     );
     let lists = cli(&server, &["security", "lists"]);
     assert!(lists.contains("block  127.0.0.1/32"), "{lists}");
-    let (code, _) = api(&server, "DELETE", "/security/lists?network=127.0.0.1", None);
+    let (code, _) = api(
+        &server,
+        "DELETE",
+        "/api/v1/security/lists?network=127.0.0.1",
+        None,
+    );
     assert_eq!(code, 204);
     assert!(until_answered(&server, true), "answered once unlisted");
-    let (code, body) = api(&server, "DELETE", "/security/bans/127.0.0.1", None);
+    let (code, body) = api(&server, "DELETE", "/api/v1/security/bans/127.0.0.1", None);
     assert_eq!(code, 404, "no ban to lift: {body}");
 }
 

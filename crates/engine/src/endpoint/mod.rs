@@ -87,6 +87,24 @@ pub enum Notice {
     Security(Alarm),
 }
 
+/// What the endpoint has counted, for metrics. Totals only grow; the
+/// last three are the state at the last sweep (once a second).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Messages that passed the guard.
+    pub received: u64,
+    pub dropped_blocked: u64,
+    pub dropped_banned: u64,
+    pub dropped_rate_limited: u64,
+    pub authentication_failures: u64,
+    pub bans: u64,
+    /// REGISTERs answered 200.
+    pub registrations: u64,
+    pub contacts: u64,
+    pub unreachable_contacts: u64,
+    pub banned_addresses: u64,
+}
+
 /// How often expired registrations are swept out.
 const HOUSEKEEPING: Duration = Duration::from_secs(1);
 
@@ -110,6 +128,7 @@ pub struct Endpoint {
     notices: VecDeque<Notice>,
     next_housekeeping: Option<Instant>,
     probes: HashMap<TransactionKey, Probe>,
+    counters: Counters,
 }
 
 /// The methods Switchboard implements.
@@ -155,6 +174,7 @@ impl Endpoint {
             notices: VecDeque::new(),
             next_housekeeping: None,
             probes: HashMap::new(),
+            counters: Counters::default(),
             config,
         }
     }
@@ -219,9 +239,22 @@ impl Endpoint {
         self.guard.unban(address)
     }
 
+    /// What the endpoint has counted.
+    pub fn counters(&self) -> Counters {
+        self.counters
+    }
+
     /// Whether a message from `source` is looked at at all.
     fn admit(&mut self, source: SocketAddr, now: Instant, now_unix: u64) -> bool {
-        match self.guard.admit(source.ip(), now, now_unix) {
+        let verdict = self.guard.admit(source.ip(), now, now_unix);
+        let c = &mut self.counters;
+        match verdict {
+            Ok(()) => c.received += 1,
+            Err(Dropped::Blocked) => c.dropped_blocked += 1,
+            Err(Dropped::Banned) => c.dropped_banned += 1,
+            Err(Dropped::RateLimited) => c.dropped_rate_limited += 1,
+        }
+        match verdict {
             Ok(()) => true,
             Err(Dropped::RateLimited) => {
                 if self.guard.report_rate_limit(source.ip()) {
@@ -333,6 +366,10 @@ impl Endpoint {
         self.next_housekeeping = Some(now + HOUSEKEEPING);
         self.guard.sweep(now, now_unix);
         self.qualify(now, now_unix);
+        let (contacts, unreachable) = self.registrar.location.census();
+        self.counters.contacts = contacts;
+        self.counters.unreachable_contacts = unreachable;
+        self.counters.banned_addresses = self.guard.bans(now_unix).count() as u64;
         for extension in self.registrar.location.expire(now_unix) {
             let bindings = self.registrar.location.bindings(&extension).to_vec();
             self.notices.push_back(Notice::Bindings {
@@ -447,6 +484,9 @@ impl Endpoint {
             Method::Register => match self.authenticate(req, arrival) {
                 Ok(account) => {
                     let (r, changed) = self.registrar.register(req, &account, arrival, &tag);
+                    if r.code == 200 {
+                        self.counters.registrations += 1;
+                    }
                     if r.code == 200 && req.headers.get(&HeaderName::Contact).is_some() {
                         self.notices.push_back(Notice::Bindings {
                             bindings: self.registrar.location.bindings(&account.number).to_vec(),
@@ -499,6 +539,7 @@ impl Endpoint {
             match account {
                 Some(account) if proven && !c.userhash => return Ok(account.clone()),
                 _ => {
+                    self.counters.authentication_failures += 1;
                     self.notices.push_back(Notice::AuthenticationFailed {
                         source: arrival.source,
                         user: c.username.clone(),
@@ -507,6 +548,9 @@ impl Endpoint {
                         .guard
                         .failed(arrival.source.ip(), &c.username, arrival.now)
                     {
+                        if matches!(alarm, Alarm::Banned { .. }) {
+                            self.counters.bans += 1;
+                        }
                         self.notices.push_back(Notice::Security(alarm));
                     }
                 }

@@ -64,21 +64,9 @@ impl Directory {
         self.by_auth_name.get(auth_name)
     }
 
-    pub fn by_number(&self, number: &str) -> Option<&Account> {
-        self.by_auth_name.get(self.auth_name_of.get(number)?)
-    }
-
     /// The numbers of every account.
     pub fn numbers(&self) -> impl Iterator<Item = &str> {
         self.auth_name_of.keys().map(String::as_str)
-    }
-
-    pub fn len(&self) -> usize {
-        self.by_auth_name.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_auth_name.is_empty()
     }
 }
 
@@ -93,9 +81,9 @@ mod tests {
         d.upsert(Account::new("1001", "desk", "s3cret-s3cret", true, "pbx"));
         assert!(d.by_auth_name("1001").is_none());
         assert_eq!(d.by_auth_name("desk").unwrap().number, "1001");
-        assert_eq!(d.len(), 1);
+        assert_eq!(d.numbers().collect::<Vec<_>>(), ["1001"]);
         assert_eq!(d.remove("1001").unwrap().auth_name, "desk");
-        assert!(d.is_empty() && d.by_number("1001").is_none());
+        assert_eq!(d.numbers().count(), 0);
     }
 
     #[test]

@@ -216,12 +216,14 @@ impl Location {
         changed
     }
 
-    /// How many contacts are registered, over all extensions.
-    pub fn len(&self) -> usize {
-        self.bindings.values().map(Vec::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.bindings.is_empty()
+    /// How many contacts are registered, and how many of them do not
+    /// answer.
+    pub fn census(&self) -> (u64, u64) {
+        self.bindings
+            .values()
+            .flatten()
+            .fold((0, 0), |(all, silent), b| {
+                (all + 1, silent + u64::from(!b.reachable))
+            })
     }
 }

@@ -11,6 +11,7 @@
 
 use super::{may_send_to, now_unix, trace};
 use crate::guard::{self, SecurityChange};
+use crate::metrics::Metrics;
 use crate::registrar::{self, AccountChange, BindingsReport};
 use bytes::Bytes;
 use std::collections::HashMap;
@@ -55,13 +56,15 @@ pub const QUEUE: usize = 4096;
 pub const PEER_QUEUE: usize = 256;
 
 /// Runs the driver until every sender is gone. Registration changes go to
-/// `registrations`, to be kept; the guard's alarms to `alarms`.
+/// `registrations`, to be kept; the guard's alarms to `alarms`; the
+/// endpoint's counters to `metrics`.
 pub async fn run(
     mut endpoint: Endpoint,
     mut rx: mpsc::Receiver<Inbound>,
     udp: Option<Arc<UdpSocket>>,
     registrations: mpsc::UnboundedSender<BindingsReport>,
     alarms: mpsc::UnboundedSender<Alarm>,
+    metrics: Metrics,
     sip_trace: bool,
 ) {
     let mut connections: HashMap<SocketAddr, mpsc::Sender<Bytes>> = HashMap::new();
@@ -96,6 +99,7 @@ pub async fn run(
             Some(Inbound::Account(change)) => registrar::apply(&mut endpoint, change),
             Some(Inbound::Security(change)) => guard::apply(&mut endpoint, change),
         }
+        metrics.set(endpoint.counters());
         while let Some(notice) = endpoint.poll_notice() {
             match notice {
                 Notice::Bindings {
