@@ -4,16 +4,37 @@
 
 use super::driver::{DriverTx, Inbound};
 use bytes::Bytes;
+use socket2::{Domain, Protocol, Socket, Type};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc::error::TrySendError;
 
+/// The socket buffers asked for: bursts of REGISTERs from many phones at
+/// once must wait in the kernel, not be dropped by it. The kernel grants
+/// at most `net.core.rmem_max` / `wmem_max`.
+const SOCKET_BUFFER: usize = 8 * 1024 * 1024;
+
 /// Binds `addr`; the caller starts [`receive_loop`] once the driver runs.
 pub async fn bind(addr: SocketAddr) -> anyhow::Result<Arc<UdpSocket>> {
-    let socket = UdpSocket::bind(addr)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen for SIP on udp {addr}: {e}"))?;
+    let fail = |e: std::io::Error| anyhow::anyhow!("cannot listen for SIP on udp {addr}: {e}");
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))
+        .map_err(fail)?;
+    for (what, set) in [
+        ("receive", Socket::set_recv_buffer_size as fn(&Socket, usize) -> std::io::Result<()>),
+        ("send", Socket::set_send_buffer_size),
+    ] {
+        if let Err(e) = set(&socket, SOCKET_BUFFER) {
+            tracing::debug!("udp {what} buffer: {e}");
+        }
+    }
+    socket.set_nonblocking(true).map_err(fail)?;
+    socket.bind(&addr.into()).map_err(fail)?;
+    tracing::debug!(
+        "udp {addr}: receive buffer {:?}",
+        socket.recv_buffer_size().ok()
+    );
+    let socket = UdpSocket::from_std(socket.into()).map_err(fail)?;
     Ok(Arc::new(socket))
 }
 
