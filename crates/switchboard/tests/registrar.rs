@@ -365,3 +365,97 @@ fn baresip_stays_registered_across_refreshes() {
         "baresip unregisters when it quits: {gone:?}"
     );
 }
+
+/// linphonec (liblinphone 5.1) registers, answering the SHA-256 challenge
+/// the server offers first, and unregisters when it quits.
+#[test]
+fn linphonec_registers_with_sha256() {
+    use std::io::Write;
+    let data_dir = Server::fresh_data_dir();
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let env = vec![(
+        "SWITCHBOARD_DATA_DIR".to_string(),
+        data_dir.display().to_string(),
+    )];
+    cli(
+        &env,
+        &[
+            "extension",
+            "add",
+            "1001",
+            "--name",
+            "Desk",
+            "--secret",
+            &secret(1001),
+        ],
+    );
+    let server = Server::start_in(data_dir, &[]);
+    // linphonec keeps its state under HOME and stops before registering
+    // when its data directory is missing; it rewrites its rc file.
+    let home = server.data_dir.join("linphone-home");
+    std::fs::create_dir_all(home.join(".local/share/linphone")).unwrap();
+    let rc = home.join("rc");
+    std::fs::write(
+        &rc,
+        format!(
+            "[sip]\nsip_port=-1\nsip_tcp_port=0\nsip_tls_port=0\ndefault_proxy=0\n\n\
+             [proxy_0]\nreg_proxy=<sip:{};transport=udp>\nreg_identity=sip:1001@127.0.0.1\n\
+             reg_expires=60\nreg_sendregister=1\n\n\
+             [auth_info_0]\nusername=1001\npasswd={}\n",
+            server.target(),
+            secret(1001)
+        ),
+    )
+    .unwrap();
+    let mut linphonec = Command::new("linphonec")
+        .arg("-c")
+        .arg(&rc)
+        .env("HOME", &home)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("linphonec (the README's test command installs linphone-cli)");
+    let registered = registrations_until(&server.cli_env(), |rows| {
+        rows.iter()
+            .any(|r| r.starts_with("1001 ") && r.contains("Linphone"))
+    });
+    // Ask linphonec until it says it is registered (it may still be
+    // taking in the 200 the server already answered).
+    let mut stdin = linphonec.stdin.take().unwrap();
+    let stdout = linphonec.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let mut said = Vec::new();
+    let mut confirmed = false;
+    for _ in 0..50 {
+        writeln!(stdin, "status register").unwrap();
+        while let Ok(line) = rx.recv_timeout(Duration::from_millis(300)) {
+            confirmed |= line.contains("registered, identity=sip:1001@127.0.0.1");
+            said.push(line);
+        }
+        if confirmed {
+            break;
+        }
+    }
+    writeln!(stdin, "quit").unwrap();
+    linphonec.wait().unwrap();
+    assert!(
+        registered.iter().any(|r| r.contains("Linphone")),
+        "linphonec registered: {registered:?}"
+    );
+    assert!(confirmed, "linphonec said:\n{}", said.join("\n"));
+    let gone = registrations_until(&server.cli_env(), |rows| rows.is_empty());
+    assert!(
+        gone.is_empty(),
+        "linphonec unregisters when it quits: {gone:?}"
+    );
+}

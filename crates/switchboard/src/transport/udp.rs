@@ -18,10 +18,13 @@ const SOCKET_BUFFER: usize = 8 * 1024 * 1024;
 /// Binds `addr`; the caller starts [`receive_loop`] once the driver runs.
 pub async fn bind(addr: SocketAddr) -> anyhow::Result<Arc<UdpSocket>> {
     let fail = |e: std::io::Error| anyhow::anyhow!("cannot listen for SIP on udp {addr}: {e}");
-    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))
-        .map_err(fail)?;
+    let socket =
+        Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP)).map_err(fail)?;
     for (what, set) in [
-        ("receive", Socket::set_recv_buffer_size as fn(&Socket, usize) -> std::io::Result<()>),
+        (
+            "receive",
+            Socket::set_recv_buffer_size as fn(&Socket, usize) -> std::io::Result<()>,
+        ),
         ("send", Socket::set_send_buffer_size),
     ] {
         if let Err(e) = set(&socket, SOCKET_BUFFER) {
