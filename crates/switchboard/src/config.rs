@@ -90,6 +90,9 @@ pub struct RegistrationConfig {
     pub qualify_interval: u64,
     /// Unanswered OPTIONS in a row that mark a phone unreachable.
     pub qualify_misses: u32,
+    /// Seconds a refresh (a later expiry, a new round-trip time) may wait
+    /// before it is saved; phones that come or go are saved at once.
+    pub save_refreshes_every: u64,
 }
 
 impl Default for RegistrationConfig {
@@ -101,6 +104,7 @@ impl Default for RegistrationConfig {
             max_contacts: 10,
             qualify_interval: 30,
             qualify_misses: 2,
+            save_refreshes_every: 30,
         }
     }
 }

@@ -36,7 +36,7 @@ pub struct Credentials {
     pub enabled: bool,
 }
 
-/// How long registration changes gather before they are written.
+/// How long phones that came or went wait before they are written.
 const FLUSH_EVERY: Duration = Duration::from_millis(200);
 
 fn actor() -> Actor {
@@ -125,13 +125,17 @@ pub async fn changed(
 }
 
 /// Starts the writer of registrations; send it each extension's phones as
-/// the endpoint reports them.
-pub fn persist(service: Service) -> mpsc::UnboundedSender<BindingsReport> {
+/// the endpoint reports them. Phones that came or went are written within
+/// `FLUSH_EVERY`; a mere refresh (a later expiry, a round-trip time) waits
+/// up to `refresh_every`, so busy phones cost few writes. Either way the
+/// latest state of an extension is what is written.
+pub fn persist(service: Service, refresh_every: Duration) -> mpsc::UnboundedSender<BindingsReport> {
     let (tx, mut rx) = mpsc::unbounded_channel::<BindingsReport>();
     tokio::spawn(async move {
         let mut pending: HashMap<String, Vec<Registration>> = HashMap::new();
         let mut changed: HashSet<String> = HashSet::new();
         let mut tick = tokio::time::interval(FLUSH_EVERY);
+        let mut last_refresh_flush = tokio::time::Instant::now();
         loop {
             tokio::select! {
                 got = rx.recv() => match got {
@@ -145,10 +149,16 @@ pub fn persist(service: Service) -> mpsc::UnboundedSender<BindingsReport> {
                     None => return,
                 },
                 _ = tick.tick() => {
-                    if pending.is_empty() {
+                    let refresh_too = last_refresh_flush.elapsed() >= refresh_every;
+                    let batch: Vec<_> = if refresh_too {
+                        last_refresh_flush = tokio::time::Instant::now();
+                        pending.drain().collect()
+                    } else {
+                        changed.iter().filter_map(|e| pending.remove_entry(e)).collect()
+                    };
+                    if batch.is_empty() {
                         continue;
                     }
-                    let batch: Vec<_> = pending.drain().collect();
                     let changed = changed.drain().collect();
                     if let Err(e) = service.record_registrations(batch, changed).await {
                         tracing::error!("registrar: saving registrations: {e}");

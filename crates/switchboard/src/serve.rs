@@ -61,7 +61,10 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         }
         let restored = registrar::restore(&service, &mut endpoint).await?;
         tracing::info!("{restored} registrations kept from before");
-        let registrations = registrar::persist(service.clone());
+        let registrations = registrar::persist(
+            service.clone(),
+            std::time::Duration::from_secs(config.registration.save_refreshes_every),
+        );
         if let SecurityChange::Lists { allow, block } = guard::lists(&service).await? {
             endpoint.set_address_lists(allow, block);
         }

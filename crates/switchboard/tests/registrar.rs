@@ -291,6 +291,8 @@ fn baresip_stays_registered_across_refreshes() {
             ("SWITCHBOARD_SIP__DIGEST", "MD5"),
             ("SWITCHBOARD_REGISTRATION__MIN_EXPIRES", "2"),
             ("SWITCHBOARD_REGISTRATION__QUALIFY_INTERVAL", "1"),
+            // The test watches every refresh arrive in the store.
+            ("SWITCHBOARD_REGISTRATION__SAVE_REFRESHES_EVERY", "0"),
         ],
     );
     let phone = server.data_dir.join("baresip");
