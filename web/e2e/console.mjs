@@ -17,7 +17,7 @@
 
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const need = (name) => {
@@ -32,6 +32,7 @@ const shots = need("SB_SCREENSHOTS");
 const chromiumPath = process.env.SB_CHROMIUM ?? "/usr/bin/chromium";
 const sipTarget = need("SB_SIP");
 const registerScenario = need("SB_SIPP_REGISTER");
+rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
 
 const WAIT = 15_000;
