@@ -11,7 +11,7 @@ mod support;
 
 mod common;
 
-use common::Server;
+use common::{cli, Server};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -31,21 +31,6 @@ fn store_env(server: &Server, database_url: Option<&str>) -> Vec<(&'static str, 
         env.push(("SWITCHBOARD_DATABASE_URL", url.to_owned()));
     }
     env
-}
-
-fn cli(env: &[(&'static str, String)], args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .args(args)
-        .env_remove("SWITCHBOARD_DATABASE_URL")
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .output()
-        .expect("running switchboard");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "switchboard {args:?} failed: {stderr}"
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// curl against the server's API; returns the body, failing on an HTTP

@@ -9,7 +9,7 @@ mod support;
 
 mod common;
 
-use common::Server;
+use common::{admin_api, cli, Server};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -29,21 +29,6 @@ fn secret(n: u32) -> String {
         .map(|d| (b'a' + (d - b'0')) as char)
         .collect();
     format!("Pw-Secret-{letters}")
-}
-
-fn cli(env: &[(String, String)], args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .args(args)
-        .env_remove("SWITCHBOARD_DATABASE_URL")
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .output()
-        .expect("running switchboard");
-    assert!(
-        out.status.success(),
-        "switchboard {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Runs a SIPp scenario against the server from local port `port` (the
@@ -217,36 +202,10 @@ fn write_csv(server: &Server, name: &str, lines: &[String]) -> PathBuf {
 
 /// `GET /api/v1/registrations?extension=…` as the admin.
 fn api_registrations(server: &Server, extension: &str) -> Vec<serde_json::Value> {
-    let base = format!("http://127.0.0.1:{}/api/v1", server.http_port);
-    let jar = server.data_dir.join("jar");
-    let login = format!(
-        r#"{{"login":"admin","password":"{}"}}"#,
-        server.admin_password()
-    );
-    let ok = Command::new("curl")
-        .args(["-sSf", "-c"])
-        .arg(&jar)
-        .args(["-H", "Content-Type: application/json", "-d", &login])
-        .arg(format!("{base}/login"))
-        .output()
-        .unwrap();
-    assert!(
-        ok.status.success(),
-        "login: {}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
-    let out = Command::new("curl")
-        .args(["-sSf", "-b"])
-        .arg(&jar)
-        .arg(format!("{base}/registrations?extension={extension}"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    let path = format!("/api/v1/registrations?extension={extension}");
+    let (code, body) = admin_api(server, "GET", &path, None);
+    assert_eq!(code, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
 }
 
 #[test]

@@ -6,27 +6,12 @@
 
 mod common;
 
-use common::Server;
+use common::{admin_api, cli, Server};
 use std::net::UdpSocket;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 const SECRET: &str = "Very-Secret-123";
-
-fn cli(server: &Server, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .args(args)
-        .env_remove("SWITCHBOARD_DATABASE_URL")
-        .envs(server.cli_env())
-        .output()
-        .expect("running switchboard");
-    assert!(
-        out.status.success(),
-        "switchboard {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// Whether one OPTIONS from 127.0.0.1 gets an answer within a second.
 fn answered(server: &Server) -> bool {
@@ -66,9 +51,15 @@ fn server(env: &[(&str, &str)]) -> Server {
     let data_dir = Server::fresh_data_dir();
     let s = Server::start_in(data_dir, env);
     for n in 1000..1005 {
-        cli(&s, &["extension", "add", &n.to_string(), "--name", "Phone"]);
+        cli(
+            &s.cli_env(),
+            &["extension", "add", &n.to_string(), "--name", "Phone"],
+        );
     }
-    cli(&s, &["extension", "set", "1001", "--secret", SECRET]);
+    cli(
+        &s.cli_env(),
+        &["extension", "set", "1001", "--secret", SECRET],
+    );
     s
 }
 
@@ -99,13 +90,13 @@ fn svcrack_is_banned_and_never_finds_the_password() {
     );
     assert!(report.contains("found nothing"), "{report}");
 
-    let bans = cli(&server, &["security", "bans"]);
+    let bans = cli(&server.cli_env(), &["security", "bans"]);
     assert!(
         bans.starts_with("127.0.0.1 ") && bans.contains("5 failed authentications"),
         "{bans}"
     );
     assert!(!answered(&server), "a banned address gets no answer at all");
-    let (code, metrics) = api(&server, "GET", "/metrics", None);
+    let (code, metrics) = admin_api(&server, "GET", "/metrics", None);
     assert_eq!(code, 200, "{metrics}");
     for line in [
         "switchboard_sip_bans_total 1\n",
@@ -118,7 +109,7 @@ fn svcrack_is_banned_and_never_finds_the_password() {
     // The allow list comes before bans: allowed, the address is answered
     // again, and guesses no longer ban it.
     cli(
-        &server,
+        &server.cli_env(),
         &["security", "allow", "127.0.0.0/8", "--note", "the office"],
     );
     assert!(until_answered(&server, true), "allowed despite the ban");
@@ -136,14 +127,14 @@ fn svcrack_is_banned_and_never_finds_the_password() {
     );
 
     // Off the allow list, the old ban holds again, until it is lifted.
-    cli(&server, &["security", "unlist", "127.0.0.0/8"]);
+    cli(&server.cli_env(), &["security", "unlist", "127.0.0.0/8"]);
     assert!(!until_answered(&server, false), "banned again");
-    cli(&server, &["security", "unban", "127.0.0.1"]);
+    cli(&server.cli_env(), &["security", "unban", "127.0.0.1"]);
     assert!(
         until_answered(&server, true),
         "answered again once unbanned"
     );
-    assert!(cli(&server, &["security", "bans"]).contains("no address is banned"));
+    assert!(cli(&server.cli_env(), &["security", "bans"]).contains("no address is banned"));
 }
 
 #[test]
@@ -171,55 +162,11 @@ fn svwar_cannot_tell_extensions_from_missing_ones() {
     }
 }
 
-/// curl as the admin, `path` from the root: `(status, body)`.
-fn api(server: &Server, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
-    let base = format!("http://127.0.0.1:{}", server.http_port);
-    let jar = server.data_dir.join("jar");
-    if !jar.exists() {
-        let login = format!(
-            r#"{{"login":"admin","password":"{}"}}"#,
-            server.admin_password()
-        );
-        let ok = Command::new("curl")
-            .args(["-sSf", "-c"])
-            .arg(&jar)
-            .args(["-H", "Content-Type: application/json", "-d", &login])
-            .arg(format!("{base}/api/v1/login"))
-            .output()
-            .unwrap();
-        assert!(ok.status.success());
-    }
-    let token = csrf_token(&jar, &base);
-    let mut c = Command::new("curl");
-    c.args(["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, "-b"])
-        .arg(&jar)
-        .args(["-H", &format!("X-CSRF-Token: {token}")]);
-    if let Some(body) = body {
-        c.args(["-H", "Content-Type: application/json", "-d", body]);
-    }
-    let out = c.arg(format!("{base}{path}")).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let (body, code) = text.rsplit_once('\n').unwrap();
-    (code.parse().unwrap(), body.to_owned())
-}
-
-/// The session's CSRF token, from `GET /session`.
-fn csrf_token(jar: &std::path::Path, base: &str) -> String {
-    let out = Command::new("curl")
-        .args(["-sSf", "-b"])
-        .arg(jar)
-        .arg(format!("{base}/api/v1/session"))
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["csrf_token"].as_str().unwrap().to_owned()
-}
-
 #[test]
 fn blocked_addresses_get_no_answer_until_unlisted_through_the_api() {
     let server = server(&[]);
     assert!(until_answered(&server, true));
-    let (code, body) = api(
+    let (code, body) = admin_api(
         &server,
         "POST",
         "/api/v1/security/lists",
@@ -227,7 +174,7 @@ fn blocked_addresses_get_no_answer_until_unlisted_through_the_api() {
     );
     assert_eq!(code, 422, "{body}");
     assert!(body.contains(r#""field":"network""#), "{body}");
-    let (code, body) = api(
+    let (code, body) = admin_api(
         &server,
         "POST",
         "/api/v1/security/lists",
@@ -235,21 +182,21 @@ fn blocked_addresses_get_no_answer_until_unlisted_through_the_api() {
     );
     assert_eq!(code, 201, "{body}");
     assert!(!until_answered(&server, false), "blocked: no answer");
-    let (_, metrics) = api(&server, "GET", "/metrics", None);
+    let (_, metrics) = admin_api(&server, "GET", "/metrics", None);
     assert!(
         !metrics.contains("switchboard_sip_dropped_total{reason=\"blocked\"} 0\n")
             && metrics.contains("switchboard_sip_dropped_total{reason=\"blocked\"} "),
         "{metrics}"
     );
-    let (code, body) = api(&server, "GET", "/api/v1/security/lists", None);
+    let (code, body) = admin_api(&server, "GET", "/api/v1/security/lists", None);
     assert_eq!(code, 200);
     assert!(
         body.contains(r#""network":"127.0.0.1/32","list":"block","note":"scanner""#),
         "{body}"
     );
-    let lists = cli(&server, &["security", "lists"]);
+    let lists = cli(&server.cli_env(), &["security", "lists"]);
     assert!(lists.contains("block  127.0.0.1/32"), "{lists}");
-    let (code, _) = api(
+    let (code, _) = admin_api(
         &server,
         "DELETE",
         "/api/v1/security/lists?network=127.0.0.1",
@@ -257,7 +204,7 @@ fn blocked_addresses_get_no_answer_until_unlisted_through_the_api() {
     );
     assert_eq!(code, 204);
     assert!(until_answered(&server, true), "answered once unlisted");
-    let (code, body) = api(&server, "DELETE", "/api/v1/security/bans/127.0.0.1", None);
+    let (code, body) = admin_api(&server, "DELETE", "/api/v1/security/bans/127.0.0.1", None);
     assert_eq!(code, 404, "no ban to lift: {body}");
 }
 

@@ -204,3 +204,70 @@ pub fn run(program: &str, args: &[&str]) -> String {
     assert!(out.status.success(), "{program} {args:?} failed:\n{text}");
     text
 }
+
+/// Runs `switchboard ARGS` with `env` (which points it at a store); fails
+/// the test unless it succeeds; returns what it printed.
+pub fn cli<K: AsRef<std::ffi::OsStr>, V: AsRef<std::ffi::OsStr>>(
+    env: &[(K, V)],
+    args: &[&str],
+) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(args)
+        .env_remove("SWITCHBOARD_DATABASE_URL")
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .expect("running switchboard");
+    assert!(
+        out.status.success(),
+        "switchboard {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// curl as the first administrator (logging in once per server), `path`
+/// from the root: `(status, body)`.
+pub fn admin_api(server: &Server, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    let base = format!("http://127.0.0.1:{}", server.http_port);
+    let jar = server.data_dir.join("admin-cookies");
+    if !jar.exists() {
+        let login = format!(
+            r#"{{"login":"admin","password":"{}"}}"#,
+            server.admin_password()
+        );
+        let ok = Command::new("curl")
+            .args(["-sSf", "-c"])
+            .arg(&jar)
+            .args(["-H", "Content-Type: application/json", "-d", &login])
+            .arg(format!("{base}/api/v1/login"))
+            .output()
+            .expect("curl");
+        assert!(
+            ok.status.success(),
+            "login: {}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+    }
+    let session = Command::new("curl")
+        .args(["-sSf", "-b"])
+        .arg(&jar)
+        .arg(format!("{base}/api/v1/session"))
+        .output()
+        .expect("curl");
+    let session: serde_json::Value = serde_json::from_slice(&session.stdout).expect("a session");
+    let csrf = session["csrf_token"]
+        .as_str()
+        .expect("a CSRF token")
+        .to_owned();
+    let mut c = Command::new("curl");
+    c.args(["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, "-b"])
+        .arg(&jar)
+        .args(["-H", &format!("X-CSRF-Token: {csrf}")]);
+    if let Some(body) = body {
+        c.args(["-H", "Content-Type: application/json", "-d", body]);
+    }
+    let out = c.arg(format!("{base}{path}")).output().expect("curl");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').expect("a status line");
+    (code.parse().expect("a status"), body.to_owned())
+}
