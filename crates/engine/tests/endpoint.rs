@@ -3,30 +3,17 @@
 //! RFC 3581 return addresses are honoured, and challenges use stateless
 //! nonces that go stale.
 
+mod support;
+
 use bytes::Bytes;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
-use switchboard_engine::{Endpoint, EndpointConfig, Transmit};
-use switchboard_sip::digest::{Algorithm, Challenge, Credentials, Scheme};
+use switchboard_engine::{Endpoint, Transmit};
+use switchboard_sip::digest::{Challenge, Credentials, Scheme};
 use switchboard_sip::{parse, HeaderName, Message, Response};
 
 fn endpoint() -> Endpoint {
-    Endpoint::new(
-        EndpointConfig {
-            realm: "pbx.test".into(),
-            secret: [9; 32],
-            nonce_lifetime: 300,
-            digest_algorithms: vec![Algorithm::Sha256, Algorithm::Md5],
-            security: switchboard_engine::SecurityConfig {
-                rate_limit: 0,
-                ..Default::default()
-            },
-            server_name: "Switchboard/test".into(),
-            transactions: Default::default(),
-            registrar: Default::default(),
-        },
-        42,
-    )
+    Endpoint::new(support::config("pbx.test"), 42)
 }
 
 fn request(method: &str, branch: &str, extra: &str) -> Bytes {

@@ -4,6 +4,8 @@
 //! replacement, CSeq ordering, expiry sweeps, and answers that do not tell
 //! existing extensions from missing ones.
 
+mod support;
+
 use bytes::Bytes;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -17,16 +19,6 @@ const SECRET: &str = "Correct-Horse-42";
 fn endpoint() -> Endpoint {
     let mut ep = Endpoint::new(
         EndpointConfig {
-            realm: REALM.into(),
-            secret: [7; 32],
-            nonce_lifetime: 300,
-            digest_algorithms: vec![Algorithm::Sha256, Algorithm::Md5],
-            security: switchboard_engine::SecurityConfig {
-                rate_limit: 0,
-                ..Default::default()
-            },
-            server_name: "Switchboard/test".into(),
-            transactions: Default::default(),
             registrar: RegistrarConfig {
                 min_expires: 60,
                 default_expires: 3600,
@@ -35,6 +27,7 @@ fn endpoint() -> Endpoint {
                 qualify_interval: 0,
                 qualify_misses: 2,
             },
+            ..support::config(REALM)
         },
         7,
     );
@@ -567,21 +560,12 @@ fn run_for(ep: &mut Endpoint, phone: &mut Phone, secs: u64) -> Vec<switchboard_e
 fn udp_phones_are_qualified_and_marked_unreachable_when_silent() {
     let mut ep = Endpoint::new(
         EndpointConfig {
-            realm: REALM.into(),
-            secret: [7; 32],
-            nonce_lifetime: 300,
-            digest_algorithms: vec![Algorithm::Sha256, Algorithm::Md5],
-            security: switchboard_engine::SecurityConfig {
-                rate_limit: 0,
-                ..Default::default()
-            },
-            server_name: "Switchboard/test".into(),
-            transactions: Default::default(),
             registrar: RegistrarConfig {
                 qualify_interval: 30,
                 qualify_misses: 2,
                 ..Default::default()
             },
+            ..support::config(REALM)
         },
         9,
     );

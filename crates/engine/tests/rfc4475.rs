@@ -2,33 +2,19 @@
 //! memory: every case gets the answer `conformance/rfc4475/expected.rs`
 //! documents, and the cases about parsing details keep those details.
 
+mod support;
+
 #[path = "../../../conformance/rfc4475/expected.rs"]
 mod expected;
 
 use bytes::Bytes;
 use expected::{read, status_code, CASES};
 use std::time::Instant;
-use switchboard_engine::{Endpoint, EndpointConfig};
-use switchboard_sip::digest::Algorithm;
+use switchboard_engine::Endpoint;
 use switchboard_sip::{multipart, parse, HeaderName, Message, Request, Uri};
 
 fn endpoint() -> Endpoint {
-    Endpoint::new(
-        EndpointConfig {
-            realm: "test".into(),
-            secret: [7; 32],
-            nonce_lifetime: 300,
-            digest_algorithms: vec![Algorithm::Sha256, Algorithm::Md5],
-            security: switchboard_engine::SecurityConfig {
-                rate_limit: 0,
-                ..Default::default()
-            },
-            server_name: "Switchboard/test".into(),
-            transactions: Default::default(),
-            registrar: Default::default(),
-        },
-        1,
-    )
+    Endpoint::new(support::config("test"), 1)
 }
 
 fn request(file: &str) -> Request {
