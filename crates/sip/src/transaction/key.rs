@@ -52,8 +52,11 @@ impl TransactionKey {
             Method::Ack => Method::Invite,
             ref m => m.clone(),
         };
+        // Keys are kept as long as their transactions (32 s for a UDP
+        // non-INVITE): they hold copies, not slices of the whole request.
+        let detached = |t: &Text| Text::from(t.as_str());
         if via.has_rfc3261_branch() {
-            let branch = via.branch().cloned().unwrap_or_default();
+            let branch = via.branch().map(detached).unwrap_or_default();
             return Ok(TransactionKey::Server {
                 branch,
                 sent_by: sent_by(&via),
@@ -64,9 +67,9 @@ impl TransactionKey {
         Ok(TransactionKey::Legacy(Box::new(LegacyKey {
             method,
             request_uri: Text::from(request.uri.to_string()),
-            call_id: headers.call_id()?.clone(),
-            from_tag: headers.from()?.tag().cloned(),
-            to_tag: headers.to()?.tag().cloned(),
+            call_id: detached(&headers.call_id()?),
+            from_tag: headers.from()?.tag().map(detached),
+            to_tag: headers.to()?.tag().map(detached),
             cseq: headers.cseq()?.seq,
             top_via: Text::from(via.to_string()),
         })))
