@@ -1,5 +1,6 @@
 //! `switchboard registrations`: the phones registered now, as the running
-//! server last saved them.
+//! server last saved them: where each is reached, until when, and whether
+//! (and how fast) it answers OPTIONS.
 
 use crate::config::Config;
 use crate::transport::now_unix;
@@ -16,17 +17,23 @@ pub fn run(config: Config, extension: Option<String>) -> anyhow::Result<()> {
         return Ok(());
     }
     println!(
-        "{:<10}  {:<9}  {:<21}  {:>7}  {:<24}  CONTACT",
-        "EXTENSION", "TRANSPORT", "SOURCE", "EXPIRES", "USER AGENT"
+        "{:<10}  {:<9}  {:<21}  {:>7}  {:<9}  {:<24}  CONTACT",
+        "EXTENSION", "TRANSPORT", "SOURCE", "EXPIRES", "ANSWERS", "USER AGENT"
     );
     let now = now_unix() as i64;
     for r in &list {
+        let answers = match (r.reachable, r.rtt_ms) {
+            (false, _) => "no".to_owned(),
+            (true, Some(ms)) => format!("{ms} ms"),
+            (true, None) => "-".to_owned(),
+        };
         println!(
-            "{:<10}  {:<9}  {:<21}  {:>6}s  {:<24}  {}",
+            "{:<10}  {:<9}  {:<21}  {:>6}s  {:<9}  {:<24}  {}",
             r.extension,
             r.transport,
             r.source,
             (r.expires_at - now).max(0),
+            answers,
             r.user_agent.as_deref().unwrap_or("-"),
             r.contact
         );

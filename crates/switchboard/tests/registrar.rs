@@ -308,6 +308,13 @@ fn baresip_stays_registered_across_refreshes() {
         }
         std::thread::sleep(Duration::from_millis(300));
     }
+    let listed = cli(&server.cli_env(), &["registrations"]);
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("1001 ") && l.contains(" ms ") && l.contains("baresip")),
+        "the CLI shows the phone answering, with its round trip:\n{listed}"
+    );
     let out = baresip.wait_with_output().unwrap();
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("200 OK"), "baresip said:\n{said}");
