@@ -24,7 +24,8 @@ impl Service {
         Ok(())
     }
 
-    /// Appends several events to the change feed at once (one write).
+    /// Appends events to the change feed in one write, and wakes this
+    /// process's reader.
     pub(crate) async fn announce_all(&self, events: &[Event]) -> Result<(), ServiceError> {
         if events.is_empty() {
             return Ok(());
@@ -40,10 +41,7 @@ impl Service {
 
     /// Appends `event` to the change feed and wakes this process's reader.
     pub(crate) async fn announce(&self, event: &Event) -> Result<(), ServiceError> {
-        let json = serde_json::to_string(event).expect("events serialize");
-        self.store.append_change(now_millis(), &json).await?;
-        self.feed.notify_one();
-        Ok(())
+        self.announce_all(std::slice::from_ref(event)).await
     }
 }
 

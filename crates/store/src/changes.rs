@@ -54,30 +54,6 @@ impl Store {
         }
     }
 
-    /// Appends a change; returns its sequence number.
-    pub async fn append_change(&self, at: i64, event: &str) -> Result<i64, StoreError> {
-        let mut attempt = 0;
-        loop {
-            let inserted = sqlx::query(
-                "INSERT INTO changes (seq, at, event) \
-                 SELECT COALESCE(MAX(seq), 0) + 1, $1, $2 FROM changes RETURNING seq",
-            )
-            .bind(at)
-            .bind(event)
-            .fetch_one(self.pool())
-            .await;
-            match inserted {
-                Ok(row) => return Ok(row.try_get("seq")?),
-                Err(sqlx::Error::Database(db))
-                    if db.is_unique_violation() && attempt < ATTEMPTS =>
-                {
-                    attempt += 1;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-
     /// The newest sequence number, 0 when there is none.
     pub async fn latest_change(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS seq FROM changes")

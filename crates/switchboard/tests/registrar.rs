@@ -219,41 +219,38 @@ fn phones_register_on_postgres() {
     scenario_on(Some(&pg.url), 50);
 }
 
+/// A server that starts knowing extension 1001 ("Desk", `secret(1001)`).
+fn desk_phone_server(env: &[(&str, &str)]) -> Server {
+    let data_dir = Server::fresh_data_dir();
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let cli_env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
+    let add = [
+        "extension",
+        "add",
+        "1001",
+        "--name",
+        "Desk",
+        "--secret",
+        &secret(1001),
+    ];
+    cli(&cli_env, &add);
+    Server::start_in(data_dir, env)
+}
+
 /// baresip registers and stays registered across refreshes: one binding
 /// the whole time, its expiry pushed forward by each refresh, answering the
 /// registrar's OPTIONS; when it quits it unregisters.
 #[test]
 fn baresip_stays_registered_across_refreshes() {
-    let data_dir = Server::fresh_data_dir();
-    std::fs::create_dir_all(&data_dir).unwrap();
-    let env = vec![(
-        "SWITCHBOARD_DATA_DIR".to_string(),
-        data_dir.display().to_string(),
-    )];
-    cli(
-        &env,
-        &[
-            "extension",
-            "add",
-            "1001",
-            "--name",
-            "Desk",
-            "--secret",
-            &secret(1001),
-        ],
-    );
     // baresip 1.0's SIP library gives up on a challenge list holding any
     // algorithm but MD5; it asks for 4-second registrations.
-    let server = Server::start_in(
-        data_dir,
-        &[
-            ("SWITCHBOARD_SIP__DIGEST", "MD5"),
-            ("SWITCHBOARD_REGISTRATION__MIN_EXPIRES", "2"),
-            ("SWITCHBOARD_REGISTRATION__QUALIFY_INTERVAL", "1"),
-            // The test watches every refresh arrive in the store.
-            ("SWITCHBOARD_REGISTRATION__SAVE_REFRESHES_EVERY", "0"),
-        ],
-    );
+    let server = desk_phone_server(&[
+        ("SWITCHBOARD_SIP__DIGEST", "MD5"),
+        ("SWITCHBOARD_REGISTRATION__MIN_EXPIRES", "2"),
+        ("SWITCHBOARD_REGISTRATION__QUALIFY_INTERVAL", "1"),
+        // The test watches every refresh arrive in the store.
+        ("SWITCHBOARD_REGISTRATION__SAVE_REFRESHES_EVERY", "0"),
+    ]);
     let phone = server.data_dir.join("baresip");
     std::fs::create_dir_all(&phone).unwrap();
     let sip_port = common::free_port();
@@ -339,25 +336,7 @@ fn baresip_stays_registered_across_refreshes() {
 #[test]
 fn linphonec_registers_with_sha256() {
     use std::io::Write;
-    let data_dir = Server::fresh_data_dir();
-    std::fs::create_dir_all(&data_dir).unwrap();
-    let env = vec![(
-        "SWITCHBOARD_DATA_DIR".to_string(),
-        data_dir.display().to_string(),
-    )];
-    cli(
-        &env,
-        &[
-            "extension",
-            "add",
-            "1001",
-            "--name",
-            "Desk",
-            "--secret",
-            &secret(1001),
-        ],
-    );
-    let server = Server::start_in(data_dir, &[]);
+    let server = desk_phone_server(&[]);
     // linphonec keeps its state under HOME and stops before registering
     // when its data directory is missing; it rewrites its rc file.
     let home = server.data_dir.join("linphone-home");

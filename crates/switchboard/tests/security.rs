@@ -63,6 +63,22 @@ fn server(env: &[(&str, &str)]) -> Server {
     s
 }
 
+/// svcrack guessing 1001's password from `dictionary`; what it printed.
+fn svcrack(server: &Server, dictionary: &std::path::Path) -> String {
+    let out = Command::new("svcrack")
+        .args(["-u", "1001", "-d"])
+        .arg(dictionary)
+        .args(["-p", &server.port.to_string(), "127.0.0.1"])
+        .current_dir(&server.data_dir)
+        .output()
+        .expect("svcrack (the README's test command installs sipvicious)");
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 #[test]
 fn svcrack_is_banned_and_never_finds_the_password() {
     // svcrack reads only the first challenge, and knows only MD5.
@@ -72,18 +88,7 @@ fn svcrack_is_banned_and_never_finds_the_password() {
     guesses.push(SECRET.to_string());
     std::fs::write(&dictionary, guesses.join("\n")).unwrap();
     assert!(until_answered(&server, true));
-    let out = Command::new("svcrack")
-        .args(["-u", "1001", "-d"])
-        .arg(&dictionary)
-        .args(["-p", &server.port.to_string(), "127.0.0.1"])
-        .current_dir(&server.data_dir)
-        .output()
-        .expect("svcrack (the README's test command installs sipvicious)");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let report = svcrack(&server, &dictionary);
     assert!(
         !report.contains(SECRET),
         "svcrack found the password:\n{report}"
@@ -113,14 +118,7 @@ fn svcrack_is_banned_and_never_finds_the_password() {
         &["security", "allow", "127.0.0.0/8", "--note", "the office"],
     );
     assert!(until_answered(&server, true), "allowed despite the ban");
-    let out = Command::new("svcrack")
-        .args(["-u", "1001", "-d"])
-        .arg(&dictionary)
-        .args(["-p", &server.port.to_string(), "127.0.0.1"])
-        .current_dir(&server.data_dir)
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&out.stdout);
+    let report = svcrack(&server, &dictionary);
     assert!(
         report.contains(SECRET),
         "allowed, svcrack gets to try its whole list: {report}"

@@ -143,8 +143,7 @@ impl Location {
         max_contacts: usize,
         qualify_interval: u64,
     ) -> Result<bool, Refusal> {
-        let before = self.bindings(aor).to_vec();
-        let mut bindings = before.clone();
+        let mut bindings = self.bindings(aor).to_vec();
         bindings.retain(|b| b.expires_at >= now);
         for update in updates {
             let new = update.binding;
@@ -183,7 +182,7 @@ impl Location {
                 .expect("not empty");
             bindings.remove(soonest);
         }
-        let changed = !same_phones(&before, &bindings);
+        let changed = !same_phones(self.bindings(aor), &bindings);
         self.restore(aor, bindings);
         Ok(changed)
     }
