@@ -452,9 +452,55 @@ fn an_older_cseq_on_the_same_call_id_is_refused() {
     let mut phone = Phone::new(5060);
     let contact = "Contact: <sip:1001@192.0.2.10>\r\n";
     phone.register_as(&mut ep, "1001", "1001", SECRET, Algorithm::Sha256, contact);
+    phone.register_as(&mut ep, "1001", "1001", SECRET, Algorithm::Sha256, contact);
     phone.cseq = 0;
     let r = phone.register_as(&mut ep, "1001", "1001", SECRET, Algorithm::Sha256, contact);
-    assert_eq!(r.code, 500);
+    assert_eq!(r.code, 500, "CSeq 2 after 4");
+}
+
+#[test]
+fn a_retransmitted_register_gets_the_same_answer_and_keeps_no_transaction() {
+    let mut ep = endpoint();
+    let mut phone = Phone::new(5060);
+    let contact = "Contact: <sip:1001@192.0.2.10>;expires=600\r\n";
+    let challenge = phone.register(&mut ep, "1001", contact, None);
+    let challenge = challenges(&challenge).remove(0);
+    let credentials = Credentials::answer(
+        &challenge,
+        "1001",
+        SECRET,
+        "REGISTER",
+        &format!("sip:{REALM}"),
+        b"",
+        "c0ffee",
+        1,
+    )
+    .to_string();
+    let first = phone.register(&mut ep, "1001", contact, Some(&credentials));
+    assert_eq!(first.code, 200);
+    assert!(matches!(
+        notices(&mut ep)[..],
+        [Notice::Bindings { changed: true, .. }]
+    ));
+    phone.cseq -= 1;
+    phone.branch -= 1;
+    phone.later(1);
+    let again = phone.register(&mut ep, "1001", contact, Some(&credentials));
+    assert_eq!(again.code, 200, "{again:?}");
+    assert_eq!(contacts(&first), ["<sip:1001@192.0.2.10>;expires=600"]);
+    assert_eq!(
+        contacts(&again),
+        ["<sip:1001@192.0.2.10>;expires=599"],
+        "the repeat is not applied again: a second later, a second less"
+    );
+    assert!(
+        matches!(
+            notices(&mut ep)[..],
+            [Notice::Bindings { changed: false, .. }]
+        ),
+        "a repeat changes no phones"
+    );
+    assert_eq!(ep.transactions(), 0, "REGISTER is answered statelessly");
 }
 
 #[test]

@@ -125,26 +125,31 @@ pub async fn changed(
 }
 
 /// Starts the writer of registrations; send it each extension's phones as
-/// the endpoint reports them. Phones that came or went are written within
+/// the endpoint reports them, a batch at a time (one wake-up of the writer
+/// per batch, not per REGISTER). Phones that came or went are written within
 /// `FLUSH_EVERY`; a mere refresh (a later expiry, a round-trip time) waits
 /// up to `refresh_every`, so busy phones cost few writes. Either way the
 /// latest state of an extension is what is written.
-pub fn persist(service: Service, refresh_every: Duration) -> mpsc::UnboundedSender<BindingsReport> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<BindingsReport>();
+pub fn persist(
+    service: Service,
+    refresh_every: Duration,
+) -> mpsc::UnboundedSender<Vec<BindingsReport>> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Vec<BindingsReport>>();
     tokio::spawn(async move {
-        let mut pending: HashMap<String, Vec<Registration>> = HashMap::new();
+        let mut pending: HashMap<String, Vec<Binding>> = HashMap::new();
         let mut changed: HashSet<String> = HashSet::new();
         let mut tick = tokio::time::interval(FLUSH_EVERY);
         let mut last_refresh_flush = tokio::time::Instant::now();
         loop {
             tokio::select! {
                 got = rx.recv() => match got {
-                    Some(report) => {
-                        let phones = report.bindings.iter().map(|b| registration(&report.extension, b)).collect();
-                        if report.changed {
-                            changed.insert(report.extension.clone());
+                    Some(reports) => {
+                        for report in reports {
+                            if report.changed {
+                                changed.insert(report.extension.clone());
+                            }
+                            pending.insert(report.extension, report.bindings);
                         }
-                        pending.insert(report.extension, phones);
                     }
                     None => return,
                 },
@@ -159,6 +164,13 @@ pub fn persist(service: Service, refresh_every: Duration) -> mpsc::UnboundedSend
                     if batch.is_empty() {
                         continue;
                     }
+                    let batch = batch
+                        .into_iter()
+                        .map(|(extension, bindings)| {
+                            let phones = bindings.iter().map(|b| registration(&extension, b)).collect();
+                            (extension, phones)
+                        })
+                        .collect();
                     let changed = changed.drain().collect();
                     if let Err(e) = service.record_registrations(batch, changed).await {
                         tracing::error!("registrar: saving registrations: {e}");

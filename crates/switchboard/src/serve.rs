@@ -91,7 +91,6 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         let (driver_tx, driver_rx) = mpsc::channel(driver::QUEUE);
         if let Some(socket) = &udp {
             listening.push(format!("udp {}", socket.local_addr()?));
-            tokio::spawn(udp::receive_loop(socket.clone(), driver_tx.clone()));
         }
         if let Some(listener) = tcp {
             listening.push(format!("tcp {}", listener.local_addr()?));

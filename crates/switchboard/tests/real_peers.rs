@@ -1,6 +1,7 @@
 //! Real SIP peers against the running server: sipsak and SIPp ping it with
-//! OPTIONS over UDP and over TCP, and a TCP peer that trickles its bytes
-//! and sends CRLF keep-alives is framed correctly.
+//! OPTIONS over UDP and over TCP, a TCP peer that trickles its bytes and
+//! sends CRLF keep-alives is framed correctly, and a STUN client's
+//! keep-alive on the SIP UDP port (RFC 5626 §4.4.2) learns its address.
 
 mod common;
 
@@ -63,6 +64,41 @@ fn sipp_options_ping_gets_200_over_udp_and_tcp() {
         assert!(out.contains("Successful call"), "{transport}: {out}");
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// coturn's STUN client sends a Binding request to the SIP port, as a
+/// phone using RFC 5626 keep-alives does, and reads back the address the
+/// server saw it at.
+#[test]
+fn stun_keepalive_on_the_sip_port_learns_the_phone_address() {
+    let server = Server::start();
+    let port = server.addr().port().to_string();
+    // The client waits forever for an answer that does not come.
+    let out = run(
+        "timeout",
+        &["20", "turnutils_stunclient", "-p", &port, "127.0.0.1"],
+    );
+    let mapped = out
+        .lines()
+        .find_map(|l| l.split("UDP reflexive addr: ").nth(1))
+        .unwrap_or_else(|| panic!("no reflexive address in:\n{out}"));
+    let mapped: std::net::SocketAddr = mapped.trim().parse().expect(mapped);
+    assert_eq!(mapped.ip().to_string(), "127.0.0.1", "{out}");
+    assert_ne!(mapped.port(), 0, "{out}");
+    let sip = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sip.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let local = sip.local_addr().unwrap();
+    sip.send_to(
+        options("after-stun", "UDP", local).as_bytes(),
+        server.addr(),
+    )
+    .unwrap();
+    let mut buf = [0u8; 4096];
+    let (n, _) = sip.recv_from(&mut buf).unwrap();
+    assert!(
+        String::from_utf8_lossy(&buf[..n]).starts_with("SIP/2.0 200 OK"),
+        "SIP still answered on the same port"
+    );
 }
 
 #[test]

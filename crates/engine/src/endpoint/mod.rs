@@ -10,7 +10,9 @@
 //!   and MD5) against the extensions' credentials, then handed to the
 //!   [registrar](crate::registrar). A wrong password and an unknown user
 //!   get the same challenge after the same work, so answers do not tell
-//!   which extensions exist. INVITE, SUBSCRIBE, MESSAGE and REFER get a
+//!   which extensions exist. REGISTER is answered statelessly: no
+//!   transaction is kept for it, so a registrar under thousands of phones
+//!   holds no 32-second Timer J state per refresh. INVITE, SUBSCRIBE, MESSAGE and REFER get a
 //!   proxy challenge (407): calls do not exist yet.
 //! - Requests that only make sense inside a dialog get 481; ACK gets
 //!   nothing. CANCEL gets 200 when it matches an INVITE transaction (whose
@@ -20,10 +22,12 @@
 
 use crate::registrar::{Account, Arrival, Binding, Registrar, RegistrarConfig};
 use crate::security::{Alarm, Ban, Dropped, Guard, SecurityConfig};
+mod keepalive;
 mod qualify;
 
 use bytes::Bytes;
 use ipnet::IpNet;
+use keepalive::KeepAlive;
 use qualify::Probe;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -164,7 +168,13 @@ impl Endpoint {
     /// makes.
     pub fn new(config: EndpointConfig, seed: u64) -> Endpoint {
         Endpoint {
-            layer: TransactionLayer::new(config.transactions.clone(), seed),
+            layer: TransactionLayer::new(
+                transaction::Config {
+                    stateless: vec![Method::Register],
+                    ..config.transactions.clone()
+                },
+                seed,
+            ),
             caps: capabilities(),
             nonces: Nonces::new(config.secret),
             rng: StdRng::seed_from_u64(seed.rotate_left(32) ^ 0x5b0a_4d5e),
@@ -275,6 +285,8 @@ impl Endpoint {
 
     /// Handles one datagram received from `source`. `now` drives the
     /// transaction timers; `now_unix` (wall-clock seconds) the nonces.
+    /// Keep-alives are answered here: STUN Binding requests get their
+    /// response, bare CRLFs nothing.
     pub fn handle_datagram(
         &mut self,
         now: Instant,
@@ -282,8 +294,17 @@ impl Endpoint {
         bytes: Bytes,
         source: SocketAddr,
     ) {
-        if self.admit(source, now, now_unix) {
-            self.receive(now, now_unix, parse(bytes), source, Transport::Udp);
+        if !self.admit(source, now, now_unix) {
+            return;
+        }
+        match keepalive::recognise(&bytes, source) {
+            None => self.receive(now, now_unix, parse(bytes), source, Transport::Udp),
+            Some(KeepAlive::Crlf) => {}
+            Some(KeepAlive::Stun(answer)) => self.outbox.push_back(Transmit {
+                destination: source,
+                transport: Transport::Udp,
+                bytes: answer.into(),
+            }),
         }
     }
 
@@ -328,8 +349,9 @@ impl Endpoint {
         self.drain(now, now_unix);
     }
 
-    /// Answers a request no transaction can be made for (its top Via is
-    /// unusable) straight back to where it came from.
+    /// Answers a request that has no transaction: one answered
+    /// statelessly (REGISTER), or one whose top Via is unusable (straight
+    /// back to where it came from).
     fn send_stateless(
         &mut self,
         response: Response,
@@ -406,11 +428,7 @@ impl Endpoint {
                     source,
                     transport,
                 }) => {
-                    let arrival = Arrival {
-                        source,
-                        transport,
-                        now: now_unix,
-                    };
+                    let arrival = Arrival::new(source, transport, now_unix);
                     if let Some(r) = self.answer(&request, &arrival) {
                         self.respond(now, &key, r);
                     }
@@ -424,6 +442,17 @@ impl Endpoint {
                     let tag = self.tag();
                     let code = if invite.is_some() { 200 } else { 481 };
                     self.respond(now, &key, Response::to(&request, code, Some(&tag)));
+                }
+                Output::Event(Event::Stateless {
+                    request,
+                    source,
+                    transport,
+                    destination,
+                }) => {
+                    let arrival = Arrival::new(source, transport, now_unix);
+                    if let Some(r) = self.answer(&request, &arrival) {
+                        self.send_stateless(r, destination, transport);
+                    }
                 }
                 Output::Event(Event::Unkeyable {
                     request,

@@ -89,7 +89,7 @@ pub struct Update {
 /// Why a registration update was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
-    /// An earlier or repeated CSeq on the same Call-ID (§10.3 step 7).
+    /// An earlier CSeq on the same Call-ID (§10.3 step 7).
     OutOfOrder,
 }
 
@@ -150,8 +150,13 @@ impl Location {
             match bindings.iter().position(|b| b.same_device(&new)) {
                 Some(i) => {
                     let old = &bindings[i];
-                    if old.call_id == new.call_id && new.cseq <= old.cseq {
+                    if old.call_id == new.call_id && new.cseq < old.cseq {
                         return Err(Refusal::OutOfOrder);
+                    }
+                    if old.call_id == new.call_id && new.cseq == old.cseq {
+                        // A retransmission of the REGISTER already applied
+                        // (REGISTER has no transaction to absorb it).
+                        continue;
                     }
                     if update.expires == 0 {
                         bindings.remove(i);
@@ -188,12 +193,12 @@ impl Location {
     }
 
     /// Removes every binding of `aor` (`Contact: *`), unless one carries
-    /// the same Call-ID with a CSeq at least as high.
+    /// the same Call-ID with a higher CSeq.
     pub fn remove_all(&mut self, aor: &str, call_id: &Text, cseq: u32) -> Result<bool, Refusal> {
         if self
             .bindings(aor)
             .iter()
-            .any(|b| b.call_id == call_id.as_str() && cseq <= b.cseq)
+            .any(|b| b.call_id == call_id.as_str() && cseq < b.cseq)
         {
             return Err(Refusal::OutOfOrder);
         }

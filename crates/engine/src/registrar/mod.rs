@@ -3,6 +3,11 @@
 //! (`*`), or ask what is registered (no Contact). Expiry is bounded by the
 //! configured minimum (423 with Min-Expires below it) and maximum.
 //!
+//! REGISTER is answered without a transaction (the endpoint's choice, for
+//! speed), so a retransmitted REGISTER reaches the registrar again: the
+//! same Call-ID and CSeq as a binding already holds is taken as that
+//! repeat and changes nothing; only a lower CSeq is refused.
+//!
 //! Authentication is the endpoint's; this module is handed the account
 //! the credentials proved, and checks only that the account owns the
 //! address being registered.
@@ -62,6 +67,16 @@ pub struct Arrival {
     pub transport: Transport,
     /// Unix seconds.
     pub now: u64,
+}
+
+impl Arrival {
+    pub fn new(source: SocketAddr, transport: Transport, now: u64) -> Arrival {
+        Arrival {
+            source,
+            transport,
+            now,
+        }
+    }
 }
 
 impl Registrar {

@@ -1,8 +1,10 @@
 //! What a deployment may tune in the transaction layer: the base timers,
-//! when an INVITE server transaction sends its own 100 Trying, and which
-//! local broadcast addresses a response must never be sent to.
+//! when an INVITE server transaction sends its own 100 Trying, which
+//! local broadcast addresses a response must never be sent to, and which
+//! methods are answered without a transaction.
 
 use super::timers::Timers;
+use crate::method::Method;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -24,6 +26,13 @@ pub struct Config {
     /// (RFC 3581), for phones behind NAT that do not ask. Off by default,
     /// as RFC 3261 §18.2.2 has it.
     pub force_rport: bool,
+    /// Requests of these methods start no server transaction: they come
+    /// out as [`Event::Stateless`](super::Event::Stateless), every
+    /// retransmission again, for a TU that answers them idempotently
+    /// (RFC 3261 §8.2.7). A registrar does so for REGISTER, as Kamailio
+    /// does: over UDP a transaction would otherwise be kept 32 s (Timer J)
+    /// for every refresh.
+    pub stateless: Vec<Method>,
 }
 
 impl Default for Config {
@@ -33,6 +42,7 @@ impl Default for Config {
             trying_delay: Duration::from_millis(200),
             broadcast: Vec::new(),
             force_rport: false,
+            stateless: Vec::new(),
         }
     }
 }

@@ -82,6 +82,16 @@ pub enum Event {
         key: TransactionKey,
         response: Response,
     },
+    /// A request of a method the layer answers statelessly
+    /// ([`Config::stateless`](super::Config::stateless)). No transaction
+    /// exists: the TU sends its answer to `destination` itself, and a
+    /// retransmission arrives as another such event.
+    Stateless {
+        request: Request,
+        source: SocketAddr,
+        transport: Transport,
+        destination: SocketAddr,
+    },
     /// A request no transaction can be keyed on (its top Via does not
     /// parse, or an RFC 2543 request lacks From, To, Call-ID or CSeq). It
     /// started nothing; the TU may answer it statelessly (400).

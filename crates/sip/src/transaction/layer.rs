@@ -287,6 +287,16 @@ impl TransactionLayer {
         if request.method == Method::Ack {
             return self.on_ack(now, key, request, source, transport);
         }
+        if self.config.stateless.contains(&request.method) {
+            let event = Event::Stateless {
+                request,
+                source,
+                transport,
+                destination,
+            };
+            self.outputs.push_back(Output::Event(event));
+            return;
+        }
         if let Some(id) = self.ids.get(&key) {
             if let Some(Entry {
                 transaction: Transaction::Server(tx),
