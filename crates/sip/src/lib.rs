@@ -16,6 +16,7 @@ pub mod name_addr;
 pub mod param;
 pub mod parse;
 pub mod scan;
+pub mod sdp;
 pub mod status;
 pub mod stream;
 pub mod text;

@@ -80,7 +80,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         );
         let udp = match sip.udp_port {
             0 => None,
-            port => Some(udp::bind(SocketAddr::new(sip.listen, port)).await?),
+            port => Some(udp::bind(SocketAddr::new(sip.listen, port))?),
         };
         let tcp = match sip.tcp_port {
             0 => None,
@@ -116,15 +116,17 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 }
             });
         }
-        tokio::spawn(driver::run(
+        driver::spawn(
             endpoint,
             driver_rx,
             udp,
-            registrations,
-            alarms,
-            metrics,
+            driver::Outlets {
+                registrations,
+                alarms,
+                metrics,
+            },
             config.log.sip_trace,
-        ));
+        )?;
         println!("Switchboard {} is running.", env!("CARGO_PKG_VERSION"));
         println!("  SIP:            {}", listening.join(", "));
         if let Some(addr) = listening_http {

@@ -19,7 +19,6 @@ use crate::registrar::{self, AccountChange, BindingsReport};
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Instant;
 use switchboard_engine::{Alarm, Endpoint, Notice, Transport};
 use switchboard_sip::{Message, ParseError};
@@ -57,18 +56,59 @@ const UDP_BATCH: usize = 256;
 /// Answers waiting for one TCP peer before further ones are dropped.
 pub const PEER_QUEUE: usize = 256;
 
-/// Runs the driver until every sender is gone. Registration changes go to
-/// `registrations`, to be kept; the guard's alarms to `alarms`; the
-/// endpoint's counters to `metrics`.
-pub async fn run(
+/// Where the driver sends what it learns.
+pub struct Outlets {
+    /// Registration changes, to be kept.
+    pub registrations: mpsc::UnboundedSender<Vec<BindingsReport>>,
+    /// The guard's alarms.
+    pub alarms: mpsc::UnboundedSender<Alarm>,
+    /// The endpoint's counters.
+    pub metrics: Metrics,
+}
+
+/// Starts the driver on a thread of its own, with a single-threaded
+/// runtime: the SIP path never waits for, or wakes, another thread (on
+/// tokio's shared workers each idle wake-up cost more than a REGISTER).
+/// It runs until every sender of `rx` is gone.
+pub fn spawn(
+    endpoint: Endpoint,
+    rx: mpsc::Receiver<Inbound>,
+    udp: Option<std::net::UdpSocket>,
+    outlets: Outlets,
+    sip_trace: bool,
+) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name("sip".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let udp = match udp.map(UdpSocket::from_std).transpose() {
+                    Ok(udp) => udp,
+                    Err(e) => {
+                        tracing::error!("udp: {e}");
+                        return;
+                    }
+                };
+                run(endpoint, rx, udp, outlets, sip_trace).await
+            })
+        })?;
+    Ok(())
+}
+
+async fn run(
     mut endpoint: Endpoint,
     mut rx: mpsc::Receiver<Inbound>,
-    udp: Option<Arc<UdpSocket>>,
-    registrations: mpsc::UnboundedSender<Vec<BindingsReport>>,
-    alarms: mpsc::UnboundedSender<Alarm>,
-    metrics: Metrics,
+    udp: Option<UdpSocket>,
+    outlets: Outlets,
     sip_trace: bool,
 ) {
+    let Outlets {
+        registrations,
+        alarms,
+        metrics,
+    } = outlets;
     let mut connections: HashMap<SocketAddr, mpsc::Sender<Bytes>> = HashMap::new();
     let mut buf = vec![0u8; 65_535];
     loop {
@@ -78,7 +118,7 @@ pub async fn run(
                 Some(m) => Wake::Inbound(m),
                 None => return,
             },
-            r = readable(udp.as_deref()), if udp.is_some() => match r {
+            r = readable(udp.as_ref()), if udp.is_some() => match r {
                 Ok(()) => Wake::Udp,
                 Err(e) => {
                     tracing::warn!("udp: {e}");

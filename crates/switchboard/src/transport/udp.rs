@@ -3,16 +3,14 @@
 
 use socket2::{Domain, Protocol, Socket, Type};
 use std::net::SocketAddr;
-use std::sync::Arc;
-use tokio::net::UdpSocket;
 
 /// The socket buffers asked for: bursts of REGISTERs from many phones at
 /// once must wait in the kernel, not be dropped by it. The kernel grants
 /// at most `net.core.rmem_max` / `wmem_max`.
 const SOCKET_BUFFER: usize = 8 * 1024 * 1024;
 
-/// Binds `addr`; the caller starts [`receive_loop`] once the driver runs.
-pub async fn bind(addr: SocketAddr) -> anyhow::Result<Arc<UdpSocket>> {
+/// Binds `addr`, non-blocking, for the driver to take onto its runtime.
+pub fn bind(addr: SocketAddr) -> anyhow::Result<std::net::UdpSocket> {
     let fail = |e: std::io::Error| anyhow::anyhow!("cannot listen for SIP on udp {addr}: {e}");
     let socket =
         Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP)).map_err(fail)?;
@@ -33,6 +31,5 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<Arc<UdpSocket>> {
         "udp {addr}: receive buffer {:?}",
         socket.recv_buffer_size().ok()
     );
-    let socket = UdpSocket::from_std(socket.into()).map_err(fail)?;
-    Ok(Arc::new(socket))
+    Ok(socket.into())
 }
