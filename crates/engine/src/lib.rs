@@ -3,13 +3,15 @@
 //! back what to send; the binary owns the sockets and the clock.
 //!
 //! The engine answers what every SIP server owes its peers (see
-//! [`endpoint`]) and registers phones ([`registrar`]); calls and call
-//! flows grow here as modules the core does not depend on.
+//! [`endpoint`]), registers phones ([`registrar`]) and connects calls
+//! between extensions ([`call`]).
 
+pub mod call;
 pub mod endpoint;
 pub mod registrar;
 pub mod security;
 
+pub use call::{CallConfig, CallRecord, Disposition, LiveCall, MediaEvent, MediaOrder, Side};
 pub use endpoint::{Counters, Endpoint, EndpointConfig, Notice, Transmit, Transport};
 pub use registrar::{Binding, RegistrarConfig};
 pub use security::{Alarm, Ban, Dropped, SecurityConfig};

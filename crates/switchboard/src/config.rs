@@ -23,8 +23,67 @@ pub struct Config {
     pub sip: SipConfig,
     pub registration: RegistrationConfig,
     pub security: SecurityConfig,
+    pub calls: CallsConfig,
     pub http: HttpConfig,
     pub log: LogConfig,
+}
+
+/// Calls between extensions and their media.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CallsConfig {
+    /// Seconds the called phones ring before the caller hears 480.
+    pub ring_time: u64,
+    /// Calls an extension may be in at once, unless it sets its own.
+    pub call_limit: u32,
+    /// Codecs passed between phones, in order of preference.
+    pub codecs: Vec<String>,
+    /// The media relay's UDP ports (RTP even, RTCP the next).
+    pub rtp_port_min: u16,
+    pub rtp_port_max: u16,
+    /// The address phones send media to, when not the one they reach SIP
+    /// at (a PBX behind NAT); empty for that one.
+    pub media_address: Option<IpAddr>,
+    /// Seconds without a media packet after which an answered call is
+    /// ended (0: never).
+    pub media_timeout: u64,
+}
+
+impl Default for CallsConfig {
+    fn default() -> CallsConfig {
+        let engine = switchboard_engine::CallConfig::default();
+        CallsConfig {
+            ring_time: engine.ring_time,
+            call_limit: engine.default_call_limit,
+            codecs: engine.codecs,
+            rtp_port_min: engine.rtp_port_min,
+            rtp_port_max: engine.rtp_port_max,
+            media_address: None,
+            media_timeout: 60,
+        }
+    }
+}
+
+impl CallsConfig {
+    /// As the engine takes it.
+    pub fn engine(&self) -> anyhow::Result<switchboard_engine::CallConfig> {
+        if self.rtp_port_min < 1024 || self.rtp_port_max <= self.rtp_port_min + 4 {
+            bail!(
+                "calls.rtp_port_min and calls.rtp_port_max must be a range above 1023 with room for at least two calls"
+            );
+        }
+        if self.codecs.is_empty() {
+            bail!("calls.codecs must name at least one codec");
+        }
+        Ok(switchboard_engine::CallConfig {
+            ring_time: self.ring_time,
+            media_address: self.media_address,
+            rtp_port_min: self.rtp_port_min,
+            rtp_port_max: self.rtp_port_max,
+            codecs: self.codecs.clone(),
+            default_call_limit: self.call_limit,
+        })
+    }
 }
 
 /// Bans and rate limits. Allow and block lists are kept in the database
@@ -167,6 +226,7 @@ impl Default for Config {
             sip: SipConfig::default(),
             registration: RegistrationConfig::default(),
             security: SecurityConfig::default(),
+            calls: CallsConfig::default(),
             http: HttpConfig::default(),
             log: LogConfig::default(),
         }

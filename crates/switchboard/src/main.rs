@@ -12,6 +12,7 @@ mod guard;
 mod metrics;
 mod registrar;
 mod registrations_cmd;
+mod relay;
 mod security_cmd;
 mod serve;
 mod store;

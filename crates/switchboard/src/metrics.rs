@@ -1,23 +1,33 @@
 //! The running server's metrics: the SIP endpoint's counters, copied by the
-//! driver after each message, rendered in Prometheus' text format.
+//! driver after each message, and the media relay's packet count, rendered
+//! in Prometheus' text format.
 
 use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use switchboard_engine::Counters;
 
-/// Where the driver leaves the endpoint's counters.
+/// Where the driver leaves the endpoint's counters and the relay counts.
 #[derive(Clone, Default)]
-pub struct Metrics(Arc<Mutex<Counters>>);
+pub struct Metrics {
+    counters: Arc<Mutex<Counters>>,
+    relayed: Arc<AtomicU64>,
+}
 
 impl Metrics {
     pub fn set(&self, counters: Counters) {
-        if let Ok(mut c) = self.0.lock() {
+        if let Ok(mut c) = self.counters.lock() {
             *c = counters;
         }
     }
 
+    /// One RTP or RTCP packet forwarded by the relay.
+    pub fn relayed_packet(&self) {
+        self.relayed.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn render(&self) -> String {
-        let c = self.0.lock().map(|c| *c).unwrap_or_default();
+        let c = self.counters.lock().map(|c| *c).unwrap_or_default();
         let mut out = String::new();
         let mut metric = |name: &str, kind: &str, help: &str, samples: &[(&str, u64)]| {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
@@ -76,6 +86,24 @@ impl Metrics {
             "gauge",
             "Registered phones that stopped answering OPTIONS.",
             &[("", c.unreachable_contacts)],
+        );
+        metric(
+            "switchboard_calls_total",
+            "counter",
+            "Calls between extensions that ended.",
+            &[("", c.calls)],
+        );
+        metric(
+            "switchboard_active_calls",
+            "gauge",
+            "Calls in progress.",
+            &[("", c.active_calls)],
+        );
+        metric(
+            "switchboard_media_relayed_packets_total",
+            "counter",
+            "RTP and RTCP packets the media relay forwarded.",
+            &[("", self.relayed.load(Ordering::Relaxed))],
         );
         out
     }

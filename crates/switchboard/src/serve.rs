@@ -7,10 +7,13 @@ use crate::follow;
 use crate::guard::{self, SecurityChange};
 use crate::metrics::Metrics;
 use crate::registrar;
+use crate::relay::Relay;
 use crate::transport::{driver, tcp, udp};
 use anyhow::Context;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
+use switchboard_engine::CallRecord;
 use switchboard_engine::{Endpoint, EndpointConfig, RegistrarConfig};
 use switchboard_sip::transaction;
 use tokio::sync::mpsc;
@@ -46,6 +49,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 qualify_misses: config.registration.qualify_misses,
             },
             security: config.security.engine(),
+            calls: config.calls.engine()?,
         },
         rand::random(),
     );
@@ -116,6 +120,17 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 }
             });
         }
+        let (media_tx, media_rx) = mpsc::unbounded_channel();
+        let relay = Relay::new(
+            sip.listen,
+            Duration::from_secs(match config.calls.media_timeout {
+                0 => u64::MAX / 4,
+                s => s,
+            }),
+            media_tx,
+            metrics.clone(),
+            tokio::runtime::Handle::current(),
+        );
         driver::spawn(
             endpoint,
             driver_rx,
@@ -124,6 +139,9 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 registrations,
                 alarms,
                 metrics,
+                relay,
+                media_events: media_rx,
+                calls_ended: log_call_records(),
             },
             config.log.sip_trace,
         )?;
@@ -149,6 +167,31 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         tracing::info!("stopping");
         Ok(())
     })
+}
+
+/// Writes each ended call's record to the log (target `cdr`). Keeping
+/// them in the store, for `switchboard cdr` and the API, is issue #5's
+/// next step.
+fn log_call_records() -> mpsc::UnboundedSender<CallRecord> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<CallRecord>();
+    tokio::spawn(async move {
+        while let Some(r) = rx.recv().await {
+            tracing::info!(
+                target: "cdr",
+                "call {} from {} to {}: {}, {} s ({} s billable), ended by {} ({}), codec {}",
+                r.id,
+                r.caller,
+                r.callee,
+                r.disposition.as_str(),
+                r.duration(),
+                r.billable(),
+                r.hangup_side,
+                r.hangup_cause,
+                r.codec.as_deref().unwrap_or("-")
+            );
+        }
+    });
+    tx
 }
 
 async fn shutdown_signal() {

@@ -12,16 +12,21 @@
 //!   get the same challenge after the same work, so answers do not tell
 //!   which extensions exist. REGISTER is answered statelessly: no
 //!   transaction is kept for it, so a registrar under thousands of phones
-//!   holds no 32-second Timer J state per refresh. INVITE, SUBSCRIBE, MESSAGE and REFER get a
-//!   proxy challenge (407): calls do not exist yet.
+//!   holds no 32-second Timer J state per refresh.
+//! - INVITE is authenticated by a proxy challenge (407) and starts a call
+//!   between extensions (`calls.rs`); requests inside a call's dialogs go
+//!   to it. SUBSCRIBE, MESSAGE and REFER get a 407: those features do not
+//!   exist yet.
 //! - Requests that only make sense inside a dialog get 481; ACK gets
 //!   nothing. CANCEL gets 200 when it matches an INVITE transaction (whose
 //!   answer, a challenge, has already gone) and 481 when it matches none.
 //! - A request whose top Via cannot be parsed gets its 400 statelessly,
 //!   since no transaction can be keyed on it.
 
+use crate::call::{CallConfig, CallRecord, Calls, MediaOrder, PortPool};
 use crate::registrar::{Account, Arrival, Binding, Registrar, RegistrarConfig};
 use crate::security::{Alarm, Ban, Dropped, Guard, SecurityConfig};
+mod calls;
 mod keepalive;
 mod qualify;
 
@@ -71,6 +76,8 @@ pub struct EndpointConfig {
     pub registrar: RegistrarConfig,
     /// Bans, lists and rate limits.
     pub security: SecurityConfig,
+    /// Ring time, media ports and codecs.
+    pub calls: CallConfig,
 }
 
 /// What the endpoint tells the binary, besides what to send.
@@ -89,6 +96,10 @@ pub enum Notice {
     AuthenticationFailed { source: SocketAddr, user: String },
     /// The guard banned an address, or has something else to report.
     Security(Alarm),
+    /// For the media relay.
+    Media(MediaOrder),
+    /// A call ended; its record.
+    CallEnded(CallRecord),
 }
 
 /// What the endpoint has counted, for metrics. Totals only grow; the
@@ -107,6 +118,9 @@ pub struct Counters {
     pub contacts: u64,
     pub unreachable_contacts: u64,
     pub banned_addresses: u64,
+    /// Calls that ended.
+    pub calls: u64,
+    pub active_calls: u64,
 }
 
 /// How often expired registrations are swept out.
@@ -133,6 +147,10 @@ pub struct Endpoint {
     next_housekeeping: Option<Instant>,
     probes: HashMap<TransactionKey, Probe>,
     counters: Counters,
+    calls: Calls,
+    ports: PortPool,
+    /// Wall-clock seconds of the latest input.
+    clock_unix: u64,
 }
 
 /// The methods Switchboard implements.
@@ -185,6 +203,9 @@ impl Endpoint {
             next_housekeeping: None,
             probes: HashMap::new(),
             counters: Counters::default(),
+            calls: Calls::default(),
+            ports: PortPool::new(config.calls.rtp_port_min, config.calls.rtp_port_max),
+            clock_unix: 0,
             config,
         }
     }
@@ -388,6 +409,7 @@ impl Endpoint {
         self.next_housekeeping = Some(now + HOUSEKEEPING);
         self.guard.sweep(now, now_unix);
         self.qualify(now, now_unix);
+        self.call_timers(now);
         let (contacts, unreachable) = self.registrar.location.census();
         self.counters.contacts = contacts;
         self.counters.unreachable_contacts = unreachable;
@@ -414,6 +436,7 @@ impl Endpoint {
 
     /// Acts on everything the transaction layer produced.
     fn drain(&mut self, now: Instant, now_unix: u64) {
+        self.clock_unix = now_unix;
         self.housekeeping(now, now_unix);
         while let Some(output) = self.layer.poll_output() {
             match output {
@@ -429,9 +452,7 @@ impl Endpoint {
                     transport,
                 }) => {
                     let arrival = Arrival::new(source, transport, now_unix);
-                    if let Some(r) = self.answer(&request, &arrival) {
-                        self.respond(now, &key, r);
-                    }
+                    self.request(now, key, request, &arrival);
                 }
                 Output::Event(Event::Cancel {
                     key,
@@ -442,6 +463,9 @@ impl Endpoint {
                     let tag = self.tag();
                     let code = if invite.is_some() { 200 } else { 481 };
                     self.respond(now, &key, Response::to(&request, code, Some(&tag)));
+                    if let Some(invite) = invite {
+                        self.caller_cancelled(now, &invite);
+                    }
                 }
                 Output::Event(Event::Stateless {
                     request,
@@ -450,7 +474,12 @@ impl Endpoint {
                     destination,
                 }) => {
                     let arrival = Arrival::new(source, transport, now_unix);
-                    if let Some(r) = self.answer(&request, &arrival) {
+                    let tag = self.tag();
+                    let answer = match uas::inspect(&request, &self.caps, &tag) {
+                        Err(rejection) => Some(rejection),
+                        Ok(()) => self.answer(&request, &arrival),
+                    };
+                    if let Some(r) = answer {
                         self.send_stateless(r, destination, transport);
                     }
                 }
@@ -469,15 +498,55 @@ impl Endpoint {
                         self.send_stateless(r, source, transport);
                     }
                 }
-                Output::Event(Event::Response { key, response }) if response.code >= 200 => {
-                    self.probe_answered(&key, now)
+                Output::Event(Event::Response { key, response }) => {
+                    let code = response.code;
+                    if !self.branch_response(now, &key, response) && code >= 200 {
+                        self.probe_answered(&key, now)
+                    }
                 }
                 Output::Event(Event::Timeout { key } | Event::TransportError { key }) => {
-                    self.probe_failed(&key)
+                    if !self.branch_timed_out(now, &key) {
+                        self.probe_failed(&key)
+                    }
                 }
                 Output::Event(Event::Terminated { key }) => self.probe_ended(&key),
                 Output::Event(_) => {}
             }
+        }
+    }
+
+    /// A request that started a server transaction: a new call, a request
+    /// inside one, or one the endpoint answers itself.
+    fn request(&mut self, now: Instant, key: TransactionKey, request: Request, arrival: &Arrival) {
+        if request.method == Method::Ack {
+            return;
+        }
+        let tag = self.tag();
+        if let Err(rejection) = uas::inspect(&request, &self.caps, &tag) {
+            return self.respond(now, &key, rejection);
+        }
+        let in_dialog = request.headers.to().is_ok_and(|t| t.tag().is_some());
+        if in_dialog && self.in_dialog(now, &key, &request) {
+            return;
+        }
+        if request.method == Method::Invite {
+            // Credentials first, then the dialog: a stranger learns nothing
+            // about which dialogs exist.
+            match self.authenticate(&request, arrival, &HeaderName::ProxyAuthorization) {
+                Ok(_) if in_dialog => {
+                    let r = Response::to(&request, 481, Some(&tag));
+                    self.respond(now, &key, r);
+                }
+                Ok(account) => self.start_call(now, key, request, arrival, account),
+                Err(stale) => {
+                    let r = self.challenge(&request, 407, stale, arrival.now, &tag);
+                    self.respond(now, &key, r);
+                }
+            }
+            return;
+        }
+        if let Some(r) = self.answer(&request, arrival) {
+            self.respond(now, &key, r);
         }
     }
 
@@ -489,16 +558,13 @@ impl Endpoint {
         let _ = self.layer.send_response(now, key, response);
     }
 
-    /// The response a parsed request gets, if any.
+    /// The response a request that passed `uas::inspect` gets, if any.
     fn answer(&mut self, req: &Request, arrival: &Arrival) -> Option<Response> {
         let now_unix = arrival.now;
         if req.method == Method::Ack {
             return None;
         }
         let tag = self.tag();
-        if let Err(rejection) = uas::inspect(req, &self.caps, &tag) {
-            return Some(rejection);
-        }
         Some(match &req.method {
             Method::Options => {
                 let mut r = Response::to(req, 200, Some(&tag));
@@ -510,7 +576,7 @@ impl Endpoint {
                     .push(HeaderName::Supported, self.caps.supported_header());
                 r
             }
-            Method::Register => match self.authenticate(req, arrival) {
+            Method::Register => match self.authenticate(req, arrival, &HeaderName::Authorization) {
                 Ok(account) => {
                     let (r, changed) = self.registrar.register(req, &account, arrival, &tag);
                     if r.code == 200 {
@@ -527,7 +593,7 @@ impl Endpoint {
                 }
                 Err(stale) => self.challenge(req, 401, stale, now_unix, &tag),
             },
-            Method::Invite | Method::Subscribe | Method::Message | Method::Refer => {
+            Method::Subscribe | Method::Message | Method::Refer => {
                 let stale = self.stale(req, &HeaderName::ProxyAuthorization, now_unix);
                 self.challenge(req, 407, stale, now_unix, &tag)
             }
@@ -537,9 +603,14 @@ impl Endpoint {
 
     /// The account the request's credentials prove, or whether to say
     /// `stale=true` in the next challenge. Every failed attempt is noticed.
-    fn authenticate(&mut self, req: &Request, arrival: &Arrival) -> Result<Account, bool> {
+    fn authenticate(
+        &mut self,
+        req: &Request,
+        arrival: &Arrival,
+        credentials_header: &HeaderName,
+    ) -> Result<Account, bool> {
         let mut stale = false;
-        for value in req.headers.get_all(&HeaderName::Authorization) {
+        for value in req.headers.get_all(credentials_header) {
             let Ok(Scheme::Digest(c)) = Credentials::parse(value) else {
                 continue;
             };

@@ -13,6 +13,8 @@ pub struct Account {
     /// The user name phones authenticate with.
     pub auth_name: String,
     pub enabled: bool,
+    /// Calls the extension may be in at once; 0 takes the default.
+    pub call_limit: u32,
     ha1_md5: String,
     ha1_sha256: String,
 }
@@ -24,6 +26,7 @@ impl Account {
             number: number.to_owned(),
             auth_name: auth_name.to_owned(),
             enabled,
+            call_limit: 0,
             ha1_md5: ha1(Algorithm::Md5, auth_name, realm, secret),
             ha1_sha256: ha1(Algorithm::Sha256, auth_name, realm, secret),
         }
@@ -62,6 +65,26 @@ impl Directory {
 
     pub fn by_auth_name(&self, auth_name: &str) -> Option<&Account> {
         self.by_auth_name.get(auth_name)
+    }
+
+    /// The account of extension `number`.
+    pub fn by_number(&self, number: &str) -> Option<&Account> {
+        self.by_auth_name.get(self.auth_name_of.get(number)?)
+    }
+
+    /// Sets how many calls extension `number` may be in at once (0: the
+    /// default); false when there is no such extension.
+    pub fn set_call_limit(&mut self, number: &str, limit: u32) -> bool {
+        let Some(auth_name) = self.auth_name_of.get(number) else {
+            return false;
+        };
+        match self.by_auth_name.get_mut(auth_name) {
+            Some(account) => {
+                account.call_limit = limit;
+                true
+            }
+            None => false,
+        }
     }
 
     /// The numbers of every account.

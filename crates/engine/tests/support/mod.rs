@@ -17,5 +17,6 @@ pub fn config(realm: &str) -> EndpointConfig {
             rate_limit: 0,
             ..Default::default()
         },
+        calls: Default::default(),
     }
 }

@@ -16,11 +16,12 @@ use super::{may_send_to, now_unix, trace};
 use crate::guard::{self, SecurityChange};
 use crate::metrics::Metrics;
 use crate::registrar::{self, AccountChange, BindingsReport};
+use crate::relay::Relay;
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Instant;
-use switchboard_engine::{Alarm, Endpoint, Notice, Transport};
+use switchboard_engine::{Alarm, CallRecord, Endpoint, MediaEvent, Notice, Transport};
 use switchboard_sip::{Message, ParseError};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
@@ -64,6 +65,12 @@ pub struct Outlets {
     pub alarms: mpsc::UnboundedSender<Alarm>,
     /// The endpoint's counters.
     pub metrics: Metrics,
+    /// Carries out the engine's media orders.
+    pub relay: Relay,
+    /// What the relay reports back.
+    pub media_events: mpsc::UnboundedReceiver<MediaEvent>,
+    /// Records of calls that ended, to be kept.
+    pub calls_ended: mpsc::UnboundedSender<CallRecord>,
 }
 
 /// Starts the driver on a thread of its own, with a single-threaded
@@ -108,6 +115,9 @@ async fn run(
         registrations,
         alarms,
         metrics,
+        mut relay,
+        mut media_events,
+        calls_ended,
     } = outlets;
     let mut connections: HashMap<SocketAddr, mpsc::Sender<Bytes>> = HashMap::new();
     let mut buf = vec![0u8; 65_535];
@@ -125,11 +135,13 @@ async fn run(
                     continue;
                 }
             },
+            Some(event) = media_events.recv() => Wake::Media(event),
             _ = sleep_until(deadline), if deadline.is_some() => Wake::Timer,
         };
         let now = Instant::now();
         match inbound {
             Wake::Timer => endpoint.handle_timeout(now, now_unix()),
+            Wake::Media(event) => endpoint.handle_media_event(now, now_unix(), event),
             Wake::Udp => {
                 let Some(socket) = &udp else { continue };
                 let now_unix = now_unix();
@@ -181,6 +193,10 @@ async fn run(
                 Notice::Security(alarm) => {
                     let _ = alarms.send(alarm);
                 }
+                Notice::Media(order) => relay.order(order),
+                Notice::CallEnded(record) => {
+                    let _ = calls_ended.send(record);
+                }
             }
         }
         if !reports.is_empty() {
@@ -217,6 +233,7 @@ async fn run(
 enum Wake {
     Inbound(Inbound),
     Udp,
+    Media(MediaEvent),
     Timer,
 }
 

@@ -1,0 +1,215 @@
+//! The media side of a call, as the engine decides it: which relay ports
+//! each leg uses, what the SDP each phone receives says, and the orders
+//! the binary's relay carries out. The engine moves no packets.
+//!
+//! Each leg gets a pair of ports from the configured range: RTP on the
+//! even one, RTCP on the next. The caller is told to send to the caller
+//! side's pair, the callee to the callee side's; the relay forwards
+//! between them and learns each phone's real address from its packets
+//! (symmetric RTP), so phones behind NAT get audio both ways.
+
+use std::collections::BTreeSet;
+use std::net::{IpAddr, SocketAddr};
+use switchboard_sip::sdp::{Media, Sdp};
+
+/// Which party of a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// The calling phone.
+    Caller,
+    /// The called phone.
+    Callee,
+}
+
+impl Side {
+    pub fn other(self) -> Side {
+        match self {
+            Side::Caller => Side::Callee,
+            Side::Callee => Side::Caller,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Caller => "caller",
+            Side::Callee => "callee",
+        }
+    }
+}
+
+/// What the relay is to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MediaOrder {
+    /// Start relaying a call between two port pairs; `caller` is where the
+    /// caller's SDP says it receives.
+    Open {
+        call: u64,
+        caller_port: u16,
+        callee_port: u16,
+        caller: Option<SocketAddr>,
+    },
+    /// A leg's SDP says it now receives at `peer` (until its packets say
+    /// otherwise).
+    Peer {
+        call: u64,
+        side: Side,
+        peer: SocketAddr,
+    },
+    /// The call is over.
+    Close { call: u64 },
+}
+
+/// What the relay tells the engine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MediaEvent {
+    /// No packet from either phone for the configured time.
+    Silent { call: u64 },
+    /// The relay could not take its ports.
+    Failed { call: u64 },
+}
+
+/// The relay's port range: pairs handed out and taken back.
+#[derive(Debug)]
+pub struct PortPool {
+    free: BTreeSet<u16>,
+}
+
+impl PortPool {
+    /// Even ports from `min` to `max` (inclusive), each with the next one.
+    pub fn new(min: u16, max: u16) -> PortPool {
+        let first = min + (min % 2);
+        PortPool {
+            free: (first..max).step_by(2).collect(),
+        }
+    }
+
+    /// An RTP port (its RTCP port is the next), if any is left.
+    pub fn take(&mut self) -> Option<u16> {
+        self.free.pop_first()
+    }
+
+    pub fn give_back(&mut self, port: u16) {
+        self.free.insert(port);
+    }
+
+    pub fn available(&self) -> usize {
+        self.free.len()
+    }
+}
+
+/// Where the first audio stream of `sdp` is received.
+pub fn audio_peer(sdp: &Sdp) -> Option<SocketAddr> {
+    let index = sdp.media.iter().position(is_audio)?;
+    let port = sdp.media[index].port;
+    let ip = sdp.connection(index)?;
+    (port != 0 && !ip.is_unspecified()).then(|| SocketAddr::new(ip, port))
+}
+
+/// The codec the answer chose: its first audio format other than
+/// telephone-event.
+pub fn chosen_codec(answer: &Sdp) -> Option<String> {
+    let audio = answer.media.iter().find(|m| is_audio(m))?;
+    audio
+        .codecs()
+        .into_iter()
+        .find(|c| !c.name.eq_ignore_ascii_case("telephone-event"))
+        .map(|c| c.name)
+}
+
+/// `sdp` as the other phone must see it: media at `address`:`port`, only
+/// the codecs `allowed` names (telephone-event always passes), ICE and
+/// RTCP attributes gone, streams other than the first audio one refused
+/// (port 0: the relay carries one audio stream). False when no allowed
+/// codec is left.
+pub fn rewrite(
+    sdp: &mut Sdp,
+    address: IpAddr,
+    port: u16,
+    allowed: &[String],
+    session_id: u64,
+    version: u64,
+) -> bool {
+    sdp.set_address(address, session_id, version);
+    let audio = sdp.media.iter().position(is_audio);
+    let mut usable = audio.is_some();
+    for (i, m) in sdp.media.iter_mut().enumerate() {
+        m.strip_transport_attributes();
+        if Some(i) != audio {
+            m.port = 0;
+            continue;
+        }
+        m.port = port;
+        let codecs = m.codecs();
+        usable = m.retain_formats(|pt| {
+            codecs.iter().any(|c| {
+                c.payload_type == pt
+                    && (c.name.eq_ignore_ascii_case("telephone-event")
+                        || allowed.iter().any(|a| a.eq_ignore_ascii_case(&c.name)))
+            })
+        }) && m
+            .codecs()
+            .iter()
+            .any(|c| !c.name.eq_ignore_ascii_case("telephone-event"));
+    }
+    usable
+}
+
+fn is_audio(m: &Media) -> bool {
+    m.kind == "audio" && m.port != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_are_even_and_returned() {
+        let mut pool = PortPool::new(10001, 10006);
+        assert_eq!(pool.available(), 2);
+        let a = pool.take().unwrap();
+        let b = pool.take().unwrap();
+        assert_eq!((a, b), (10002, 10004));
+        assert_eq!(pool.take(), None);
+        pool.give_back(a);
+        assert_eq!(pool.take(), Some(10002));
+    }
+
+    #[test]
+    fn the_rewrite_points_at_the_relay_and_keeps_allowed_codecs() {
+        let offer = "v=0\r\no=- 1 1 IN IP4 10.0.0.5\r\ns=-\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\n\
+            m=audio 4000 RTP/AVP 9 0 101\r\na=rtpmap:101 telephone-event/8000\r\n\
+            m=video 5000 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n";
+        let mut sdp = Sdp::parse(offer.as_bytes()).unwrap();
+        assert_eq!(audio_peer(&sdp), Some("10.0.0.5:4000".parse().unwrap()));
+        let allowed = vec!["PCMU".to_owned(), "PCMA".to_owned()];
+        assert!(rewrite(
+            &mut sdp,
+            "192.0.2.1".parse().unwrap(),
+            30000,
+            &allowed,
+            7,
+            1
+        ));
+        let text = sdp.to_string();
+        assert!(text.contains("m=audio 30000 RTP/AVP 0 101\r\n"), "{text}");
+        assert!(text.contains("m=video 0 RTP/AVP 96\r\n"), "{text}");
+        assert_eq!(audio_peer(&sdp), Some("192.0.2.1:30000".parse().unwrap()));
+        assert_eq!(chosen_codec(&sdp).as_deref(), Some("PCMU"));
+    }
+
+    #[test]
+    fn no_common_codec_is_reported() {
+        let offer = "v=0\r\ns=-\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\nm=audio 4000 RTP/AVP 9 101\r\n\
+            a=rtpmap:101 telephone-event/8000\r\n";
+        let mut sdp = Sdp::parse(offer.as_bytes()).unwrap();
+        let allowed = vec!["PCMU".to_owned()];
+        assert!(!rewrite(
+            &mut sdp,
+            "192.0.2.1".parse().unwrap(),
+            30000,
+            &allowed,
+            7,
+            1
+        ));
+    }
+}

@@ -1,0 +1,247 @@
+//! Calls between extensions, with Switchboard as a back-to-back user agent
+//! (B2BUA): the caller's dialog ends at Switchboard, and Switchboard makes
+//! its own dialog toward each of the callee's phones. Call-IDs, tags and
+//! Vias of one leg never appear on the other; only what the phones must
+//! know crosses (ringing, the answer, the SDP rewritten to the relay).
+//!
+//! This module holds the calls and their record; the flow (what each
+//! request and response does) is `endpoint/calls.rs`, which owns the
+//! transactions.
+
+pub mod dialog;
+pub mod media;
+
+pub use dialog::Dialog;
+pub use media::{MediaEvent, MediaOrder, PortPool, Side};
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::time::Instant;
+use switchboard_sip::transaction::TransactionKey;
+use switchboard_sip::Request;
+
+/// Settings of calls.
+#[derive(Clone, Debug)]
+pub struct CallConfig {
+    /// Seconds the callee's phones ring before the caller gets 480.
+    pub ring_time: u64,
+    /// The relay's address in SDP, when the address the phone reached
+    /// Switchboard at is not the right one (a PBX behind NAT).
+    pub media_address: Option<IpAddr>,
+    /// The relay's UDP port range.
+    pub rtp_port_min: u16,
+    pub rtp_port_max: u16,
+    /// Codecs offered to the other leg, in order of preference.
+    pub codecs: Vec<String>,
+    /// Calls an extension may be in at once when its own limit is unset.
+    pub default_call_limit: u32,
+}
+
+impl Default for CallConfig {
+    fn default() -> CallConfig {
+        CallConfig {
+            ring_time: 30,
+            media_address: None,
+            rtp_port_min: 10000,
+            rtp_port_max: 20000,
+            codecs: ["PCMU", "PCMA", "G722", "opus"].map(str::to_owned).to_vec(),
+            default_call_limit: 2,
+        }
+    }
+}
+
+/// How a call ended, for its record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Disposition {
+    Answered,
+    Busy,
+    NoAnswer,
+    Cancelled,
+    Failed,
+}
+
+impl Disposition {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Disposition::Answered => "answered",
+            Disposition::Busy => "busy",
+            Disposition::NoAnswer => "no answer",
+            Disposition::Cancelled => "cancelled",
+            Disposition::Failed => "failed",
+        }
+    }
+}
+
+/// The call detail record of a call that ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallRecord {
+    pub id: String,
+    pub caller: String,
+    pub callee: String,
+    /// Unix seconds.
+    pub started_at: i64,
+    pub answered_at: Option<i64>,
+    pub ended_at: i64,
+    pub disposition: Disposition,
+    /// The SIP status or reason that ended it (`BYE`, `486`, `media timeout`…).
+    pub hangup_cause: String,
+    /// Who ended it: `caller`, `callee` or `system`.
+    pub hangup_side: String,
+    pub codec: Option<String>,
+    /// The Call-IDs of its legs, caller's first.
+    pub legs: Vec<String>,
+}
+
+impl CallRecord {
+    /// Seconds from start to end.
+    pub fn duration(&self) -> i64 {
+        (self.ended_at - self.started_at).max(0)
+    }
+
+    /// Seconds from answer to end.
+    pub fn billable(&self) -> i64 {
+        self.answered_at.map_or(0, |a| (self.ended_at - a).max(0))
+    }
+}
+
+/// A call in progress, as listed live.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveCall {
+    pub id: String,
+    pub caller: String,
+    pub callee: String,
+    pub started_at: i64,
+    pub answered_at: Option<i64>,
+    pub codec: Option<String>,
+}
+
+/// One phone of the callee being rung.
+#[derive(Debug)]
+pub struct Branch {
+    /// The INVITE sent, kept for its CANCEL.
+    pub invite: Request,
+    pub key: TransactionKey,
+    pub dialog: Dialog,
+    /// A provisional answer came (a CANCEL may be sent).
+    pub provisional: bool,
+    /// A final answer came, or the transaction ended.
+    pub done: bool,
+    /// Cancel once a provisional answer comes.
+    pub cancel_pending: bool,
+    pub final_code: Option<u16>,
+}
+
+/// Where a call stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// The callee's phones ring.
+    Ringing,
+    /// Answered; waiting for or past the caller's ACK.
+    Answered,
+}
+
+/// A call between two extensions.
+#[derive(Debug)]
+pub struct Call {
+    pub id: u64,
+    pub caller: String,
+    pub callee: String,
+    /// The caller's INVITE and its server transaction.
+    pub invite: Request,
+    pub invite_key: TransactionKey,
+    /// The caller's leg (its remote tag and target from the INVITE).
+    pub a: Dialog,
+    pub branches: Vec<Branch>,
+    /// The callee's leg, once a phone answered.
+    pub b: Option<usize>,
+    pub phase: Phase,
+    pub ring_deadline: Instant,
+    pub caller_port: u16,
+    pub callee_port: u16,
+    /// SDP session id and version of each leg's descriptions.
+    pub sdp_session: u64,
+    pub sdp_version: u64,
+    pub started_at: i64,
+    pub answered_at: Option<i64>,
+    pub codec: Option<String>,
+}
+
+impl Call {
+    /// The answered callee leg.
+    pub fn callee_dialog(&mut self) -> Option<&mut Dialog> {
+        let b = self.b?;
+        Some(&mut self.branches[b].dialog)
+    }
+
+    pub fn record(
+        &self,
+        ended_at: i64,
+        disposition: Disposition,
+        cause: &str,
+        side: &str,
+    ) -> CallRecord {
+        let mut legs = vec![self.a.call_id.clone()];
+        legs.extend(self.branches.iter().map(|b| b.dialog.call_id.clone()));
+        CallRecord {
+            id: format!("{:016x}", self.id),
+            caller: self.caller.clone(),
+            callee: self.callee.clone(),
+            started_at: self.started_at,
+            answered_at: self.answered_at,
+            ended_at,
+            disposition,
+            hangup_cause: cause.to_owned(),
+            hangup_side: side.to_owned(),
+            codec: self.codec.clone(),
+            legs,
+        }
+    }
+
+    pub fn live(&self) -> LiveCall {
+        LiveCall {
+            id: format!("{:016x}", self.id),
+            caller: self.caller.clone(),
+            callee: self.callee.clone(),
+            started_at: self.started_at,
+            answered_at: self.answered_at,
+            codec: self.codec.clone(),
+        }
+    }
+}
+
+/// Every call, and the indexes that find one from a message.
+#[derive(Debug, Default)]
+pub struct Calls {
+    pub calls: HashMap<u64, Call>,
+    /// Client transactions (INVITEs to the callee's phones) → call and
+    /// branch.
+    pub branches: HashMap<TransactionKey, (u64, usize)>,
+    /// The caller's INVITE server transaction → call.
+    pub invites: HashMap<TransactionKey, u64>,
+    /// (Call-ID, our tag) → call and side, for requests inside dialogs.
+    pub dialogs: HashMap<(String, String), (u64, Side)>,
+}
+
+impl Calls {
+    /// How many calls `extension` is in.
+    pub fn count_for(&self, extension: &str) -> usize {
+        self.calls
+            .values()
+            .filter(|c| c.caller == extension || c.callee == extension)
+            .count()
+    }
+
+    /// Forgets a call and its indexes.
+    pub fn remove(&mut self, id: u64) -> Option<Call> {
+        let call = self.calls.remove(&id)?;
+        self.invites.remove(&call.invite_key);
+        self.dialogs
+            .remove(&(call.a.call_id.clone(), call.a.local_tag.clone()));
+        for b in &call.branches {
+            self.branches.remove(&b.key);
+            self.dialogs
+                .remove(&(b.dialog.call_id.clone(), b.dialog.local_tag.clone()));
+        }
+        Some(call)
+    }
+}

@@ -1,0 +1,701 @@
+//! The call flow between extensions (see [`crate::call`]): an
+//! authenticated INVITE rings every phone of the called extension at once;
+//! ringing and early media come back to the caller; the first phone to
+//! answer wins and the others are cancelled; either side's BYE ends both
+//! legs; the caller's CANCEL, busy phones, no answer within the ring time,
+//! an unregistered or unknown extension and the call limit each end the
+//! call with the answer a phone expects. Every call leaves a record.
+
+use super::{Endpoint, Notice, Transmit};
+use crate::call::media::{self, MediaEvent, MediaOrder, Side};
+use crate::call::{Branch, Call, Dialog, Disposition, LiveCall, Phase};
+use crate::registrar::{Account, Arrival};
+use rand::Rng;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+use switchboard_sip::sdp::Sdp;
+use switchboard_sip::transaction::TransactionKey;
+use switchboard_sip::{HeaderName, Message, Method, Request, Response, Uri};
+
+const SDP: &str = "application/sdp";
+
+impl Endpoint {
+    /// A new INVITE from an authenticated extension.
+    pub(super) fn start_call(
+        &mut self,
+        now: Instant,
+        key: TransactionKey,
+        req: Request,
+        arrival: &Arrival,
+        caller: Account,
+    ) {
+        let tag = self.tag();
+        let reject = |this: &mut Endpoint, code: u16, reason: &str| {
+            let r = Response::to(&req, code, Some(&tag)).with_reason(reason.to_owned());
+            this.respond(now, &key, r);
+        };
+        let Some(dialed) = dialed_number(&req.uri) else {
+            return reject(self, 404, "Not Found");
+        };
+        let Some(callee) = self.registrar.directory.by_number(&dialed).cloned() else {
+            return reject(self, 404, "Not Found");
+        };
+        if !callee.enabled {
+            return reject(self, 480, "Temporarily Unavailable");
+        }
+        if self.calls.count_for(&caller.number) >= self.call_limit(&caller) {
+            return reject(self, 403, "Forbidden (call limit reached)");
+        }
+        if self.calls.count_for(&callee.number) >= self.call_limit(&callee) {
+            return reject(self, 486, "Busy Here");
+        }
+        let phones: Vec<_> = self
+            .registrar
+            .location
+            .bindings(&callee.number)
+            .iter()
+            .filter(|b| b.expires_at >= arrival.now)
+            .cloned()
+            .collect();
+        if phones.is_empty() {
+            return reject(self, 480, "Temporarily Unavailable (not registered)");
+        }
+        let offer = match req.headers.content_type() {
+            Ok(Some(t))
+                if t.kind.eq_ignore_ascii_case("application")
+                    && t.subtype.eq_ignore_ascii_case("sdp") =>
+            {
+                Sdp::parse(&req.body).ok()
+            }
+            _ => None,
+        };
+        let Some(offer) = offer else {
+            return reject(self, 488, "Not Acceptable Here (an SDP offer is required)");
+        };
+        let (Some(caller_port), Some(callee_port)) = (self.ports.take(), self.ports.take()) else {
+            return reject(self, 503, "Service Unavailable (no media ports left)");
+        };
+        let Ok(from) = req.headers.from() else {
+            return reject(self, 400, "Bad Request (From)");
+        };
+        let Ok(to) = req.headers.to() else {
+            return reject(self, 400, "Bad Request (To)");
+        };
+        let a_local = uri_hostport(&req.uri);
+        let a = Dialog {
+            call_id: req
+                .headers
+                .call_id()
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            local_tag: tag.clone(),
+            remote_tag: from.tag().map(|t| t.to_string()).unwrap_or_default(),
+            local_uri: format!("<{}>", to.uri),
+            remote_uri: format!("<{}>", from.uri),
+            remote_target: first_contact(&req).unwrap_or_else(|| from.uri.clone()),
+            route: req
+                .headers
+                .get_all(&HeaderName::RecordRoute)
+                .map(str::to_owned)
+                .collect(),
+            local_cseq: 0,
+            peer: arrival.source,
+            transport: arrival.transport,
+            local: a_local,
+        };
+        let id: u64 = self.rng.gen();
+        let display = from
+            .display
+            .as_ref()
+            .map(|d| format!("\"{}\" ", d.replace('"', "")))
+            .unwrap_or_default();
+        let mut call = Call {
+            id,
+            caller: caller.number.clone(),
+            callee: callee.number.clone(),
+            invite: req.clone(),
+            invite_key: key.clone(),
+            a,
+            branches: Vec::new(),
+            b: None,
+            phase: Phase::Ringing,
+            ring_deadline: now + Duration::from_secs(self.config.calls.ring_time),
+            caller_port,
+            callee_port,
+            sdp_session: u64::from(self.rng.gen::<u32>()),
+            sdp_version: 1,
+            started_at: arrival.now as i64,
+            answered_at: None,
+            codec: None,
+        };
+        for phone in phones {
+            let local = phone.local.clone();
+            let host = local_host(&local);
+            let mut sdp = offer.clone();
+            let address = self.media_address(&local);
+            if !media::rewrite(
+                &mut sdp,
+                address,
+                callee_port,
+                &self.config.calls.codecs,
+                call.sdp_session,
+                call.sdp_version,
+            ) {
+                self.ports.give_back(caller_port);
+                self.ports.give_back(callee_port);
+                return reject(self, 488, "Not Acceptable Here (no codec in common)");
+            }
+            let mut dialog = Dialog {
+                call_id: format!("{:016x}@switchboard", self.rng.gen::<u64>()),
+                local_tag: self.tag(),
+                remote_tag: String::new(),
+                local_uri: format!("{display}<sip:{}@{host}>", caller.number),
+                remote_uri: format!("<sip:{}@{host}>", callee.number),
+                remote_target: phone.uri.clone(),
+                route: Vec::new(),
+                local_cseq: 0,
+                peer: phone.source,
+                transport: phone.transport,
+                local,
+            };
+            let branch = self.layer.new_branch();
+            let mut invite = dialog.request(Method::Invite, &branch, None);
+            let to_value = dialog.remote_uri.clone();
+            invite.headers.set(HeaderName::To, to_value);
+            invite
+                .headers
+                .push(HeaderName::Allow, self.caps.allow_header());
+            let mut message = Message::Request(invite);
+            message.set_body(Some(SDP), sdp.to_bytes().into());
+            let Message::Request(invite) = message else {
+                unreachable!("set_body keeps the kind")
+            };
+            let Ok(key) =
+                self.layer
+                    .send_request(now, invite.clone(), dialog.peer, dialog.transport)
+            else {
+                continue;
+            };
+            self.calls
+                .branches
+                .insert(key.clone(), (id, call.branches.len()));
+            self.calls.dialogs.insert(
+                (dialog.call_id.clone(), dialog.local_tag.clone()),
+                (id, Side::Callee),
+            );
+            call.branches.push(Branch {
+                invite,
+                key,
+                dialog,
+                provisional: false,
+                done: false,
+                cancel_pending: false,
+                final_code: None,
+            });
+        }
+        call.sdp_version += 1;
+        self.notices.push_back(Notice::Media(MediaOrder::Open {
+            call: id,
+            caller_port,
+            callee_port,
+            caller: media::audio_peer(&offer),
+        }));
+        self.calls.invites.insert(key, id);
+        self.calls.dialogs.insert(
+            (call.a.call_id.clone(), call.a.local_tag.clone()),
+            (id, Side::Caller),
+        );
+        let no_branch = call.branches.is_empty();
+        self.calls.calls.insert(id, call);
+        self.counters.active_calls = self.calls.calls.len() as u64;
+        if no_branch {
+            self.fail_call(now, id, 480, "Temporarily Unavailable");
+            self.end_call(id, Disposition::Failed, "no phone reachable", "system");
+        }
+    }
+
+    /// A response on one of the INVITEs ringing the callee's phones; false
+    /// when `key` is not such an INVITE.
+    pub(super) fn branch_response(
+        &mut self,
+        now: Instant,
+        key: &TransactionKey,
+        response: Response,
+    ) -> bool {
+        let Some(&(id, i)) = self.calls.branches.get(key) else {
+            return false;
+        };
+        let code = response.code;
+        if code == 100 {
+            return true;
+        }
+        let Some(call) = self.calls.calls.get_mut(&id) else {
+            return true;
+        };
+        let to_tag = response
+            .headers
+            .to()
+            .ok()
+            .and_then(|t| t.tag().map(|t| t.to_string()));
+        let branch = &mut call.branches[i];
+        if let Some(tag) = &to_tag {
+            branch.dialog.remote_tag.clone_from(tag);
+        }
+        match code {
+            101..=199 => {
+                branch.provisional = true;
+                if branch.cancel_pending {
+                    self.cancel_branch(now, id, i);
+                } else if call.phase == Phase::Ringing {
+                    self.relay_to_caller(now, id, &response);
+                }
+            }
+            200..=299 => {
+                let wins = call.phase == Phase::Ringing && !branch.cancel_pending;
+                let answered_here = call.b == Some(i);
+                if wins {
+                    self.answered(now, id, i, &response);
+                } else {
+                    self.ack_branch(id, i, &response);
+                    if !answered_here {
+                        self.bye(now, id, Side::Callee, Some(i));
+                    }
+                }
+            }
+            _ => {
+                branch.done = true;
+                branch.final_code = Some(code);
+                self.branch_ended(now, id);
+            }
+        }
+        true
+    }
+
+    /// An INVITE to a callee's phone got no answer at all.
+    pub(super) fn branch_timed_out(&mut self, now: Instant, key: &TransactionKey) -> bool {
+        let Some(&(id, i)) = self.calls.branches.get(key) else {
+            return false;
+        };
+        if let Some(call) = self.calls.calls.get_mut(&id) {
+            let b = &mut call.branches[i];
+            if !b.done {
+                b.done = true;
+                b.final_code = Some(408);
+                self.branch_ended(now, id);
+            }
+        }
+        true
+    }
+
+    /// The caller cancelled its INVITE (`invite`).
+    pub(super) fn caller_cancelled(&mut self, now: Instant, invite: &TransactionKey) {
+        let Some(&id) = self.calls.invites.get(invite) else {
+            return;
+        };
+        if self.calls.calls.get(&id).map(|c| c.phase) != Some(Phase::Ringing) {
+            return;
+        }
+        self.cancel_all(now, id);
+        self.fail_call(now, id, 487, "Request Terminated");
+        self.end_call(id, Disposition::Cancelled, "CANCEL", Side::Caller.as_str());
+    }
+
+    /// A request inside a call's dialog; false when it belongs to none.
+    pub(super) fn in_dialog(&mut self, now: Instant, key: &TransactionKey, req: &Request) -> bool {
+        let Some((id, side)) = self.dialog_of(req) else {
+            return false;
+        };
+        let tag = self.tag();
+        match req.method {
+            Method::Bye => {
+                self.respond(now, key, Response::to(req, 200, Some(&tag)));
+                let answered = self.calls.calls.get(&id).map(|c| c.phase) == Some(Phase::Answered);
+                if answered {
+                    self.bye(now, id, side.other(), None);
+                    self.end_call(id, Disposition::Answered, "BYE", side.as_str());
+                } else if side == Side::Callee {
+                    self.respond_branch_gone(now, id);
+                }
+            }
+            _ => {
+                let r = Response::to(req, 488, Some(&tag))
+                    .with_reason("Not Acceptable Here (mid-call changes are not relayed yet)");
+                self.respond(now, key, r);
+            }
+        }
+        true
+    }
+
+    /// Ends calls whose phones rang too long.
+    pub(super) fn call_timers(&mut self, now: Instant) {
+        let due: Vec<u64> = self
+            .calls
+            .calls
+            .values()
+            .filter(|c| c.phase == Phase::Ringing && c.ring_deadline <= now)
+            .map(|c| c.id)
+            .collect();
+        for id in due {
+            self.cancel_all(now, id);
+            self.fail_call(now, id, 480, "Temporarily Unavailable (no answer)");
+            self.end_call(id, Disposition::NoAnswer, "no answer", "system");
+        }
+    }
+
+    /// What the relay reports: a call whose media stopped, or could not
+    /// start, is ended.
+    pub fn handle_media_event(&mut self, now: Instant, now_unix: u64, event: MediaEvent) {
+        let (id, cause) = match event {
+            MediaEvent::Silent { call } => {
+                let ringing = self.calls.calls.get(&call).map(|c| c.phase) == Some(Phase::Ringing);
+                if ringing {
+                    // No media is owed before the answer.
+                    return;
+                }
+                (call, "media timeout")
+            }
+            MediaEvent::Failed { call } => (call, "media relay failed"),
+        };
+        self.clock_unix = now_unix;
+        self.end_by_system(now, id, cause);
+        self.drain(now, now_unix);
+    }
+
+    /// Hangs up a call (an administrator's action); false when there is no
+    /// such call.
+    pub fn hang_up(&mut self, now: Instant, now_unix: u64, id: &str) -> bool {
+        let Some(id) = u64::from_str_radix(id, 16)
+            .ok()
+            .filter(|i| self.calls.calls.contains_key(i))
+        else {
+            return false;
+        };
+        self.clock_unix = now_unix;
+        self.end_by_system(now, id, "hung up by an administrator");
+        self.drain(now, now_unix);
+        true
+    }
+
+    /// Ends a call from Switchboard's side: BYE to both phones, or the
+    /// ringing ones cancelled.
+    fn end_by_system(&mut self, now: Instant, id: u64, cause: &str) {
+        let Some(phase) = self.calls.calls.get(&id).map(|c| c.phase) else {
+            return;
+        };
+        if phase == Phase::Answered {
+            self.bye(now, id, Side::Caller, None);
+            self.bye(now, id, Side::Callee, None);
+            self.end_call(id, Disposition::Answered, cause, "system");
+        } else {
+            self.cancel_all(now, id);
+            self.fail_call(now, id, 480, "Temporarily Unavailable");
+            self.end_call(id, Disposition::Failed, cause, "system");
+        }
+    }
+
+    /// The calls in progress.
+    pub fn live_calls(&self) -> Vec<LiveCall> {
+        let mut calls: Vec<_> = self.calls.calls.values().map(Call::live).collect();
+        calls.sort_by(|a, b| a.started_at.cmp(&b.started_at).then(a.id.cmp(&b.id)));
+        calls
+    }
+
+    fn call_limit(&self, account: &Account) -> usize {
+        let limit = match account.call_limit {
+            0 => self.config.calls.default_call_limit,
+            n => n,
+        };
+        limit as usize
+    }
+
+    fn dialog_of(&self, req: &Request) -> Option<(u64, Side)> {
+        let call_id = req.headers.call_id().ok()?;
+        let to = req.headers.to().ok()?;
+        let tag = to.tag()?;
+        self.calls
+            .dialogs
+            .get(&(call_id.to_string(), tag.to_string()))
+            .copied()
+    }
+
+    /// The media address the phone reached at `local` must send to.
+    fn media_address(&self, local: &str) -> IpAddr {
+        self.config
+            .calls
+            .media_address
+            .or_else(|| local_host(local).trim_matches(['[', ']']).parse().ok())
+            .unwrap_or(IpAddr::from([127, 0, 0, 1]))
+    }
+
+    /// Relays a callee's provisional answer (or the 200) to the caller,
+    /// its SDP pointed at the caller's side of the relay.
+    fn relay_to_caller(&mut self, now: Instant, id: u64, from_callee: &Response) {
+        let Some(call) = self.calls.calls.get(&id) else {
+            return;
+        };
+        let address = self.media_address(&call.a.local);
+        let call = self.calls.calls.get_mut(&id).expect("looked up above");
+        let mut r = Response::to(&call.invite, from_callee.code, Some(&call.a.local_tag))
+            .with_reason(from_callee.reason.to_string());
+        r.headers.push(
+            HeaderName::Contact,
+            format!("<sip:switchboard@{}>", call.a.local),
+        );
+        let answer = Sdp::parse(&from_callee.body).ok();
+        let mut order = None;
+        let mut message = Message::Response(r);
+        if let Some(mut sdp) = answer {
+            if let Some(peer) = media::audio_peer(&sdp) {
+                order = Some(MediaOrder::Peer {
+                    call: id,
+                    side: Side::Callee,
+                    peer,
+                });
+            }
+            if from_callee.code >= 200 {
+                call.codec = media::chosen_codec(&sdp);
+            }
+            media::rewrite(
+                &mut sdp,
+                address,
+                call.caller_port,
+                &self.config.calls.codecs,
+                call.sdp_session,
+                call.sdp_version,
+            );
+            call.sdp_version += 1;
+            message.set_body(Some(SDP), sdp.to_bytes().into());
+        }
+        let key = call.invite_key.clone();
+        let Message::Response(r) = message else {
+            unreachable!("set_body keeps the kind")
+        };
+        if let Some(order) = order {
+            self.notices.push_back(Notice::Media(order));
+        }
+        self.respond(now, &key, r);
+    }
+
+    /// Branch `i` answered first: it becomes the callee's leg.
+    fn answered(&mut self, now: Instant, id: u64, i: usize, response: &Response) {
+        let Some(call) = self.calls.calls.get_mut(&id) else {
+            return;
+        };
+        call.phase = Phase::Answered;
+        call.b = Some(i);
+        call.answered_at = Some(self.clock_unix as i64);
+        let dialog = &mut call.branches[i].dialog;
+        if let Some(target) = response
+            .headers
+            .contacts()
+            .filter_map(|c| c.ok().flatten())
+            .map(|c| c.uri)
+            .next()
+        {
+            dialog.remote_target = target;
+        }
+        dialog.route = response
+            .headers
+            .get_all(&HeaderName::RecordRoute)
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        call.branches[i].done = true;
+        call.branches[i].final_code = Some(response.code);
+        self.ack_branch(id, i, response);
+        let others: Vec<usize> = (0..self.calls.calls[&id].branches.len())
+            .filter(|&j| j != i)
+            .collect();
+        for j in others {
+            self.cancel_branch(now, id, j);
+        }
+        self.relay_to_caller(now, id, response);
+    }
+
+    /// Sends the ACK for a 2xx from branch `i`.
+    fn ack_branch(&mut self, id: u64, i: usize, response: &Response) {
+        let Some(call) = self.calls.calls.get_mut(&id) else {
+            return;
+        };
+        let branch = &mut call.branches[i];
+        let mut dialog = branch.dialog.clone();
+        if let Some(target) = response
+            .headers
+            .contacts()
+            .filter_map(|c| c.ok().flatten())
+            .map(|c| c.uri)
+            .next()
+        {
+            dialog.remote_target = target;
+        }
+        let seq = response.headers.cseq().map(|c| c.seq).unwrap_or(1);
+        let ack_branch = self.layer.new_branch();
+        let mut ack = dialog.request(Method::Ack, &ack_branch, Some(seq));
+        ack.headers.push(HeaderName::ContentLength, "0");
+        self.outbox.push_back(Transmit {
+            destination: dialog.peer,
+            transport: dialog.transport,
+            bytes: Message::Request(ack).to_bytes().into(),
+        });
+    }
+
+    /// Sends BYE on one side (`branch` picks a callee branch other than the
+    /// answered one).
+    fn bye(&mut self, now: Instant, id: u64, side: Side, branch: Option<usize>) {
+        let Some(call) = self.calls.calls.get_mut(&id) else {
+            return;
+        };
+        let dialog = match (side, branch.or(call.b)) {
+            (Side::Caller, _) => &mut call.a,
+            (Side::Callee, Some(i)) => &mut call.branches[i].dialog,
+            (Side::Callee, None) => return,
+        };
+        let via_branch = self.layer.new_branch();
+        let mut bye = dialog.request(Method::Bye, &via_branch, None);
+        bye.headers.push(HeaderName::ContentLength, "0");
+        let (peer, transport) = (dialog.peer, dialog.transport);
+        let _ = self.layer.send_request(now, bye, peer, transport);
+    }
+
+    /// Cancels branch `i` now if it rang, or once it does.
+    fn cancel_branch(&mut self, now: Instant, id: u64, i: usize) {
+        let Some(call) = self.calls.calls.get_mut(&id) else {
+            return;
+        };
+        let branch = &mut call.branches[i];
+        if branch.done {
+            return;
+        }
+        if !branch.provisional {
+            branch.cancel_pending = true;
+            return;
+        }
+        branch.cancel_pending = false;
+        let invite = &branch.invite;
+        let mut cancel = Request::new(Method::Cancel, invite.uri.clone());
+        for name in [
+            HeaderName::Via,
+            HeaderName::From,
+            HeaderName::To,
+            HeaderName::CallId,
+        ] {
+            cancel.headers.copy_from(&invite.headers, &name);
+        }
+        cancel.headers.push(HeaderName::MaxForwards, "70");
+        let seq = invite.headers.cseq().map(|c| c.seq).unwrap_or(1);
+        cancel
+            .headers
+            .push(HeaderName::CSeq, format!("{seq} CANCEL"));
+        cancel.headers.push(HeaderName::ContentLength, "0");
+        let (peer, transport) = (branch.dialog.peer, branch.dialog.transport);
+        let _ = self.layer.send_request(now, cancel, peer, transport);
+    }
+
+    fn cancel_all(&mut self, now: Instant, id: u64) {
+        let n = self.calls.calls.get(&id).map_or(0, |c| c.branches.len());
+        for i in 0..n {
+            self.cancel_branch(now, id, i);
+        }
+    }
+
+    /// Every branch answered with a failure: the caller gets the most
+    /// telling one.
+    fn branch_ended(&mut self, now: Instant, id: u64) {
+        let Some(call) = self.calls.calls.get(&id) else {
+            return;
+        };
+        if call.phase != Phase::Ringing || !call.branches.iter().all(|b| b.done) {
+            return;
+        }
+        let codes: Vec<u16> = call.branches.iter().filter_map(|b| b.final_code).collect();
+        let (code, reason, disposition) = if codes.iter().any(|&c| c == 486 || c == 600) {
+            (486, "Busy Here", Disposition::Busy)
+        } else if codes.contains(&603) {
+            (603, "Decline", Disposition::Busy)
+        } else {
+            (480, "Temporarily Unavailable", Disposition::Failed)
+        };
+        self.fail_call(now, id, code, reason);
+        self.end_call(id, disposition, &code.to_string(), Side::Callee.as_str());
+    }
+
+    /// The callee hung up before the call was answered (a BYE on an early
+    /// dialog): treated as a failed branch.
+    fn respond_branch_gone(&mut self, now: Instant, id: u64) {
+        self.cancel_all(now, id);
+        self.fail_call(now, id, 480, "Temporarily Unavailable");
+        self.end_call(id, Disposition::Failed, "BYE", Side::Callee.as_str());
+    }
+
+    /// Answers the caller's INVITE with a failure (while it still waits).
+    fn fail_call(&mut self, now: Instant, id: u64, code: u16, reason: &str) {
+        let Some(call) = self.calls.calls.get(&id) else {
+            return;
+        };
+        if call.phase != Phase::Ringing {
+            return;
+        }
+        let r = Response::to(&call.invite, code, Some(&call.a.local_tag))
+            .with_reason(reason.to_owned());
+        let key = call.invite_key.clone();
+        self.respond(now, &key, r);
+    }
+
+    /// Forgets a call: its ports go back, the relay closes, its record is
+    /// written.
+    fn end_call(&mut self, id: u64, disposition: Disposition, cause: &str, side: &str) {
+        let Some(call) = self.calls.remove(id) else {
+            return;
+        };
+        self.ports.give_back(call.caller_port);
+        self.ports.give_back(call.callee_port);
+        self.notices
+            .push_back(Notice::Media(MediaOrder::Close { call: id }));
+        let record = call.record(self.clock_unix as i64, disposition, cause, side);
+        self.counters.calls += 1;
+        self.counters.active_calls = self.calls.calls.len() as u64;
+        self.notices.push_back(Notice::CallEnded(record));
+    }
+}
+
+/// The number dialed: the user part of a SIP Request-URI.
+fn dialed_number(uri: &Uri) -> Option<String> {
+    match uri {
+        Uri::Sip(sip) => sip.user.as_ref().map(|u| u.to_string()),
+        Uri::Tel(tel) => Some(tel.number.to_string()),
+        Uri::Other { .. } => None,
+    }
+}
+
+fn uri_hostport(uri: &Uri) -> String {
+    match uri {
+        Uri::Sip(sip) => match sip.port {
+            Some(port) => format!("{}:{port}", sip.host),
+            None => sip.host.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// The host of `host:port` (an IPv6 host keeps its brackets).
+fn local_host(local: &str) -> &str {
+    match local.rfind(':') {
+        Some(i)
+            if !local[i..].contains(']')
+                && (local.starts_with('[') || local[..i].find(':').is_none()) =>
+        {
+            &local[..i]
+        }
+        _ => local,
+    }
+}
+
+fn first_contact(req: &Request) -> Option<Uri> {
+    req.headers
+        .contacts()
+        .filter_map(|c| c.ok().flatten())
+        .map(|c| c.uri)
+        .next()
+}

@@ -1,0 +1,208 @@
+//! The media relay: carries each call's RTP and RTCP between the two
+//! phones, through ports of Switchboard's, so media works whatever NAT
+//! either phone is behind and every call's audio passes one place.
+//!
+//! The engine decides the ports and says where each phone's SDP asks to
+//! receive ([`MediaOrder`]); a task per call binds the four sockets (RTP
+//! and RTCP toward the caller, the same toward the callee) and forwards
+//! what arrives on one side out of the other. Each phone's address is
+//! learned from its own packets (symmetric RTP, latching), which beats
+//! what its SDP said: behind NAT that address is private. A call whose
+//! media has been silent for `timeout` is reported, once per silence.
+
+use crate::metrics::Metrics;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+use switchboard_engine::{MediaEvent, MediaOrder, Side};
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// Runs the relay of every call.
+pub struct Relay {
+    bind: IpAddr,
+    timeout: Duration,
+    events: mpsc::UnboundedSender<MediaEvent>,
+    metrics: Metrics,
+    runtime: tokio::runtime::Handle,
+    calls: HashMap<u64, mpsc::UnboundedSender<(Side, SocketAddr)>>,
+}
+
+impl Relay {
+    /// A relay binding its ports on `bind`, reporting to `events`; its
+    /// tasks run on `runtime` (the shared workers, not the SIP thread).
+    pub fn new(
+        bind: IpAddr,
+        timeout: Duration,
+        events: mpsc::UnboundedSender<MediaEvent>,
+        metrics: Metrics,
+        runtime: tokio::runtime::Handle,
+    ) -> Relay {
+        Relay {
+            bind,
+            timeout,
+            events,
+            metrics,
+            runtime,
+            calls: HashMap::new(),
+        }
+    }
+
+    /// Carries out one order of the engine's.
+    pub fn order(&mut self, order: MediaOrder) {
+        match order {
+            MediaOrder::Open {
+                call,
+                caller_port,
+                callee_port,
+                caller,
+            } => {
+                let (tx, rx) = mpsc::unbounded_channel();
+                if let Some(peer) = caller {
+                    let _ = tx.send((Side::Caller, peer));
+                }
+                self.calls.insert(call, tx);
+                let leg = CallMedia {
+                    call,
+                    bind: self.bind,
+                    ports: [caller_port, callee_port],
+                    timeout: self.timeout,
+                    events: self.events.clone(),
+                    metrics: self.metrics.clone(),
+                };
+                self.runtime.spawn(leg.run(rx));
+            }
+            MediaOrder::Peer { call, side, peer } => {
+                if let Some(tx) = self.calls.get(&call) {
+                    let _ = tx.send((side, peer));
+                }
+            }
+            MediaOrder::Close { call } => {
+                self.calls.remove(&call);
+            }
+        }
+    }
+}
+
+struct CallMedia {
+    call: u64,
+    bind: IpAddr,
+    /// RTP port toward the caller, toward the callee (RTCP on the next).
+    ports: [u16; 2],
+    timeout: Duration,
+    events: mpsc::UnboundedSender<MediaEvent>,
+    metrics: Metrics,
+}
+
+/// Where one phone is: RTP and RTCP addresses, from SDP until its own
+/// packets say otherwise.
+#[derive(Default)]
+struct Peer {
+    rtp: Option<SocketAddr>,
+    rtcp: Option<SocketAddr>,
+    latched: bool,
+}
+
+impl CallMedia {
+    async fn run(self, mut orders: mpsc::UnboundedReceiver<(Side, SocketAddr)>) {
+        let sockets = match self.bind_all().await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!("media relay of call {:016x}: {e}", self.call);
+                let _ = self.events.send(MediaEvent::Failed { call: self.call });
+                return;
+            }
+        };
+        // [caller rtp, caller rtcp, callee rtp, callee rtcp]
+        let mut peers = [Peer::default(), Peer::default()];
+        let mut bufs = [[0u8; 2048]; 4];
+        let mut last_packet = Instant::now();
+        let mut check = tokio::time::interval(
+            self.timeout
+                .min(Duration::from_secs(1))
+                .max(Duration::from_millis(100)),
+        );
+        loop {
+            let [b0, b1, b2, b3] = &mut bufs;
+            let (index, n, source) = tokio::select! {
+                order = orders.recv() => match order {
+                    Some((side, peer)) => {
+                        let p = &mut peers[side_index(side)];
+                        if !p.latched {
+                            p.rtp = Some(peer);
+                            p.rtcp = Some(SocketAddr::new(peer.ip(), peer.port().wrapping_add(1)));
+                        }
+                        continue;
+                    }
+                    None => return,
+                },
+                _ = check.tick() => {
+                    if last_packet.elapsed() >= self.timeout {
+                        let _ = self.events.send(MediaEvent::Silent { call: self.call });
+                        last_packet = Instant::now();
+                    }
+                    continue;
+                }
+                r = sockets[0].recv_from(b0) => with_index(0, r),
+                r = sockets[1].recv_from(b1) => with_index(1, r),
+                r = sockets[2].recv_from(b2) => with_index(2, r),
+                r = sockets[3].recv_from(b3) => with_index(3, r),
+            };
+            let Some(n) = n else { continue };
+            last_packet = Instant::now();
+            let from_side = index / 2;
+            let rtcp = index % 2 == 1;
+            let me = &mut peers[from_side];
+            if rtcp {
+                me.rtcp = Some(source);
+            } else {
+                me.rtp = Some(source);
+                if !me.latched {
+                    me.latched = true;
+                    me.rtcp
+                        .get_or_insert(SocketAddr::new(source.ip(), source.port().wrapping_add(1)));
+                }
+            }
+            let other = &peers[1 - from_side];
+            let (out, to) = if rtcp {
+                (&sockets[(1 - from_side) * 2 + 1], other.rtcp)
+            } else {
+                (&sockets[(1 - from_side) * 2], other.rtp)
+            };
+            if let Some(to) = to {
+                if out.try_send_to(&bufs[index][..n], to).is_ok() {
+                    self.metrics.relayed_packet();
+                }
+            }
+        }
+    }
+
+    async fn bind_all(&self) -> std::io::Result<[UdpSocket; 4]> {
+        let [a, b] = self.ports;
+        let bind = |port: u16| UdpSocket::bind(SocketAddr::new(self.bind, port));
+        Ok([
+            bind(a).await?,
+            bind(a + 1).await?,
+            bind(b).await?,
+            bind(b + 1).await?,
+        ])
+    }
+}
+
+fn side_index(side: Side) -> usize {
+    match side {
+        Side::Caller => 0,
+        Side::Callee => 1,
+    }
+}
+
+fn with_index(
+    index: usize,
+    r: std::io::Result<(usize, SocketAddr)>,
+) -> (usize, Option<usize>, SocketAddr) {
+    match r {
+        Ok((n, source)) => (index, Some(n), source),
+        Err(_) => (index, None, SocketAddr::from(([0, 0, 0, 0], 0))),
+    }
+}
