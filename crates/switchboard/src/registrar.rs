@@ -182,17 +182,6 @@ pub fn persist(
     tx
 }
 
-fn transport_name(t: Transport) -> &'static str {
-    match t {
-        Transport::Udp => "udp",
-        Transport::Tcp => "tcp",
-        Transport::Tls => "tls",
-        Transport::Sctp => "sctp",
-        Transport::Ws => "ws",
-        Transport::Wss => "wss",
-    }
-}
-
 fn transport_of(name: &str) -> Option<Transport> {
     Some(match name {
         "udp" => Transport::Udp,
@@ -213,7 +202,7 @@ fn registration(extension: &str, b: &Binding) -> Registration {
         reg_id: b.reg_id,
         q: b.q.clone(),
         source: b.source.to_string(),
-        transport: transport_name(b.transport).to_owned(),
+        transport: b.transport.as_str().to_ascii_lowercase(),
         user_agent: b.user_agent.clone(),
         expires_at: b.expires_at as i64,
         registered_at: b.registered_at as i64,

@@ -125,7 +125,7 @@ impl CallMedia {
         );
         loop {
             let [b0, b1, b2, b3] = &mut bufs;
-            let (index, n, source) = tokio::select! {
+            let (index, received) = tokio::select! {
                 order = orders.recv() => match order {
                     Some((side, peer)) => {
                         let p = &mut peers[side_index(side)];
@@ -144,12 +144,12 @@ impl CallMedia {
                     }
                     continue;
                 }
-                r = sockets[0].recv_from(b0) => with_index(0, r),
-                r = sockets[1].recv_from(b1) => with_index(1, r),
-                r = sockets[2].recv_from(b2) => with_index(2, r),
-                r = sockets[3].recv_from(b3) => with_index(3, r),
+                r = sockets[0].recv_from(b0) => (0, r),
+                r = sockets[1].recv_from(b1) => (1, r),
+                r = sockets[2].recv_from(b2) => (2, r),
+                r = sockets[3].recv_from(b3) => (3, r),
             };
-            let Some(n) = n else { continue };
+            let Ok((n, source)) = received else { continue };
             last_packet = Instant::now();
             let from_side = index / 2;
             let rtcp = index % 2 == 1;
@@ -194,15 +194,5 @@ fn side_index(side: Side) -> usize {
     match side {
         Side::Caller => 0,
         Side::Callee => 1,
-    }
-}
-
-fn with_index(
-    index: usize,
-    r: std::io::Result<(usize, SocketAddr)>,
-) -> (usize, Option<usize>, SocketAddr) {
-    match r {
-        Ok((n, source)) => (index, Some(n), source),
-        Err(_) => (index, None, SocketAddr::from(([0, 0, 0, 0], 0))),
     }
 }

@@ -50,7 +50,7 @@ impl Dialog {
             HeaderName::Via,
             format!(
                 "SIP/2.0/{} {};rport;branch={branch}",
-                transport_name(self.transport),
+                self.transport.as_str(),
                 self.local
             ),
         );
@@ -73,17 +73,5 @@ impl Dialog {
             format!("<sip:switchboard@{}>", self.local),
         );
         req
-    }
-}
-
-/// The transport as a Via names it.
-pub fn transport_name(t: Transport) -> &'static str {
-    match t {
-        Transport::Udp => "UDP",
-        Transport::Tcp => "TCP",
-        Transport::Tls => "TLS",
-        Transport::Sctp => "SCTP",
-        Transport::Ws => "WS",
-        Transport::Wss => "WSS",
     }
 }

@@ -104,17 +104,6 @@ impl CallRecord {
     }
 }
 
-/// A call in progress, as listed live.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LiveCall {
-    pub id: String,
-    pub caller: String,
-    pub callee: String,
-    pub started_at: i64,
-    pub answered_at: Option<i64>,
-    pub codec: Option<String>,
-}
-
 /// One phone of the callee being rung.
 #[derive(Debug)]
 pub struct Branch {
@@ -194,17 +183,6 @@ impl Call {
             hangup_side: side.to_owned(),
             codec: self.codec.clone(),
             legs,
-        }
-    }
-
-    pub fn live(&self) -> LiveCall {
-        LiveCall {
-            id: format!("{:016x}", self.id),
-            caller: self.caller.clone(),
-            callee: self.callee.clone(),
-            started_at: self.started_at,
-            answered_at: self.answered_at,
-            codec: self.codec.clone(),
         }
     }
 }

@@ -8,14 +8,14 @@
 
 use super::{Endpoint, Notice, Transmit};
 use crate::call::media::{self, MediaEvent, MediaOrder, Side};
-use crate::call::{Branch, Call, Dialog, Disposition, LiveCall, Phase};
+use crate::call::{Branch, Call, Dialog, Disposition, Phase};
 use crate::registrar::{Account, Arrival};
 use rand::Rng;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 use switchboard_sip::sdp::Sdp;
 use switchboard_sip::transaction::TransactionKey;
-use switchboard_sip::{HeaderName, Message, Method, Request, Response, Uri};
+use switchboard_sip::{HeaderName, Headers, Message, Method, Request, Response, Uri};
 
 const SDP: &str = "application/sdp";
 
@@ -92,7 +92,7 @@ impl Endpoint {
             remote_tag: from.tag().map(|t| t.to_string()).unwrap_or_default(),
             local_uri: format!("<{}>", to.uri),
             remote_uri: format!("<{}>", from.uri),
-            remote_target: first_contact(&req).unwrap_or_else(|| from.uri.clone()),
+            remote_target: first_contact(&req.headers).unwrap_or_else(|| from.uri.clone()),
             route: req
                 .headers
                 .get_all(&HeaderName::RecordRoute)
@@ -361,21 +361,6 @@ impl Endpoint {
         self.drain(now, now_unix);
     }
 
-    /// Hangs up a call (an administrator's action); false when there is no
-    /// such call.
-    pub fn hang_up(&mut self, now: Instant, now_unix: u64, id: &str) -> bool {
-        let Some(id) = u64::from_str_radix(id, 16)
-            .ok()
-            .filter(|i| self.calls.calls.contains_key(i))
-        else {
-            return false;
-        };
-        self.clock_unix = now_unix;
-        self.end_by_system(now, id, "hung up by an administrator");
-        self.drain(now, now_unix);
-        true
-    }
-
     /// Ends a call from Switchboard's side: BYE to both phones, or the
     /// ringing ones cancelled.
     fn end_by_system(&mut self, now: Instant, id: u64, cause: &str) {
@@ -391,13 +376,6 @@ impl Endpoint {
             self.fail_call(now, id, 480, "Temporarily Unavailable");
             self.end_call(id, Disposition::Failed, cause, "system");
         }
-    }
-
-    /// The calls in progress.
-    pub fn live_calls(&self) -> Vec<LiveCall> {
-        let mut calls: Vec<_> = self.calls.calls.values().map(Call::live).collect();
-        calls.sort_by(|a, b| a.started_at.cmp(&b.started_at).then(a.id.cmp(&b.id)));
-        calls
     }
 
     fn call_limit(&self, account: &Account) -> usize {
@@ -485,23 +463,16 @@ impl Endpoint {
         call.b = Some(i);
         call.answered_at = Some(self.clock_unix as i64);
         let dialog = &mut call.branches[i].dialog;
-        if let Some(target) = response
-            .headers
-            .contacts()
-            .filter_map(|c| c.ok().flatten())
-            .map(|c| c.uri)
-            .next()
-        {
+        if let Some(target) = first_contact(&response.headers) {
             dialog.remote_target = target;
         }
+        // A UAC's route set is the Record-Route in reverse (RFC 3261 §12.1.2).
         dialog.route = response
             .headers
             .get_all(&HeaderName::RecordRoute)
             .map(str::to_owned)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
             .collect();
+        dialog.route.reverse();
         call.branches[i].done = true;
         call.branches[i].final_code = Some(response.code);
         self.ack_branch(id, i, response);
@@ -521,13 +492,7 @@ impl Endpoint {
         };
         let branch = &mut call.branches[i];
         let mut dialog = branch.dialog.clone();
-        if let Some(target) = response
-            .headers
-            .contacts()
-            .filter_map(|c| c.ok().flatten())
-            .map(|c| c.uri)
-            .next()
-        {
+        if let Some(target) = first_contact(&response.headers) {
             dialog.remote_target = target;
         }
         let seq = response.headers.cseq().map(|c| c.seq).unwrap_or(1);
@@ -692,8 +657,9 @@ fn local_host(local: &str) -> &str {
     }
 }
 
-fn first_contact(req: &Request) -> Option<Uri> {
-    req.headers
+/// The URI of the first Contact.
+fn first_contact(headers: &Headers) -> Option<Uri> {
+    headers
         .contacts()
         .filter_map(|c| c.ok().flatten())
         .map(|c| c.uri)

@@ -20,6 +20,18 @@ impl Transport {
         self != Transport::Udp
     }
 
+    /// The name a Via gives it (`UDP`, `TCP`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Udp => "UDP",
+            Transport::Tcp => "TCP",
+            Transport::Tls => "TLS",
+            Transport::Sctp => "SCTP",
+            Transport::Ws => "WS",
+            Transport::Wss => "WSS",
+        }
+    }
+
     /// The port a Via sent-by without one implies (RFC 3261 §18.2.2).
     pub fn default_port(self) -> u16 {
         match self {
