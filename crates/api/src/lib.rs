@@ -12,6 +12,7 @@
 
 mod accounts;
 mod auth;
+mod calls;
 mod console;
 mod events;
 mod extensions;
@@ -61,6 +62,9 @@ pub fn router(service: Service, metrics: MetricsText) -> Router {
             post(extensions::regenerate_secret),
         )
         .route("/api/v1/registrations", get(registrations::list))
+        .route("/api/v1/calls", get(calls::live))
+        .route("/api/v1/calls/{id}/hangup", post(calls::hang_up))
+        .route("/api/v1/cdr", get(calls::records))
         .route("/api/v1/security/bans", get(security::bans))
         .route(
             "/api/v1/security/bans/{address}",

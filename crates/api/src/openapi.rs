@@ -1,11 +1,13 @@
 //! The OpenAPI document, generated from the handlers and the service
 //! layer's types, served at `/api/v1/openapi.json`.
 
-use crate::{accounts, events, extensions, registrations, security, session, tokens, Problem};
+use crate::{
+    accounts, calls, events, extensions, registrations, security, session, tokens, Problem,
+};
 use axum::Json;
 use switchboard_service::{
-    Account, AddressList, BanInfo, Extension, ExtensionInput, ExtensionList, ExtensionPatch,
-    ListEntry, NewAccount, NewListEntry, Registration,
+    Account, AddressList, BanInfo, Cdr, Extension, ExtensionInput, ExtensionList, ExtensionPatch,
+    ListEntry, LiveCall, NewAccount, NewListEntry, Registration,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -20,9 +22,10 @@ use utoipa::{Modify, OpenApi};
         tokens::create, tokens::revoke, events::stream,
         accounts::create, accounts::list, accounts::remove,
         registrations::list,
+        calls::live, calls::hang_up, calls::records,
         security::bans, security::unban, security::lists, security::add, security::remove,
     ),
-    components(schemas(Registration, BanInfo, ListEntry, NewListEntry, AddressList, Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, session::SessionInfo, tokens::NewToken)),
+    components(schemas(Registration, Cdr, LiveCall, BanInfo, ListEntry, NewListEntry, AddressList, Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, session::SessionInfo, tokens::NewToken)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;

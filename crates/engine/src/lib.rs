@@ -11,7 +11,7 @@ pub mod endpoint;
 pub mod registrar;
 pub mod security;
 
-pub use call::{CallConfig, CallRecord, Disposition, MediaEvent, MediaOrder, Side};
+pub use call::{CallConfig, CallRecord, Disposition, LiveCall, MediaEvent, MediaOrder, Side};
 pub use endpoint::{Counters, Endpoint, EndpointConfig, Notice, Transmit, Transport};
 pub use registrar::{Binding, RegistrarConfig};
 pub use security::{Alarm, Ban, Dropped, SecurityConfig};

@@ -36,6 +36,12 @@ pub enum Event {
     /// The allow or block list changed.
     #[serde(rename = "security.lists_changed")]
     SecurityListsChanged,
+    /// Calls started, were answered or ended (read the list again).
+    #[serde(rename = "calls.changed")]
+    CallsChanged,
+    /// Someone asked for call `call` to be ended.
+    #[serde(rename = "call.hang_up")]
+    CallHangUp { call: String, by: String },
 }
 
 impl Event {
@@ -44,7 +50,9 @@ impl Event {
         match self {
             Event::SecurityBanned { .. }
             | Event::SecurityUnbanned { .. }
-            | Event::SecurityListsChanged => false,
+            | Event::SecurityListsChanged
+            | Event::CallHangUp { .. } => false,
+            Event::CallsChanged => true,
             Event::ExtensionCreated { number } | Event::ExtensionDeleted { number } => {
                 number == extension
             }

@@ -18,6 +18,10 @@ pub struct ChangeRecord {
 /// How often a writer retries when another took the same number.
 const ATTEMPTS: usize = 20;
 
+/// Changes written by one statement (each statement is a round trip to
+/// the database's thread).
+const EVENTS_PER_STATEMENT: usize = 500;
+
 impl Store {
     /// Appends several changes in one transaction, in order.
     pub async fn append_changes(&self, at: i64, events: &[String]) -> Result<(), StoreError> {
@@ -25,16 +29,25 @@ impl Store {
         loop {
             let mut tx = self.pool().begin().await?;
             let mut failed = None;
-            for event in events {
-                if let Err(e) = sqlx::query(
+            for chunk in events.chunks(EVENTS_PER_STATEMENT) {
+                // Numbered after the newest, in the order given: row k of
+                // the VALUES list gets MAX(seq) + k.
+                let rows: Vec<String> = (0..chunk.len())
+                    .map(|k| format!("({}, {})", k + 1, self.placeholders(k + 2, 1)))
+                    .collect();
+                let sql = format!(
                     "INSERT INTO changes (seq, at, event) \
-                     SELECT COALESCE(MAX(seq), 0) + 1, $1, $2 FROM changes",
-                )
-                .bind(at)
-                .bind(event)
-                .execute(&mut *tx)
-                .await
-                {
+                     SELECT newest.seq + v.column1, {}, v.column2 \
+                     FROM (SELECT COALESCE(MAX(seq), 0) AS seq FROM changes) AS newest, \
+                     (VALUES {}) AS v",
+                    self.placeholders(1, 1),
+                    rows.join(", ")
+                );
+                let mut insert = Store::batch_statement(sql).bind(at);
+                for event in chunk {
+                    insert = insert.bind(event);
+                }
+                if let Err(e) = insert.execute(&mut *tx).await {
                     failed = Some(e);
                     break;
                 }

@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod calls;
 pub mod changes;
 pub mod extensions;
 pub mod registrations;
@@ -21,6 +22,7 @@ use std::path::Path;
 
 pub use access::{SessionRecord, TokenRecord};
 pub use audit::AuditEntry;
+pub use calls::{CdrQuery, CdrRecord, LiveCallRecord};
 pub use changes::ChangeRecord;
 pub use extensions::{ExtensionQuery, ExtensionRecord};
 pub use registrations::RegistrationRecord;
@@ -107,6 +109,39 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// `count` placeholders for values bound in order, numbered from
+    /// `first` where the database numbers them. SQLite gets anonymous `?`:
+    /// it looks a numbered one up by name, which grows with the
+    /// statement's length and made long multi-row statements quadratic.
+    pub(crate) fn placeholders(&self, first: usize, count: usize) -> String {
+        let one = |n: usize| match self.backend {
+            Backend::Sqlite => "?".to_owned(),
+            Backend::Postgres => format!("${n}"),
+        };
+        (first..first + count)
+            .map(one)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// A statement written for one batch (its placeholders counted from
+    /// the batch): not kept prepared, since batches of other sizes are
+    /// other statements, and the connections' caches of big statements
+    /// grew by kilobytes per registered phone.
+    pub(crate) fn batch_statement(
+        sql: String,
+    ) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false)
+    }
+
+    /// `count` rows of `columns` placeholders each, for a multi-row VALUES.
+    pub(crate) fn rows(&self, count: usize, columns: usize) -> String {
+        (0..count)
+            .map(|row| format!("({})", self.placeholders(row * columns + 1, columns)))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

@@ -5,6 +5,13 @@
 use crate::{Store, StoreError};
 use sqlx::Row;
 
+/// Rows written by one statement: well under both databases' limits on
+/// bound values.
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// Columns of the registrations table, as written.
+const COLUMNS: usize = 14;
+
 /// One registered contact. Times are Unix seconds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegistrationRecord {
@@ -27,41 +34,60 @@ pub struct RegistrationRecord {
 }
 
 impl Store {
-    /// Replaces the contacts of each extension given, in one transaction.
+    /// Replaces the contacts of each extension given, in one transaction,
+    /// a few statements per batch rather than a few per extension (each
+    /// statement is a round trip to the database's thread).
     pub async fn replace_registrations(
         &self,
         batch: &[(String, Vec<RegistrationRecord>)],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
-        for (extension, records) in batch {
-            sqlx::query("DELETE FROM registrations WHERE extension = $1")
-                .bind(extension)
-                .execute(&mut *tx)
-                .await?;
-            for (i, r) in records.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO registrations (id, extension, contact, instance, reg_id, q, \
-                     source, transport, user_agent, expires_at, registered_at, local, \
-                     reachable, rtt_ms) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-                )
-                .bind(format!("{extension}/{i}"))
-                .bind(&r.extension)
-                .bind(&r.contact)
-                .bind(r.instance.as_deref())
-                .bind(r.reg_id)
-                .bind(r.q.as_deref())
-                .bind(&r.source)
-                .bind(&r.transport)
-                .bind(r.user_agent.as_deref())
-                .bind(r.expires_at)
-                .bind(r.registered_at)
-                .bind(&r.local)
-                .bind(i64::from(r.reachable))
-                .bind(r.rtt_ms)
-                .execute(&mut *tx)
-                .await?;
+        for chunk in batch.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "DELETE FROM registrations WHERE extension IN ({})",
+                self.placeholders(1, chunk.len())
+            );
+            let mut delete = Store::batch_statement(sql);
+            for (extension, _) in chunk {
+                delete = delete.bind(extension);
             }
+            delete.execute(&mut *tx).await?;
+        }
+        let rows: Vec<(String, &RegistrationRecord)> = batch
+            .iter()
+            .flat_map(|(extension, records)| {
+                records
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, r)| (format!("{extension}/{i}"), r))
+            })
+            .collect();
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO registrations (id, extension, contact, instance, reg_id, q, \
+                 source, transport, user_agent, expires_at, registered_at, local, \
+                 reachable, rtt_ms) VALUES {}",
+                self.rows(chunk.len(), COLUMNS)
+            );
+            let mut insert = Store::batch_statement(sql);
+            for (id, r) in chunk {
+                insert = insert
+                    .bind(id.as_str())
+                    .bind(&r.extension)
+                    .bind(&r.contact)
+                    .bind(r.instance.as_deref())
+                    .bind(r.reg_id)
+                    .bind(r.q.as_deref())
+                    .bind(&r.source)
+                    .bind(&r.transport)
+                    .bind(r.user_agent.as_deref())
+                    .bind(r.expires_at)
+                    .bind(r.registered_at)
+                    .bind(&r.local)
+                    .bind(i64::from(r.reachable))
+                    .bind(r.rtt_ms);
+            }
+            insert.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -4,8 +4,8 @@ mod support;
 
 use std::time::Duration;
 use switchboard_store::{
-    AuditEntry, Backend, BanRecord, ExtensionQuery, ExtensionRecord, ListEntryRecord,
-    RegistrationRecord, Store, StoreError,
+    AuditEntry, Backend, BanRecord, CdrQuery, CdrRecord, ExtensionQuery, ExtensionRecord,
+    ListEntryRecord, LiveCallRecord, RegistrationRecord, Store, StoreError,
 };
 
 fn extension(number: &str) -> ExtensionRecord {
@@ -133,6 +133,99 @@ async fn scenarios(url: &str, backend: Backend) {
     change_feed(&store, url).await;
     registrations(&store).await;
     security(&store).await;
+    calls(&store).await;
+}
+
+/// Calls in progress come and go; the records of ended calls stay, are
+/// found by time, extension and disposition, and a batch written twice
+/// keeps one of each.
+async fn calls(store: &Store) {
+    let live = |id: &str, state: &str| LiveCallRecord {
+        id: id.into(),
+        caller: "1001".into(),
+        callee: "1002".into(),
+        started_at: 1_000,
+        answered_at: (state == "answered").then_some(1_005),
+        state: state.into(),
+        codec: None,
+    };
+    // More than one statement's worth, so batches are split.
+    let many: Vec<LiveCallRecord> = (0..450)
+        .map(|i| live(&format!("c{i}"), "ringing"))
+        .collect();
+    store.record_calls(&many, &[]).await.unwrap();
+    store
+        .record_calls(&[live("c7", "answered")], &[])
+        .await
+        .unwrap();
+    assert_eq!(store.live_calls(None).await.unwrap().len(), 450);
+    assert_eq!(
+        store.live_calls(Some("c7")).await.unwrap(),
+        [live("c7", "answered")]
+    );
+    let cdr = |i: i64, caller: &str, disposition: &str| CdrRecord {
+        id: format!("c{i}"),
+        caller: caller.into(),
+        callee: "1002".into(),
+        started_at: 10_000 + i,
+        answered_at: (disposition == "answered").then_some(10_001 + i),
+        ended_at: 10_030 + i,
+        duration: 30,
+        billable: 29,
+        disposition: disposition.into(),
+        hangup_cause: "BYE".into(),
+        hangup_side: "caller".into(),
+        codec: Some("PCMU".into()),
+        legs: "a@x b@y".into(),
+    };
+    let ended: Vec<CdrRecord> = (0..420)
+        .map(|i| {
+            cdr(
+                i,
+                if i % 2 == 0 { "1001" } else { "1003" },
+                if i % 3 == 0 { "busy" } else { "answered" },
+            )
+        })
+        .collect();
+    store.record_calls(&[], &ended).await.unwrap();
+    store.record_calls(&[], &ended[..5]).await.unwrap();
+    assert_eq!(store.live_calls(None).await.unwrap().len(), 30);
+    let all = CdrQuery {
+        limit: 10_000,
+        ..CdrQuery::default()
+    };
+    let found = store.cdrs(&all).await.unwrap();
+    assert_eq!(found.len(), 420, "each record once");
+    assert_eq!(found[0], ended[419], "newest first");
+    let some = store
+        .cdrs(&CdrQuery {
+            from: Some(10_100),
+            to: Some(10_200),
+            extension: Some("1003".into()),
+            disposition: Some("busy".into()),
+            limit: 10_000,
+        })
+        .await
+        .unwrap();
+    let ids: Vec<i64> = some.iter().map(|c| c.started_at - 10_000).collect();
+    let expected: Vec<i64> = (100..200)
+        .rev()
+        .filter(|i| i % 2 == 1 && i % 3 == 0)
+        .collect();
+    assert_eq!(ids, expected);
+    assert_eq!(
+        store
+            .cdrs(&CdrQuery {
+                limit: 3,
+                ..all.clone()
+            })
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(store.clear_live_calls().await.unwrap(), 30);
+    assert!(store.live_calls(None).await.unwrap().is_empty());
 }
 
 /// Bans end by themselves; a network is on one list at a time.
@@ -241,6 +334,17 @@ async fn registrations(store: &Store) {
         all.iter().map(|r| r.contact.as_str()).collect::<Vec<_>>(),
         ["sip:d@x"]
     );
+    // A batch bigger than one statement.
+    let batch: Vec<(String, Vec<RegistrationRecord>)> = (0..250)
+        .map(|i| {
+            let ext = format!("2{i:03}");
+            let phones = vec![record(&ext, "sip:a@x", 500), record(&ext, "sip:b@x", 500)];
+            (ext, phones)
+        })
+        .collect();
+    store.replace_registrations(&batch).await.unwrap();
+    store.replace_registrations(&batch).await.unwrap();
+    assert_eq!(store.registrations(None, 0).await.unwrap().len(), 501);
 }
 
 /// Two writers (a server and the CLI, say) append at once: every change

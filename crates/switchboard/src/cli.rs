@@ -70,6 +70,14 @@ pub enum Command {
         #[arg(long)]
         extension: Option<String>,
     },
+    /// The calls in progress; `switchboard calls hangup ID` ends one.
+    Calls {
+        #[command(subcommand)]
+        action: Option<CallsCommand>,
+    },
+    /// Call records (CDRs), newest first: who called whom, when, for how
+    /// long, and how the call ended.
+    Cdr(CdrArgs),
     /// Write the configuration as a declaration `apply` takes back
     /// (secrets included: keep the file private).
     Export {
@@ -192,6 +200,40 @@ impl ServeArgs {
             config.log.sip_trace = true;
         }
     }
+}
+
+/// What to do with calls in progress.
+#[derive(Debug, Subcommand)]
+pub enum CallsCommand {
+    /// End a call (BYE to both phones, or the ringing ones cancelled).
+    Hangup {
+        /// The call's id, as `switchboard calls` shows it.
+        id: String,
+    },
+}
+
+/// Which call records to show, and how.
+#[derive(Debug, Args)]
+pub struct CdrArgs {
+    /// Calls started at or after: 2026-11-25, 2026-11-25T09:00:00Z or Unix
+    /// seconds (UTC).
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// Calls started before; the same forms as --from.
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+    /// Calls this extension made or received.
+    #[arg(long)]
+    pub extension: Option<String>,
+    /// answered, busy, "no answer", cancelled or failed.
+    #[arg(long)]
+    pub disposition: Option<String>,
+    /// At most this many [default: 1000].
+    #[arg(long)]
+    pub limit: Option<i64>,
+    /// Print CSV (with a header line) for a spreadsheet or billing system.
+    #[arg(long)]
+    pub csv: bool,
 }
 
 /// What to do with administrator accounts.

@@ -47,6 +47,10 @@ pub struct CallsConfig {
     /// Seconds without a media packet after which an answered call is
     /// ended (0: never).
     pub media_timeout: u64,
+    /// Seconds calls in progress may go on after the server is told to
+    /// stop (SIGTERM); new calls get 503 meanwhile. Then they are ended
+    /// with BYE. A second SIGTERM or Ctrl-C ends them at once.
+    pub shutdown_grace: u64,
 }
 
 impl Default for CallsConfig {
@@ -60,6 +64,7 @@ impl Default for CallsConfig {
             rtp_port_max: engine.rtp_port_max,
             media_address: None,
             media_timeout: 60,
+            shutdown_grace: 60,
         }
     }
 }

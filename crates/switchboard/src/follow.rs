@@ -1,7 +1,7 @@
 //! Follows the service layer's changes (the change feed: this process,
 //! the CLI, other nodes) and tells the driver what the running engine must
 //! learn: extensions' credentials for the registrar, bans and lists for
-//! the guard. A listener that fell behind reloads everything.
+//! the guard, calls to hang up. A listener that fell behind reloads everything.
 
 use crate::guard::{self, SecurityChange};
 use crate::registrar::{self, AccountChange};
@@ -52,7 +52,8 @@ async fn on_event(service: &Service, event: Event) -> anyhow::Result<Vec<Inbound
             Err(_) => Vec::new(),
         },
         Event::SecurityListsChanged => security(vec![guard::lists(service).await?]),
-        Event::RegistrationChanged { .. } => Vec::new(),
+        Event::CallHangUp { call, by } => vec![Inbound::HangUp { call, by }],
+        Event::RegistrationChanged { .. } | Event::CallsChanged => Vec::new(),
     })
 }
 

@@ -2,6 +2,9 @@
 //! then hands over to the command. Business rules live in the engine; this
 //! crate owns sockets, the clock and wiring.
 
+mod batches;
+mod calls;
+mod calls_cmd;
 mod cli;
 mod config;
 mod data_dir;
@@ -69,5 +72,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::User(command) => declare_cmd::user(load(None)?, command),
         cli::Command::Security(command) => security_cmd::run(load(None)?, command),
         cli::Command::Registrations { extension } => registrations_cmd::run(load(None)?, extension),
+        cli::Command::Calls { action } => calls_cmd::calls(load(None)?, action),
+        cli::Command::Cdr(args) => calls_cmd::cdr(load(None)?, args),
     }
 }

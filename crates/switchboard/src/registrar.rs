@@ -5,12 +5,14 @@
 //! written to the store in batches so they can be listed and survive a
 //! restart.
 
+use crate::batches::take_waiting;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use switchboard_engine::{Binding, Endpoint, Transport};
 use switchboard_service::{Actor, ListRegistrations, Registration, Service};
 use switchboard_sip::Uri;
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 /// An extension's phones, as the endpoint reported them.
 pub struct BindingsReport {
@@ -125,61 +127,63 @@ pub async fn changed(
 }
 
 /// Starts the writer of registrations; send it each extension's phones as
-/// the endpoint reports them, a batch at a time (one wake-up of the writer
-/// per batch, not per REGISTER). Phones that came or went are written within
+/// the endpoint reports them, a batch at a time. The writer is not woken by
+/// them: it collects what has come every `FLUSH_EVERY`, so a busy SIP
+/// driver never pays for waking another thread. Phones that came or went are written within
 /// `FLUSH_EVERY`; a mere refresh (a later expiry, a round-trip time) waits
 /// up to `refresh_every`, so busy phones cost few writes. Either way the
-/// latest state of an extension is what is written.
+/// latest state of an extension is what is written. The task ends, having
+/// written everything, once every sender is gone.
 pub fn persist(
     service: Service,
     refresh_every: Duration,
-) -> mpsc::UnboundedSender<Vec<BindingsReport>> {
+) -> (mpsc::UnboundedSender<Vec<BindingsReport>>, JoinHandle<()>) {
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<BindingsReport>>();
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         let mut pending: HashMap<String, Vec<Binding>> = HashMap::new();
         let mut changed: HashSet<String> = HashSet::new();
         let mut tick = tokio::time::interval(FLUSH_EVERY);
         let mut last_refresh_flush = tokio::time::Instant::now();
         loop {
-            tokio::select! {
-                got = rx.recv() => match got {
-                    Some(reports) => {
-                        for report in reports {
-                            if report.changed {
-                                changed.insert(report.extension.clone());
-                            }
-                            pending.insert(report.extension, report.bindings);
-                        }
-                    }
-                    None => return,
-                },
-                _ = tick.tick() => {
-                    let refresh_too = last_refresh_flush.elapsed() >= refresh_every;
-                    let batch: Vec<_> = if refresh_too {
-                        last_refresh_flush = tokio::time::Instant::now();
-                        pending.drain().collect()
-                    } else {
-                        changed.iter().filter_map(|e| pending.remove_entry(e)).collect()
-                    };
-                    if batch.is_empty() {
-                        continue;
-                    }
-                    let batch = batch
-                        .into_iter()
-                        .map(|(extension, bindings)| {
-                            let phones = bindings.iter().map(|b| registration(&extension, b)).collect();
-                            (extension, phones)
-                        })
-                        .collect();
-                    let changed = changed.drain().collect();
-                    if let Err(e) = service.record_registrations(batch, changed).await {
-                        tracing::error!("registrar: saving registrations: {e}");
-                    }
+            tick.tick().await;
+            let open = take_waiting(&mut rx, |report| {
+                if report.changed {
+                    changed.insert(report.extension.clone());
                 }
+                pending.insert(report.extension, report.bindings);
+            });
+            let refresh_too = !open || last_refresh_flush.elapsed() >= refresh_every;
+            let batch: Vec<_> = if refresh_too {
+                last_refresh_flush = tokio::time::Instant::now();
+                pending.drain().collect()
+            } else {
+                changed
+                    .iter()
+                    .filter_map(|e| pending.remove_entry(e))
+                    .collect()
+            };
+            if !batch.is_empty() {
+                let batch = batch
+                    .into_iter()
+                    .map(|(extension, bindings)| {
+                        let phones = bindings
+                            .iter()
+                            .map(|b| registration(&extension, b))
+                            .collect();
+                        (extension, phones)
+                    })
+                    .collect();
+                let changed = changed.drain().collect();
+                if let Err(e) = service.record_registrations(batch, changed).await {
+                    tracing::error!("registrar: saving registrations: {e}");
+                }
+            }
+            if !open {
+                return;
             }
         }
     });
-    tx
+    (tx, task)
 }
 
 fn transport_of(name: &str) -> Option<Transport> {

@@ -1,6 +1,7 @@
 //! `switchboard serve`: opens the data directory, starts the SIP
 //! listeners, and runs until SIGINT or SIGTERM.
 
+use crate::calls;
 use crate::config::Config;
 use crate::data_dir::DataDir;
 use crate::follow;
@@ -8,12 +9,12 @@ use crate::guard::{self, SecurityChange};
 use crate::metrics::Metrics;
 use crate::registrar;
 use crate::relay::Relay;
-use crate::transport::{driver, tcp, udp};
+use crate::transport::driver::{self, Inbound};
+use crate::transport::{tcp, udp};
 use anyhow::Context;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_engine::CallRecord;
 use switchboard_engine::{Endpoint, EndpointConfig, RegistrarConfig};
 use switchboard_sip::transaction;
 use tokio::sync::mpsc;
@@ -65,7 +66,12 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         }
         let restored = registrar::restore(&service, &mut endpoint).await?;
         tracing::info!("{restored} registrations kept from before");
-        let registrations = registrar::persist(
+        let stale = service.clear_live_calls().await?;
+        if stale > 0 {
+            tracing::warn!("{stale} calls were in progress when the server last stopped");
+        }
+        let (calls, calls_written) = calls::persist(service.clone());
+        let (registrations, registrations_written) = registrar::persist(
             service.clone(),
             std::time::Duration::from_secs(config.registration.save_refreshes_every),
         );
@@ -105,7 +111,6 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             ));
         }
         follow::follow(service.clone(), driver_tx.clone());
-        drop(driver_tx);
         if !config.http.listen.is_empty() {
             let listener = tokio::net::TcpListener::bind(&config.http.listen)
                 .await
@@ -141,7 +146,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 metrics,
                 relay,
                 media_events: media_rx,
-                calls_ended: log_call_records(),
+                calls,
             },
             config.log.sip_trace,
         )?;
@@ -163,42 +168,55 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             println!("                  (shown once; `switchboard admin reset-password` makes a new one)");
         }
         println!("Stop it with Ctrl-C.");
-        shutdown_signal().await;
-        tracing::info!("stopping");
+        let mut signals = Signals::new()?;
+        signals.next().await;
+        let grace = config.calls.shutdown_grace;
+        tracing::info!("stopping: new calls refused, calls in progress have {grace} s to end");
+        let stop = |grace| Inbound::Stop {
+            grace: Duration::from_secs(grace),
+            retry_after: RETRY_AFTER,
+        };
+        if driver_tx.send(stop(grace)).await.is_ok() {
+            tokio::select! {
+                _ = signals.next() => {
+                    tracing::info!("told again: ending calls now");
+                    let _ = driver_tx.send(stop(0)).await;
+                }
+                _ = driver_tx.closed() => {}
+            }
+        }
+        drop(driver_tx);
+        // The driver is gone once the writers' senders are: what it
+        // reported is written before the process ends.
+        let _ = calls_written.await;
+        let _ = registrations_written.await;
+        tracing::info!("stopped");
         Ok(())
     })
 }
 
-/// Writes each ended call's record to the log (target `cdr`). Keeping
-/// them in the store, for `switchboard cdr` and the API, is issue #5's
-/// next step.
-fn log_call_records() -> mpsc::UnboundedSender<CallRecord> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<CallRecord>();
-    tokio::spawn(async move {
-        while let Some(r) = rx.recv().await {
-            tracing::info!(
-                target: "cdr",
-                "call {} from {} to {}: {}, {} s ({} s billable), ended by {} ({}), codec {}",
-                r.id,
-                r.caller,
-                r.callee,
-                r.disposition.as_str(),
-                r.duration(),
-                r.billable(),
-                r.hangup_side,
-                r.hangup_cause,
-                r.codec.as_deref().unwrap_or("-")
-            );
-        }
-    });
-    tx
+/// Seconds a phone refused during shutdown is told to wait.
+const RETRY_AFTER: u32 = 30;
+
+/// SIGTERM and Ctrl-C (SIGINT), as they come.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
 }
 
-async fn shutdown_signal() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("installing a SIGTERM handler");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
+impl Signals {
+    fn new() -> anyhow::Result<Signals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Signals {
+            term: signal(SignalKind::terminate()).context("installing a SIGTERM handler")?,
+            interrupt: signal(SignalKind::interrupt()).context("installing a SIGINT handler")?,
+        })
+    }
+
+    async fn next(&mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.interrupt.recv() => {}
+        }
     }
 }

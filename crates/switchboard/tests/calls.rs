@@ -200,4 +200,32 @@ fn two_phones_hear_each_other_through_the_relay() {
         relayed > 500,
         "only {relayed} packets went through the relay"
     );
+
+    // The call left its record: in the CLI (as CSV) and in the API.
+    let env = server.cli_env();
+    let give_up = Instant::now() + Duration::from_secs(5);
+    let csv = loop {
+        let csv = cli(&env, &["cdr", "--csv", "--extension", "1002"]);
+        if csv.lines().count() > 1 || Instant::now() > give_up {
+            break csv;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "a header and one call:\n{csv}");
+    let fields: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(&fields[1..3], ["1001", "1002"], "{csv}");
+    assert_eq!(fields[8], "answered", "{csv}");
+    assert_eq!(fields[11], "PCMU", "{csv}");
+    let billable: i64 = fields[7].parse().unwrap();
+    assert!((3..=12).contains(&billable), "billable seconds: {csv}");
+    let (code, body) = admin_api(&server, "GET", "/api/v1/cdr?disposition=answered", None);
+    assert_eq!(code, 200, "{body}");
+    let records: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let record = &records[0];
+    assert_eq!(record["caller"], "1001", "{body}");
+    assert_eq!(record["billable"].as_i64(), Some(billable), "{body}");
+    assert_eq!(record["legs"].as_array().map(Vec::len), Some(2), "{body}");
+    let (code, body) = admin_api(&server, "GET", "/api/v1/cdr?disposition=busy", None);
+    assert_eq!((code, body.as_str()), (200, "[]"));
 }

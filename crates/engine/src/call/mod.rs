@@ -104,6 +104,25 @@ impl CallRecord {
     }
 }
 
+/// A call in progress, as reported each time it changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveCall {
+    pub id: String,
+    pub caller: String,
+    pub callee: String,
+    /// Unix seconds.
+    pub started_at: i64,
+    pub answered_at: Option<i64>,
+    /// `ringing` or `answered`.
+    pub state: &'static str,
+    pub codec: Option<String>,
+}
+
+/// A call's id as the outside world sees it (records, API, hang-up).
+pub fn call_id_text(id: u64) -> String {
+    format!("{id:016x}")
+}
+
 /// One phone of the callee being rung.
 #[derive(Debug)]
 pub struct Branch {
@@ -162,6 +181,22 @@ impl Call {
         Some(&mut self.branches[b].dialog)
     }
 
+    /// The call as it stands, for the list of calls in progress.
+    pub fn live(&self) -> LiveCall {
+        LiveCall {
+            id: call_id_text(self.id),
+            caller: self.caller.clone(),
+            callee: self.callee.clone(),
+            started_at: self.started_at,
+            answered_at: self.answered_at,
+            state: match self.phase {
+                Phase::Ringing => "ringing",
+                Phase::Answered => "answered",
+            },
+            codec: self.codec.clone(),
+        }
+    }
+
     pub fn record(
         &self,
         ended_at: i64,
@@ -172,7 +207,7 @@ impl Call {
         let mut legs = vec![self.a.call_id.clone()];
         legs.extend(self.branches.iter().map(|b| b.dialog.call_id.clone()));
         CallRecord {
-            id: format!("{:016x}", self.id),
+            id: call_id_text(self.id),
             caller: self.caller.clone(),
             callee: self.callee.clone(),
             started_at: self.started_at,

@@ -206,6 +206,7 @@ impl Endpoint {
             (id, Side::Caller),
         );
         let no_branch = call.branches.is_empty();
+        self.notices.push_back(Notice::CallChanged(call.live()));
         self.calls.calls.insert(id, call);
         self.counters.active_calls = self.calls.calls.len() as u64;
         if no_branch {
@@ -361,6 +362,43 @@ impl Endpoint {
         self.drain(now, now_unix);
     }
 
+    /// Ends call `id` (as the records and the API name it) on someone's
+    /// request; false when there is no such call.
+    pub fn hang_up(&mut self, now: Instant, now_unix: u64, id: &str, by: &str) -> bool {
+        let Some(id) = u64::from_str_radix(id, 16)
+            .ok()
+            .filter(|id| self.calls.calls.contains_key(id))
+        else {
+            return false;
+        };
+        self.clock_unix = now_unix;
+        self.end_by_system(now, id, &format!("hung up by {by}"));
+        self.drain(now, now_unix);
+        true
+    }
+
+    /// Shutting down: from now on a new call is refused with 503 and a
+    /// Retry-After of `retry_after` seconds (phones try another server, or
+    /// this one once it is back); calls in progress go on.
+    pub fn stop_taking_calls(&mut self, retry_after: u32) {
+        self.stopping = Some(retry_after);
+    }
+
+    /// How many calls are in progress.
+    pub fn active_calls(&self) -> usize {
+        self.calls.calls.len()
+    }
+
+    /// Ends every call in progress, as [`hang_up`](Endpoint::hang_up) does.
+    pub fn end_all_calls(&mut self, now: Instant, now_unix: u64, cause: &str) {
+        self.clock_unix = now_unix;
+        let ids: Vec<u64> = self.calls.calls.keys().copied().collect();
+        for id in ids {
+            self.end_by_system(now, id, cause);
+        }
+        self.drain(now, now_unix);
+    }
+
     /// Ends a call from Switchboard's side: BYE to both phones, or the
     /// ringing ones cancelled.
     fn end_by_system(&mut self, now: Instant, id: u64, cause: &str) {
@@ -483,6 +521,9 @@ impl Endpoint {
             self.cancel_branch(now, id, j);
         }
         self.relay_to_caller(now, id, response);
+        if let Some(call) = self.calls.calls.get(&id) {
+            self.notices.push_back(Notice::CallChanged(call.live()));
+        }
     }
 
     /// Sends the ACK for a 2xx from branch `i`.

@@ -23,7 +23,7 @@
 //! - A request whose top Via cannot be parsed gets its 400 statelessly,
 //!   since no transaction can be keyed on it.
 
-use crate::call::{CallConfig, CallRecord, Calls, MediaOrder, PortPool};
+use crate::call::{CallConfig, CallRecord, Calls, LiveCall, MediaOrder, PortPool};
 use crate::registrar::{Account, Arrival, Binding, Registrar, RegistrarConfig};
 use crate::security::{Alarm, Ban, Dropped, Guard, SecurityConfig};
 mod calls;
@@ -98,6 +98,8 @@ pub enum Notice {
     Security(Alarm),
     /// For the media relay.
     Media(MediaOrder),
+    /// A call started or changed (answered, say).
+    CallChanged(LiveCall),
     /// A call ended; its record.
     CallEnded(CallRecord),
 }
@@ -151,6 +153,8 @@ pub struct Endpoint {
     ports: PortPool,
     /// Wall-clock seconds of the latest input.
     clock_unix: u64,
+    /// Shutting down: new calls get 503, with this Retry-After (seconds).
+    stopping: Option<u32>,
 }
 
 /// The methods Switchboard implements.
@@ -206,6 +210,7 @@ impl Endpoint {
             calls: Calls::default(),
             ports: PortPool::new(config.calls.rtp_port_min, config.calls.rtp_port_max),
             clock_unix: 0,
+            stopping: None,
             config,
         }
     }
@@ -528,6 +533,13 @@ impl Endpoint {
         let in_dialog = request.headers.to().is_ok_and(|t| t.tag().is_some());
         if in_dialog && self.in_dialog(now, &key, &request) {
             return;
+        }
+        if let (Method::Invite, Some(retry_after)) = (&request.method, self.stopping) {
+            let mut r = Response::to(&request, 503, Some(&tag))
+                .with_reason("Service Unavailable (shutting down)".to_owned());
+            r.headers
+                .push(HeaderName::RetryAfter, retry_after.to_string());
+            return self.respond(now, &key, r);
         }
         if request.method == Method::Invite {
             // Credentials first, then the dialog: a stranger learns nothing

@@ -13,6 +13,7 @@
 //! a queue.
 
 use super::{may_send_to, now_unix, trace};
+use crate::calls::CallReport;
 use crate::guard::{self, SecurityChange};
 use crate::metrics::Metrics;
 use crate::registrar::{self, AccountChange, BindingsReport};
@@ -20,8 +21,8 @@ use crate::relay::Relay;
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::time::Instant;
-use switchboard_engine::{Alarm, CallRecord, Endpoint, MediaEvent, Notice, Transport};
+use std::time::{Duration, Instant};
+use switchboard_engine::{Alarm, Endpoint, MediaEvent, Notice, Transport};
 use switchboard_sip::{Message, ParseError};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
@@ -43,6 +44,18 @@ pub enum Inbound {
     Account(AccountChange),
     /// A ban, or the allow and block lists, changed.
     Security(SecurityChange),
+    /// End call `call` (as the API names it), asked for by `by`.
+    HangUp {
+        call: String,
+        by: String,
+    },
+    /// Shut down: refuse new calls (503, Retry-After `retry_after`), let
+    /// the calls in progress go on for up to `grace`, then end them with
+    /// BYE, and stop once those had time to arrive.
+    Stop {
+        grace: Duration,
+        retry_after: u32,
+    },
 }
 
 /// Handle for transports to reach the driver.
@@ -53,6 +66,10 @@ pub const QUEUE: usize = 4096;
 
 /// Datagrams read in one go before timers and the channel get a turn.
 const UDP_BATCH: usize = 256;
+
+/// How long the driver goes on after ending calls at shutdown, so their
+/// BYEs are retransmitted (UDP) and answered.
+const LINGER: Duration = Duration::from_secs(2);
 
 /// Answers waiting for one TCP peer before further ones are dropped.
 pub const PEER_QUEUE: usize = 256;
@@ -69,8 +86,8 @@ pub struct Outlets {
     pub relay: Relay,
     /// What the relay reports back.
     pub media_events: mpsc::UnboundedReceiver<MediaEvent>,
-    /// Records of calls that ended, to be kept.
-    pub calls_ended: mpsc::UnboundedSender<CallRecord>,
+    /// Calls that started, changed or ended, to be kept.
+    pub calls: mpsc::UnboundedSender<Vec<CallReport>>,
 }
 
 /// Starts the driver on a thread of its own, with a single-threaded
@@ -117,12 +134,19 @@ async fn run(
         metrics,
         mut relay,
         mut media_events,
-        calls_ended,
+        calls,
     } = outlets;
     let mut connections: HashMap<SocketAddr, mpsc::Sender<Bytes>> = HashMap::new();
     let mut buf = vec![0u8; 65_535];
+    // Shutting down: when the calls in progress are ended, and when the
+    // driver stops.
+    let mut stop_at: Option<Instant> = None;
+    let mut exit_at: Option<Instant> = None;
     loop {
-        let deadline = endpoint.poll_timeout();
+        let deadline = [endpoint.poll_timeout(), stop_at, exit_at]
+            .into_iter()
+            .flatten()
+            .min();
         let inbound = tokio::select! {
             m = rx.recv() => match m {
                 Some(m) => Wake::Inbound(m),
@@ -173,9 +197,29 @@ async fn run(
             }
             Wake::Inbound(Inbound::Account(change)) => registrar::apply(&mut endpoint, change),
             Wake::Inbound(Inbound::Security(change)) => guard::apply(&mut endpoint, change),
+            Wake::Inbound(Inbound::HangUp { call, by }) => {
+                endpoint.hang_up(now, now_unix(), &call, &by);
+            }
+            Wake::Inbound(Inbound::Stop { grace, retry_after }) => {
+                endpoint.stop_taking_calls(retry_after);
+                let at = now + grace;
+                stop_at = Some(stop_at.map_or(at, |s| s.min(at)));
+            }
+        }
+        if let Some(at) = stop_at {
+            if endpoint.active_calls() == 0 || at <= now {
+                let calls = endpoint.active_calls();
+                if calls > 0 {
+                    tracing::info!("ending {calls} calls still in progress");
+                    endpoint.end_all_calls(now, now_unix(), "server stopping");
+                }
+                stop_at = None;
+                exit_at = Some(now + if calls > 0 { LINGER } else { Duration::ZERO });
+            }
         }
         metrics.set(endpoint.counters());
         let mut reports = Vec::new();
+        let mut call_reports = Vec::new();
         while let Some(notice) = endpoint.poll_notice() {
             match notice {
                 Notice::Bindings {
@@ -194,13 +238,15 @@ async fn run(
                     let _ = alarms.send(alarm);
                 }
                 Notice::Media(order) => relay.order(order),
-                Notice::CallEnded(record) => {
-                    let _ = calls_ended.send(record);
-                }
+                Notice::CallChanged(call) => call_reports.push(CallReport::Changed(call)),
+                Notice::CallEnded(record) => call_reports.push(CallReport::Ended(record)),
             }
         }
         if !reports.is_empty() {
             let _ = registrations.send(reports);
+        }
+        if !call_reports.is_empty() {
+            let _ = calls.send(call_reports);
         }
         while let Some(t) = endpoint.poll_transmit() {
             if !may_send_to(&t.destination) {
@@ -225,6 +271,9 @@ async fn run(
                     None => tracing::debug!("no connection to {} any more", t.destination),
                 },
             }
+        }
+        if exit_at.is_some_and(|at| at <= now) {
+            return;
         }
     }
 }
