@@ -11,6 +11,7 @@ pub mod endpoint;
 pub mod registrar;
 pub mod security;
 
+pub use call::media::Reserve;
 pub use call::{CallConfig, CallRecord, Disposition, LiveCall, MediaEvent, MediaOrder, Side};
 pub use endpoint::{Counters, Endpoint, EndpointConfig, Notice, Transmit, Transport};
 pub use registrar::{Binding, RegistrarConfig};

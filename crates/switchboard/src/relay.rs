@@ -3,7 +3,9 @@
 //! either phone is behind and every call's audio passes one place.
 //!
 //! The engine decides the ports and says where each phone's SDP asks to
-//! receive ([`MediaOrder`]); a task per call binds the four sockets (RTP
+//! receive ([`MediaOrder`]). Each port pair is bound the moment the engine
+//! picks it ([`Relay::reserve`]), so a port another program holds is
+//! never written into an SDP; a task per call takes the four sockets (RTP
 //! and RTCP toward the caller, the same toward the callee) and forwards
 //! what arrives on one side out of the other. Each phone's address is
 //! learned from its own packets (symmetric RTP, latching), which beats
@@ -13,6 +15,7 @@
 use crate::metrics::Metrics;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use switchboard_engine::{MediaEvent, MediaOrder, Side};
 use tokio::net::UdpSocket;
@@ -27,7 +30,12 @@ pub struct Relay {
     metrics: Metrics,
     runtime: tokio::runtime::Handle,
     calls: HashMap<u64, mpsc::UnboundedSender<(Side, SocketAddr)>>,
+    reserved: Reserved,
 }
+
+/// Port pairs bound for calls about to start: RTP port → its RTP and
+/// RTCP sockets.
+type Reserved = Arc<Mutex<HashMap<u16, [std::net::UdpSocket; 2]>>>;
 
 impl Relay {
     /// A relay binding its ports on `bind`, reporting to `events`; its
@@ -46,7 +54,29 @@ impl Relay {
             metrics,
             runtime,
             calls: HashMap::new(),
+            reserved: Reserved::default(),
         }
+    }
+
+    /// For the engine's port pool: binds an RTP port and the next one,
+    /// holding them for the call that will use them; false when either is
+    /// taken.
+    pub fn reserve(&self) -> switchboard_engine::Reserve {
+        let (bind, reserved) = (self.bind, self.reserved.clone());
+        Box::new(move |port| {
+            let mut held = reserved.lock().expect("the reservations' lock");
+            if held.contains_key(&port) {
+                return true;
+            }
+            let pair = |port: u16| std::net::UdpSocket::bind(SocketAddr::new(bind, port));
+            match (pair(port), pair(port.wrapping_add(1))) {
+                (Ok(rtp), Ok(rtcp)) => {
+                    held.insert(port, [rtp, rtcp]);
+                    true
+                }
+                _ => false,
+            }
+        })
     }
 
     /// Carries out one order of the engine's.
@@ -66,6 +96,7 @@ impl Relay {
                 let leg = CallMedia {
                     call,
                     bind: self.bind,
+                    reserved: self.reserved.clone(),
                     ports: [caller_port, callee_port],
                     timeout: self.timeout,
                     events: self.events.clone(),
@@ -88,6 +119,7 @@ impl Relay {
 struct CallMedia {
     call: u64,
     bind: IpAddr,
+    reserved: Reserved,
     /// RTP port toward the caller, toward the callee (RTCP on the next).
     ports: [u16; 2],
     timeout: Duration,
@@ -106,7 +138,7 @@ struct Peer {
 
 impl CallMedia {
     async fn run(self, mut orders: mpsc::UnboundedReceiver<(Side, SocketAddr)>) {
-        let sockets = match self.bind_all().await {
+        let sockets = match self.bind_all() {
             Ok(s) => s,
             Err(e) => {
                 tracing::warn!("media relay of call {:016x}: {e}", self.call);
@@ -178,15 +210,31 @@ impl CallMedia {
         }
     }
 
-    async fn bind_all(&self) -> std::io::Result<[UdpSocket; 4]> {
+    /// The call's sockets: the pairs reserved for it, or bound now.
+    fn bind_all(&self) -> std::io::Result<[UdpSocket; 4]> {
+        let pair = |port: u16| -> std::io::Result<[UdpSocket; 2]> {
+            let held = self
+                .reserved
+                .lock()
+                .expect("the reservations' lock")
+                .remove(&port);
+            let [rtp, rtcp] = match held {
+                Some(pair) => pair,
+                None => {
+                    let bind =
+                        |port: u16| std::net::UdpSocket::bind(SocketAddr::new(self.bind, port));
+                    [bind(port)?, bind(port.wrapping_add(1))?]
+                }
+            };
+            let tokio = |s: std::net::UdpSocket| {
+                s.set_nonblocking(true)?;
+                UdpSocket::from_std(s)
+            };
+            Ok([tokio(rtp)?, tokio(rtcp)?])
+        };
         let [a, b] = self.ports;
-        let bind = |port: u16| UdpSocket::bind(SocketAddr::new(self.bind, port));
-        Ok([
-            bind(a).await?,
-            bind(a + 1).await?,
-            bind(b).await?,
-            bind(b + 1).await?,
-        ])
+        let ([a0, a1], [b0, b1]) = (pair(a)?, pair(b)?);
+        Ok([a0, a1, b0, b1])
     }
 }
 

@@ -136,6 +136,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             metrics.clone(),
             tokio::runtime::Handle::current(),
         );
+        endpoint.set_media_port_reserve(relay.reserve());
         driver::spawn(
             endpoint,
             driver_rx,

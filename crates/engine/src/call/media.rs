@@ -68,10 +68,29 @@ pub enum MediaEvent {
     Failed { call: u64 },
 }
 
-/// The relay's port range: pairs handed out and taken back.
-#[derive(Debug)]
+/// Reserves an RTP port and the next one for a call (by binding them);
+/// false when they cannot be had (another program uses them).
+pub type Reserve = Box<dyn FnMut(u16) -> bool + Send>;
+
+/// The relay's port range: pairs handed out and taken back. Ports are
+/// picked from a random point of the range (a port an attacker can guess
+/// is a port they can inject into), and each is reserved before it is
+/// handed out, so a port some other program holds is passed over.
 pub struct PortPool {
     free: BTreeSet<u16>,
+    /// Ports that could not be reserved, tried again once the others
+    /// ran out.
+    elsewhere: Vec<u16>,
+    reserve: Option<Reserve>,
+}
+
+impl std::fmt::Debug for PortPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PortPool")
+            .field("free", &self.free.len())
+            .field("elsewhere", &self.elsewhere.len())
+            .finish()
+    }
 }
 
 impl PortPool {
@@ -80,12 +99,36 @@ impl PortPool {
         let first = min + (min % 2);
         PortPool {
             free: (first..max).step_by(2).collect(),
+            elsewhere: Vec::new(),
+            reserve: None,
         }
     }
 
-    /// An RTP port (its RTCP port is the next), if any is left.
-    pub fn take(&mut self) -> Option<u16> {
-        self.free.pop_first()
+    /// Reserve each port with `reserve` before handing it out.
+    pub fn set_reserve(&mut self, reserve: Reserve) {
+        self.reserve = Some(reserve);
+    }
+
+    /// An RTP port (its RTCP port is the next), the first free one from
+    /// `start` on (wrapping), if any is left.
+    pub fn take(&mut self, start: u16) -> Option<u16> {
+        if self.free.is_empty() {
+            self.free.extend(self.elsewhere.drain(..));
+        }
+        while let Some(port) = self
+            .free
+            .range(start..)
+            .next()
+            .or_else(|| self.free.first())
+            .copied()
+        {
+            self.free.remove(&port);
+            if self.reserve.as_mut().is_none_or(|reserve| reserve(port)) {
+                return Some(port);
+            }
+            self.elsewhere.push(port);
+        }
+        None
     }
 
     pub fn give_back(&mut self, port: u16) {
@@ -166,12 +209,25 @@ mod tests {
     fn pairs_are_even_and_returned() {
         let mut pool = PortPool::new(10001, 10006);
         assert_eq!(pool.available(), 2);
-        let a = pool.take().unwrap();
-        let b = pool.take().unwrap();
+        let a = pool.take(0).unwrap();
+        let b = pool.take(0).unwrap();
         assert_eq!((a, b), (10002, 10004));
-        assert_eq!(pool.take(), None);
+        assert_eq!(pool.take(0), None);
         pool.give_back(a);
-        assert_eq!(pool.take(), Some(10002));
+        assert_eq!(pool.take(0), Some(10002));
+    }
+
+    #[test]
+    fn ports_come_from_where_asked_and_busy_ones_are_passed_over() {
+        let mut pool = PortPool::new(10000, 10010);
+        assert_eq!(pool.take(10005), Some(10006));
+        assert_eq!(pool.take(60000), Some(10000), "wraps around");
+        pool.set_reserve(Box::new(|port| port != 10002));
+        assert_eq!(pool.take(10001), Some(10004), "10002 is held elsewhere");
+        assert_eq!(pool.take(0), Some(10008));
+        assert_eq!(pool.take(0), None);
+        pool.give_back(10004);
+        assert_eq!(pool.take(0), Some(10004));
     }
 
     #[test]

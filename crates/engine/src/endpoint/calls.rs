@@ -72,7 +72,11 @@ impl Endpoint {
         let Some(offer) = offer else {
             return reject(self, 488, "Not Acceptable Here (an SDP offer is required)");
         };
-        let (Some(caller_port), Some(callee_port)) = (self.ports.take(), self.ports.take()) else {
+        let Some(caller_port) = self.ports.take(self.rng.gen()) else {
+            return reject(self, 503, "Service Unavailable (no media ports left)");
+        };
+        let Some(callee_port) = self.ports.take(self.rng.gen()) else {
+            self.ports.give_back(caller_port);
             return reject(self, 503, "Service Unavailable (no media ports left)");
         };
         let Ok(from) = req.headers.from() else {
@@ -382,6 +386,12 @@ impl Endpoint {
     /// this one once it is back); calls in progress go on.
     pub fn stop_taking_calls(&mut self, retry_after: u32) {
         self.stopping = Some(retry_after);
+    }
+
+    /// Reserve each media port with `reserve` before it is used (the
+    /// relay binds it there).
+    pub fn set_media_port_reserve(&mut self, reserve: crate::call::media::Reserve) {
+        self.ports.set_reserve(reserve);
     }
 
     /// How many calls are in progress.

@@ -68,6 +68,20 @@ impl Server {
         self.banner = banner;
     }
 
+    /// Sends the server a signal (`TERM`, `KILL` …).
+    pub fn signal(&self, name: &str) {
+        let ok = Command::new("kill")
+            .args(["-s", name, &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(ok.success(), "kill -s {name}");
+    }
+
+    /// Waits for the server to exit (after a signal).
+    pub fn wait(&mut self) -> std::process::ExitStatus {
+        self.child.wait().expect("waiting for switchboard")
+    }
+
     /// The environment that points the CLI at this server's store.
     pub fn cli_env(&self) -> Vec<(String, String)> {
         let mut env = vec![(

@@ -1,0 +1,289 @@
+//! Call flows driven by SIPp: a SIPp phone registers as 1002 and plays the
+//! callee (answering, busy, ringing until cancelled, hanging up, taking a
+//! hold); another SIPp phone calls it as 1001, with digest
+//! authentication. Each flow must complete on both phones, and leave the
+//! record it should. Then the live-call list and its hang-up action, a
+//! shutdown by SIGTERM, and the store after kill -9.
+
+mod common;
+
+use common::{admin_api, cli, free_port, Server};
+use std::net::UdpSocket;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CALLER: (&str, &str) = ("1001", "Pw-Secret-flow-aaaa");
+const CALLEE: (&str, &str) = ("1002", "Pw-Secret-flow-bbbb");
+
+fn scenario(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/sipp")
+        .join(name)
+}
+
+/// A server with 1001 and 1002, MD5 digest (SIPp's), and `env`.
+fn server(env: &[(&str, &str)]) -> Server {
+    let data_dir = Server::fresh_data_dir();
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let cli_env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
+    for (number, secret) in [CALLER, CALLEE] {
+        cli(&cli_env, &["extension", "add", number, "--secret", secret]);
+    }
+    let mut all = vec![("SWITCHBOARD_SIP__DIGEST", "MD5")];
+    all.extend_from_slice(env);
+    Server::start_in(data_dir, &all)
+}
+
+/// SIPp with `scenario` against the server, from `port`; one call.
+fn sipp(server: &Server, port: u16, scenario_file: &str, extra: &[&str]) -> Command {
+    let dir = server.data_dir.join("sipp");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut c = Command::new("sipp");
+    c.current_dir(&dir)
+        .arg("-sf")
+        .arg(scenario(scenario_file))
+        .args(["-i", "127.0.0.1", "-p", &port.to_string()])
+        .args(["-mp", &free_port().to_string()])
+        .args(["-m", "1", "-nostdin", "-timeout", "30s", "-timeout_error"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    c
+}
+
+fn credentials(server: &Server, (number, secret): (&str, &str)) -> String {
+    let file = server.data_dir.join(format!("{number}.csv"));
+    std::fs::write(&file, format!("SEQUENTIAL\n{number};{secret};600\n")).unwrap();
+    file.display().to_string()
+}
+
+fn succeeded(name: &str, child: Child) {
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "sipp {name} failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// 1002 registers from `port` (SIPp), so calls to it reach that port.
+fn register_callee(server: &Server, port: u16) {
+    let inf = credentials(server, CALLEE);
+    let child = sipp(server, port, "register_digest.xml", &["-inf", &inf])
+        .arg(server.target())
+        .spawn()
+        .expect("sipp (the README's test command installs sip-tester)");
+    succeeded("register_digest.xml", child);
+}
+
+/// 1001 calls 1002 with `caller` while `callee` plays 1002 on `port`;
+/// both must complete.
+fn call(server: &Server, port: u16, caller: &str, callee: &str) {
+    let answering = sipp(server, port, callee, &[]).spawn().unwrap();
+    // SIPp's UAS must be listening before the call comes.
+    std::thread::sleep(Duration::from_millis(300));
+    let inf = credentials(server, CALLER);
+    let calling = sipp(
+        server,
+        free_port(),
+        caller,
+        &["-inf", &inf, "-s", "1002", "-d", "1000"],
+    )
+    .arg(server.target())
+    .spawn()
+    .unwrap();
+    succeeded(caller, calling);
+    succeeded(callee, answering);
+}
+
+/// The call records, oldest first, as `switchboard cdr --csv` prints
+/// them, once there are `count`.
+fn records(server: &Server, count: usize) -> Vec<Vec<String>> {
+    let give_up = Instant::now() + Duration::from_secs(5);
+    loop {
+        let csv = cli(&server.cli_env(), &["cdr", "--csv"]);
+        let mut rows: Vec<Vec<String>> = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').map(str::to_owned).collect())
+            .collect();
+        if rows.len() >= count || Instant::now() > give_up {
+            assert_eq!(rows.len(), count, "{csv}");
+            rows.reverse();
+            return rows;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// (disposition, hangup cause, hangup side) of a CSV record.
+fn outcome(row: &[String]) -> (&str, &str, &str) {
+    (&row[8], &row[9], &row[10])
+}
+
+#[test]
+fn sipp_call_flows_complete_and_leave_their_records() {
+    let mut server = server(&[("SWITCHBOARD_CALLS__RING_TIME", "2")]);
+    let port = free_port();
+    register_callee(&server, port);
+    call(&server, port, "caller.xml", "callee.xml");
+    call(&server, port, "caller_busy.xml", "callee_busy.xml");
+    call(&server, port, "caller_cancel.xml", "callee_rings.xml");
+    call(&server, port, "caller_no_answer.xml", "callee_rings.xml");
+    call(&server, port, "caller_waits.xml", "callee_hangs_up.xml");
+
+    let rows = records(&server, 5);
+    let outcomes: Vec<_> = rows.iter().map(|r| outcome(r)).collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("answered", "BYE", "caller"),
+            ("busy", "486", "callee"),
+            ("cancelled", "CANCEL", "caller"),
+            ("no answer", "no answer", "system"),
+            ("answered", "BYE", "callee"),
+        ]
+    );
+    for answered in [&rows[0], &rows[4]] {
+        assert_eq!(answered[11], "PCMU", "{answered:?}");
+        assert!(!answered[4].is_empty(), "an answer time: {answered:?}");
+    }
+
+    // kill -9: the store is intact and every record is still there.
+    server.restart();
+    assert_eq!(records(&server, 5), rows);
+    let db = server.data_dir.join("switchboard.db");
+    let check = Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&check.stdout).trim(), "ok");
+}
+
+/// The calls in progress, as `switchboard calls` lists them, once one is
+/// answered: (id, state).
+fn answered_call(server: &Server) -> String {
+    let give_up = Instant::now() + Duration::from_secs(5);
+    loop {
+        let list = cli(&server.cli_env(), &["calls"]);
+        if let Some(line) = list.lines().find(|l| l.contains("answered")) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(&fields[1..4], ["1001", "1002", "answered"], "{list}");
+            return fields[0].to_owned();
+        }
+        assert!(Instant::now() < give_up, "no answered call listed:\n{list}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Starts a call that lasts until Switchboard ends it.
+fn lasting_call(server: &Server, port: u16) -> (Child, Child) {
+    let answering = sipp(server, port, "callee.xml", &[]).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let inf = credentials(server, CALLER);
+    let calling = sipp(
+        server,
+        free_port(),
+        "caller_waits.xml",
+        &["-inf", &inf, "-s", "1002"],
+    )
+    .arg(server.target())
+    .spawn()
+    .unwrap();
+    (calling, answering)
+}
+
+#[test]
+fn a_live_call_is_listed_and_hung_up_by_the_administrator() {
+    let server = server(&[]);
+    let port = free_port();
+    register_callee(&server, port);
+    let (calling, answering) = lasting_call(&server, port);
+    let id = answered_call(&server);
+    let (code, body) = admin_api(&server, "GET", "/api/v1/calls", None);
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains(&format!("\"id\":\"{id}\"")), "{body}");
+    let (code, body) = admin_api(&server, "POST", "/api/v1/calls/nosuchcall/hangup", None);
+    assert_eq!(code, 404, "{body}");
+    assert!(
+        body.contains("problem") || body.contains("not found"),
+        "{body}"
+    );
+
+    cli(&server.cli_env(), &["calls", "hangup", &id]);
+    // Both phones got a BYE and answered it.
+    succeeded("caller_waits.xml", calling);
+    succeeded("callee.xml", answering);
+    let rows = records(&server, 1);
+    assert_eq!(outcome(&rows[0]), ("answered", "hung up by cli", "system"));
+    assert_eq!(
+        cli(&server.cli_env(), &["calls"]).trim(),
+        "no calls in progress"
+    );
+}
+
+/// A bare INVITE; Switchboard answers it before asking who it is from.
+fn invite(local: std::net::SocketAddr) -> String {
+    format!(
+        "INVITE sip:1002@127.0.0.1 SIP/2.0\r\n\
+         Via: SIP/2.0/UDP {local};branch=z9hG4bK-late\r\n\
+         Max-Forwards: 70\r\n\
+         From: <sip:1001@127.0.0.1>;tag=late\r\n\
+         To: <sip:1002@127.0.0.1>\r\n\
+         Call-ID: late-call\r\n\
+         CSeq: 1 INVITE\r\n\
+         Contact: <sip:1001@{local}>\r\n\
+         Content-Length: 0\r\n\r\n"
+    )
+}
+
+#[test]
+fn sigterm_refuses_new_calls_and_ends_the_others_after_the_grace() {
+    let mut server = server(&[("SWITCHBOARD_CALLS__SHUTDOWN_GRACE", "3")]);
+    let port = free_port();
+    register_callee(&server, port);
+    let (calling, answering) = lasting_call(&server, port);
+    answered_call(&server);
+
+    server.signal("TERM");
+    std::thread::sleep(Duration::from_millis(300));
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    socket
+        .send_to(
+            invite(socket.local_addr().unwrap()).as_bytes(),
+            server.addr(),
+        )
+        .unwrap();
+    let mut buf = [0u8; 4096];
+    let answer = loop {
+        let (n, _) = socket.recv_from(&mut buf).expect("an answer to a new call");
+        let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+        if !text.starts_with("SIP/2.0 100") {
+            break text;
+        }
+    };
+    assert!(answer.starts_with("SIP/2.0 503"), "{answer}");
+    assert!(answer.contains("\r\nRetry-After: "), "{answer}");
+
+    // The call in progress goes on through the grace, then both phones
+    // get a BYE; the server exits cleanly and the record is kept.
+    succeeded("caller_waits.xml", calling);
+    succeeded("callee.xml", answering);
+    assert!(server.wait().success(), "switchboard did not exit cleanly");
+    let rows = records(&server, 1);
+    assert_eq!(outcome(&rows[0]), ("answered", "server stopping", "system"));
+    let billable: i64 = rows[0][7].parse().unwrap();
+    assert!(
+        billable >= 2,
+        "the call went on through the grace: {rows:?}"
+    );
+}
