@@ -1,6 +1,6 @@
 //! Call flows driven by SIPp: a SIPp phone registers as 1002 and plays the
 //! callee (answering, busy, ringing until cancelled, hanging up, taking a
-//! hold); another SIPp phone calls it as 1001, with digest
+//! hold by re-INVITE and UPDATE, glare); another SIPp phone calls it as 1001, with digest
 //! authentication. Each flow must complete on both phones, and leave the
 //! record it should. Then the live-call list and its hang-up action, a
 //! shutdown by SIGTERM, and the store after kill -9.
@@ -133,8 +133,10 @@ fn sipp_call_flows_complete_and_leave_their_records() {
     call(&server, port, "caller_cancel.xml", "callee_rings.xml");
     call(&server, port, "caller_no_answer.xml", "callee_rings.xml");
     call(&server, port, "caller_waits.xml", "callee_hangs_up.xml");
+    call(&server, port, "caller_hold.xml", "callee_hold.xml");
+    call(&server, port, "caller_glare.xml", "callee_slow_hold.xml");
 
-    let rows = records(&server, 5);
+    let rows = records(&server, 7);
     let outcomes: Vec<_> = rows.iter().map(|r| outcome(r)).collect();
     assert_eq!(
         outcomes,
@@ -144,16 +146,18 @@ fn sipp_call_flows_complete_and_leave_their_records() {
             ("cancelled", "CANCEL", "caller"),
             ("no answer", "no answer", "system"),
             ("answered", "BYE", "callee"),
+            ("answered", "BYE", "caller"),
+            ("answered", "BYE", "caller"),
         ]
     );
-    for answered in [&rows[0], &rows[4]] {
+    for answered in [&rows[0], &rows[4], &rows[5]] {
         assert_eq!(answered[11], "PCMU", "{answered:?}");
         assert!(!answered[4].is_empty(), "an answer time: {answered:?}");
     }
 
     // kill -9: the store is intact and every record is still there.
     server.restart();
-    assert_eq!(records(&server, 5), rows);
+    assert_eq!(records(&server, 7), rows);
     let db = server.data_dir.join("switchboard.db");
     let check = Command::new("python3")
         .args([

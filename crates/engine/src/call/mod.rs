@@ -17,8 +17,9 @@ pub use media::{MediaEvent, MediaOrder, PortPool, Side};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::Instant;
+use switchboard_sip::sdp::Sdp;
 use switchboard_sip::transaction::TransactionKey;
-use switchboard_sip::Request;
+use switchboard_sip::{Method, Request};
 
 /// Settings of calls.
 #[derive(Clone, Debug)]
@@ -113,7 +114,7 @@ pub struct LiveCall {
     /// Unix seconds.
     pub started_at: i64,
     pub answered_at: Option<i64>,
-    /// `ringing` or `answered`.
+    /// `ringing`, `answered` or `on hold`.
     pub state: &'static str,
     pub codec: Option<String>,
 }
@@ -137,6 +138,22 @@ pub struct Branch {
     /// Cancel once a provisional answer comes.
     pub cancel_pending: bool,
     pub final_code: Option<u16>,
+    /// The SDP offer sent to this phone.
+    pub offer: Sdp,
+}
+
+/// A re-INVITE or UPDATE one phone sent, relayed to the other and waiting
+/// for its answer.
+#[derive(Debug)]
+pub struct Pending {
+    /// The phone that sent it.
+    pub side: Side,
+    pub method: Method,
+    /// Its request and server transaction, to answer it.
+    pub request: Request,
+    pub key: TransactionKey,
+    /// The request relayed to the other phone.
+    pub relayed: TransactionKey,
 }
 
 /// Where a call stands.
@@ -172,9 +189,31 @@ pub struct Call {
     pub started_at: i64,
     pub answered_at: Option<i64>,
     pub codec: Option<String>,
+    /// The last SDP sent to the caller, to the callee.
+    pub sdp_sent: [Option<Sdp>; 2],
+    /// A mid-call offer waiting for the other phone's answer.
+    pub pending: Option<Pending>,
+    /// A phone put the call on hold (its last offer was not sendrecv).
+    pub on_hold: bool,
 }
 
 impl Call {
+    /// One side's leg, once the call is answered.
+    pub fn dialog_mut(&mut self, side: Side) -> Option<&mut Dialog> {
+        match side {
+            Side::Caller => Some(&mut self.a),
+            Side::Callee => self.callee_dialog(),
+        }
+    }
+
+    /// The relay's RTP port toward one side.
+    pub fn port(&self, side: Side) -> u16 {
+        match side {
+            Side::Caller => self.caller_port,
+            Side::Callee => self.callee_port,
+        }
+    }
+
     /// The answered callee leg.
     pub fn callee_dialog(&mut self) -> Option<&mut Dialog> {
         let b = self.b?;
@@ -189,9 +228,10 @@ impl Call {
             callee: self.callee.clone(),
             started_at: self.started_at,
             answered_at: self.answered_at,
-            state: match self.phase {
-                Phase::Ringing => "ringing",
-                Phase::Answered => "answered",
+            state: match (self.phase, self.on_hold) {
+                (Phase::Ringing, _) => "ringing",
+                (Phase::Answered, false) => "answered",
+                (Phase::Answered, true) => "on hold",
             },
             codec: self.codec.clone(),
         }
@@ -233,6 +273,9 @@ pub struct Calls {
     pub invites: HashMap<TransactionKey, u64>,
     /// (Call-ID, our tag) → call and side, for requests inside dialogs.
     pub dialogs: HashMap<(String, String), (u64, Side)>,
+    /// Re-INVITEs and UPDATEs relayed (client transactions) → call and
+    /// the side they went to, until the transaction ends.
+    pub relayed: HashMap<TransactionKey, (u64, Side)>,
 }
 
 impl Calls {

@@ -131,6 +131,9 @@ impl Endpoint {
             started_at: arrival.now as i64,
             answered_at: None,
             codec: None,
+            sdp_sent: [None, None],
+            pending: None,
+            on_hold: false,
         };
         for phone in phones {
             let local = phone.local.clone();
@@ -171,6 +174,7 @@ impl Endpoint {
                 .push(HeaderName::Allow, self.caps.allow_header());
             let mut message = Message::Request(invite);
             message.set_body(Some(SDP), sdp.to_bytes().into());
+            let offer = sdp;
             let Message::Request(invite) = message else {
                 unreachable!("set_body keeps the kind")
             };
@@ -195,6 +199,7 @@ impl Endpoint {
                 done: false,
                 cancel_pending: false,
                 final_code: None,
+                offer,
             });
         }
         call.sdp_version += 1;
@@ -322,9 +327,12 @@ impl Endpoint {
                     self.respond_branch_gone(now, id);
                 }
             }
+            Method::Invite | Method::Update => self.mid_call_offer(now, key, req, id, side),
             _ => {
-                let r = Response::to(req, 488, Some(&tag))
-                    .with_reason("Not Acceptable Here (mid-call changes are not relayed yet)");
+                let r = Response::to(req, 405, Some(&tag)).with_reason(format!(
+                    "Method Not Allowed ({} is not relayed inside calls)",
+                    req.method
+                ));
                 self.respond(now, key, r);
             }
         }
@@ -352,9 +360,13 @@ impl Endpoint {
     pub fn handle_media_event(&mut self, now: Instant, now_unix: u64, event: MediaEvent) {
         let (id, cause) = match event {
             MediaEvent::Silent { call } => {
-                let ringing = self.calls.calls.get(&call).map(|c| c.phase) == Some(Phase::Ringing);
-                if ringing {
-                    // No media is owed before the answer.
+                let quiet_allowed = self
+                    .calls
+                    .calls
+                    .get(&call)
+                    .is_some_and(|c| c.phase == Phase::Ringing || c.on_hold);
+                if quiet_allowed {
+                    // No media is owed before the answer, nor on hold.
                     return;
                 }
                 (call, "media timeout")
@@ -445,7 +457,7 @@ impl Endpoint {
     }
 
     /// The media address the phone reached at `local` must send to.
-    fn media_address(&self, local: &str) -> IpAddr {
+    pub(super) fn media_address(&self, local: &str) -> IpAddr {
         self.config
             .calls
             .media_address
@@ -491,6 +503,9 @@ impl Endpoint {
             );
             call.sdp_version += 1;
             message.set_body(Some(SDP), sdp.to_bytes().into());
+            if from_callee.code >= 200 {
+                call.sdp_sent[0] = Some(sdp);
+            }
         }
         let key = call.invite_key.clone();
         let Message::Response(r) = message else {
@@ -509,6 +524,7 @@ impl Endpoint {
         };
         call.phase = Phase::Answered;
         call.b = Some(i);
+        call.sdp_sent[1] = Some(call.branches[i].offer.clone());
         call.answered_at = Some(self.clock_unix as i64);
         let dialog = &mut call.branches[i].dialog;
         if let Some(target) = first_contact(&response.headers) {
@@ -559,7 +575,7 @@ impl Endpoint {
 
     /// Sends BYE on one side (`branch` picks a callee branch other than the
     /// answered one).
-    fn bye(&mut self, now: Instant, id: u64, side: Side, branch: Option<usize>) {
+    pub(super) fn bye(&mut self, now: Instant, id: u64, side: Side, branch: Option<usize>) {
         let Some(call) = self.calls.calls.get_mut(&id) else {
             return;
         };
@@ -661,7 +677,7 @@ impl Endpoint {
 
     /// Forgets a call: its ports go back, the relay closes, its record is
     /// written.
-    fn end_call(&mut self, id: u64, disposition: Disposition, cause: &str, side: &str) {
+    pub(super) fn end_call(&mut self, id: u64, disposition: Disposition, cause: &str, side: &str) {
         let Some(call) = self.calls.remove(id) else {
             return;
         };

@@ -28,6 +28,7 @@ use crate::registrar::{Account, Arrival, Binding, Registrar, RegistrarConfig};
 use crate::security::{Alarm, Ban, Dropped, Guard, SecurityConfig};
 mod calls;
 mod keepalive;
+mod mid_call;
 mod qualify;
 
 use bytes::Bytes;
@@ -505,16 +506,23 @@ impl Endpoint {
                 }
                 Output::Event(Event::Response { key, response }) => {
                     let code = response.code;
-                    if !self.branch_response(now, &key, response) && code >= 200 {
+                    if !self.mid_call_response(now, &key, &response)
+                        && !self.branch_response(now, &key, response)
+                        && code >= 200
+                    {
                         self.probe_answered(&key, now)
                     }
                 }
                 Output::Event(Event::Timeout { key } | Event::TransportError { key }) => {
-                    if !self.branch_timed_out(now, &key) {
+                    if !self.branch_timed_out(now, &key) && !self.mid_call_timed_out(now, &key) {
                         self.probe_failed(&key)
                     }
                 }
-                Output::Event(Event::Terminated { key }) => self.probe_ended(&key),
+                Output::Event(Event::Terminated { key }) => {
+                    if !self.mid_call_ended(&key) {
+                        self.probe_ended(&key)
+                    }
+                }
                 Output::Event(_) => {}
             }
         }
