@@ -36,6 +36,8 @@ pub struct Credentials {
     pub auth_name: String,
     pub secret: String,
     pub enabled: bool,
+    /// Calls it may be in at once.
+    pub call_limit: u32,
 }
 
 /// How long phones that came or went wait before they are written.
@@ -56,6 +58,7 @@ pub async fn credentials(service: &Service) -> anyhow::Result<Vec<Credentials>> 
                 auth_name: e.auth_name.clone().unwrap_or_else(|| e.number.clone()),
                 secret: e.secret?,
                 enabled: e.enabled.unwrap_or(true),
+                call_limit: e.call_limit.unwrap_or(0),
                 number: e.number,
             })
         })
@@ -65,9 +68,7 @@ pub async fn credentials(service: &Service) -> anyhow::Result<Vec<Credentials>> 
 /// Applies an account change to the endpoint.
 pub fn apply(endpoint: &mut Endpoint, change: AccountChange) {
     match change {
-        AccountChange::Set(c) => {
-            endpoint.set_account(&c.number, &c.auth_name, &c.secret, c.enabled)
-        }
+        AccountChange::Set(c) => set(endpoint, &c),
         AccountChange::Remove(number) => endpoint.remove_account(&number),
         AccountChange::Sync(all) => {
             let keep: std::collections::HashSet<&str> =
@@ -78,10 +79,16 @@ pub fn apply(endpoint: &mut Endpoint, change: AccountChange) {
                 }
             }
             for c in &all {
-                endpoint.set_account(&c.number, &c.auth_name, &c.secret, c.enabled);
+                set(endpoint, c);
             }
         }
     }
+}
+
+/// Gives the endpoint an extension's credentials and call limit.
+pub fn set(endpoint: &mut Endpoint, c: &Credentials) {
+    endpoint.set_account(&c.number, &c.auth_name, &c.secret, c.enabled);
+    endpoint.set_call_limit(&c.number, c.call_limit);
 }
 
 /// Gives the endpoint the registrations kept from before a restart.
@@ -120,6 +127,7 @@ pub async fn changed(
             auth_name: e.auth_name,
             secret: e.secret,
             enabled: e.enabled,
+            call_limit: e.call_limit,
         })),
         Err(e) => tracing::warn!("registrar: extension {number}: {e}"),
     }

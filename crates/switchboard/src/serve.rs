@@ -62,7 +62,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         let first_password = service.ensure_first_admin().await?;
         service.follow_changes().await?;
         for c in registrar::credentials(&service).await? {
-            endpoint.set_account(&c.number, &c.auth_name, &c.secret, c.enabled);
+            registrar::set(&mut endpoint, &c);
         }
         let restored = registrar::restore(&service, &mut endpoint).await?;
         tracing::info!("{restored} registrations kept from before");

@@ -204,7 +204,7 @@ fn lasting_call(server: &Server, port: u16) -> (Child, Child) {
 }
 
 #[test]
-fn a_live_call_is_listed_and_hung_up_by_the_administrator() {
+fn a_live_call_is_listed_limited_and_hung_up_by_the_administrator() {
     let server = server(&[]);
     let port = free_port();
     register_callee(&server, port);
@@ -220,12 +220,35 @@ fn a_live_call_is_listed_and_hung_up_by_the_administrator() {
         "{body}"
     );
 
+    // 1002 may be in one call at a time now: a second call finds it busy
+    // without its phone ringing.
+    let (code, body) = admin_api(
+        &server,
+        "PATCH",
+        "/api/v1/extensions/1002",
+        Some(r#"{"call_limit":1}"#),
+    );
+    assert_eq!(code, 200, "{body}");
+    std::thread::sleep(Duration::from_millis(500));
+    let inf = credentials(&server, CALLER);
+    let busy = sipp(
+        &server,
+        free_port(),
+        "caller_busy.xml",
+        &["-inf", &inf, "-s", "1002"],
+    )
+    .arg(server.target())
+    .spawn()
+    .unwrap();
+    succeeded("caller_busy.xml", busy);
+
     cli(&server.cli_env(), &["calls", "hangup", &id]);
     // Both phones got a BYE and answered it.
     succeeded("caller_waits.xml", calling);
     succeeded("callee.xml", answering);
-    let rows = records(&server, 1);
+    let rows = records(&server, 2);
     assert_eq!(outcome(&rows[0]), ("answered", "hung up by cli", "system"));
+    assert_eq!(outcome(&rows[1]), ("busy", "486", "system"));
     assert_eq!(
         cli(&server.cli_env(), &["calls"]).trim(),
         "no calls in progress"

@@ -8,7 +8,7 @@
 
 use super::{Endpoint, Notice, Transmit};
 use crate::call::media::{self, MediaEvent, MediaOrder, Side};
-use crate::call::{Branch, Call, Dialog, Disposition, Phase};
+use crate::call::{call_id_text, Branch, Call, CallRecord, Dialog, Disposition, Phase};
 use crate::registrar::{Account, Arrival};
 use rand::Rng;
 use std::net::IpAddr;
@@ -30,9 +30,34 @@ impl Endpoint {
         caller: Account,
     ) {
         let tag = self.tag();
+        // A call refused before any phone rang still leaves its record.
         let reject = |this: &mut Endpoint, code: u16, reason: &str| {
             let r = Response::to(&req, code, Some(&tag)).with_reason(reason.to_owned());
             this.respond(now, &key, r);
+            let at = arrival.now as i64;
+            this.notices.push_back(Notice::CallEnded(CallRecord {
+                id: call_id_text(this.rng.gen()),
+                caller: caller.number.clone(),
+                callee: dialed_number(&req.uri).unwrap_or_default(),
+                started_at: at,
+                answered_at: None,
+                ended_at: at,
+                disposition: if code == 486 {
+                    Disposition::Busy
+                } else {
+                    Disposition::Failed
+                },
+                hangup_cause: code.to_string(),
+                hangup_side: "system".to_owned(),
+                codec: None,
+                legs: req
+                    .headers
+                    .call_id()
+                    .map(|c| c.to_string())
+                    .into_iter()
+                    .collect(),
+            }));
+            this.counters.calls += 1;
         };
         let Some(dialed) = dialed_number(&req.uri) else {
             return reject(self, 404, "Not Found");

@@ -226,6 +226,12 @@ impl Endpoint {
         }
     }
 
+    /// How many calls extension `number` may be in at once (0: the
+    /// configured default); set after [`set_account`](Endpoint::set_account).
+    pub fn set_call_limit(&mut self, number: &str, limit: u32) {
+        self.registrar.directory.set_call_limit(number, limit);
+    }
+
     /// Forgets an extension, and its registrations.
     pub fn remove_account(&mut self, number: &str) {
         self.registrar.directory.remove(number);
