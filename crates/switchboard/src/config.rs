@@ -51,6 +51,10 @@ pub struct CallsConfig {
     /// stop (SIGTERM); new calls get 503 meanwhile. Then they are ended
     /// with BYE. A second SIGTERM or Ctrl-C ends them at once.
     pub shutdown_grace: u64,
+    /// Session timer (RFC 4028) in seconds, at least 90: a call whose
+    /// phone stops refreshing it (or answering Switchboard's refreshes)
+    /// within this time is ended.
+    pub session_expires: u64,
 }
 
 impl Default for CallsConfig {
@@ -65,6 +69,7 @@ impl Default for CallsConfig {
             media_address: None,
             media_timeout: 60,
             shutdown_grace: 60,
+            session_expires: engine.session_expires,
         }
     }
 }
@@ -80,6 +85,9 @@ impl CallsConfig {
         if self.codecs.is_empty() {
             bail!("calls.codecs must name at least one codec");
         }
+        if self.session_expires < 90 {
+            bail!("calls.session_expires must be at least 90 seconds (RFC 4028)");
+        }
         Ok(switchboard_engine::CallConfig {
             ring_time: self.ring_time,
             media_address: self.media_address,
@@ -87,6 +95,7 @@ impl CallsConfig {
             rtp_port_max: self.rtp_port_max,
             codecs: self.codecs.clone(),
             default_call_limit: self.call_limit,
+            session_expires: self.session_expires,
         })
     }
 }

@@ -35,6 +35,14 @@ impl Side {
             Side::Callee => "callee",
         }
     }
+
+    /// 0 for the caller, 1 for the callee: where per-side arrays keep it.
+    pub fn index(self) -> usize {
+        match self {
+            Side::Caller => 0,
+            Side::Callee => 1,
+        }
+    }
 }
 
 /// What the relay is to do.

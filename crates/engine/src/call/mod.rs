@@ -36,6 +36,8 @@ pub struct CallConfig {
     pub codecs: Vec<String>,
     /// Calls an extension may be in at once when its own limit is unset.
     pub default_call_limit: u32,
+    /// Session timer interval offered and accepted at most (RFC 4028).
+    pub session_expires: u64,
 }
 
 impl Default for CallConfig {
@@ -47,6 +49,7 @@ impl Default for CallConfig {
             rtp_port_max: 20000,
             codecs: ["PCMU", "PCMA", "G722", "opus"].map(str::to_owned).to_vec(),
             default_call_limit: 2,
+            session_expires: 1800,
         }
     }
 }
@@ -142,6 +145,18 @@ pub struct Branch {
     pub offer: Sdp,
 }
 
+/// One leg's session timer (RFC 4028).
+#[derive(Clone, Copy, Debug)]
+pub struct SessionTimer {
+    /// Seconds.
+    pub interval: u64,
+    /// Switchboard refreshes this leg (else the phone must).
+    pub we_refresh: bool,
+    /// When Switchboard refreshes, or, if the phone must, when the call
+    /// ends unless it has.
+    pub due: Instant,
+}
+
 /// A re-INVITE or UPDATE one phone sent, relayed to the other and waiting
 /// for its answer.
 #[derive(Debug)]
@@ -195,6 +210,8 @@ pub struct Call {
     pub pending: Option<Pending>,
     /// A phone put the call on hold (its last offer was not sendrecv).
     pub on_hold: bool,
+    /// Session timers of the caller's leg and the callee's.
+    pub timers: [Option<SessionTimer>; 2],
 }
 
 impl Call {
@@ -276,6 +293,8 @@ pub struct Calls {
     /// Re-INVITEs and UPDATEs relayed (client transactions) → call and
     /// the side they went to, until the transaction ends.
     pub relayed: HashMap<TransactionKey, (u64, Side)>,
+    /// Switchboard's own session refreshes → call and side.
+    pub refreshes: HashMap<TransactionKey, (u64, Side)>,
 }
 
 impl Calls {

@@ -6,6 +6,7 @@
 //! an unregistered or unknown extension and the call limit each end the
 //! call with the answer a phone expects. Every call leaves a record.
 
+use super::session_timer::{session_expires, MIN_SE};
 use super::{Endpoint, Notice, Transmit};
 use crate::call::media::{self, MediaEvent, MediaOrder, Side};
 use crate::call::{call_id_text, Branch, Call, CallRecord, Dialog, Disposition, Phase};
@@ -59,6 +60,13 @@ impl Endpoint {
             }));
             this.counters.calls += 1;
         };
+        if let Some((interval, _)) = session_expires(&req.headers) {
+            if interval < MIN_SE {
+                let mut r = Response::to(&req, 422, Some(&tag));
+                r.headers.push(HeaderName::MinSe, MIN_SE.to_string());
+                return self.respond(now, &key, r);
+            }
+        }
         let Some(dialed) = dialed_number(&req.uri) else {
             return reject(self, 404, "Not Found");
         };
@@ -159,6 +167,7 @@ impl Endpoint {
             sdp_sent: [None, None],
             pending: None,
             on_hold: false,
+            timers: [None, None],
         };
         for phone in phones {
             let local = phone.local.clone();
@@ -197,6 +206,7 @@ impl Endpoint {
             invite
                 .headers
                 .push(HeaderName::Allow, self.caps.allow_header());
+            self.offer_session_timer(&mut invite.headers);
             let mut message = Message::Request(invite);
             message.set_body(Some(SDP), sdp.to_bytes().into());
             let offer = sdp;
@@ -364,7 +374,7 @@ impl Endpoint {
         true
     }
 
-    /// Ends calls whose phones rang too long.
+    /// Ends calls whose phones rang too long; runs the session timers.
     pub(super) fn call_timers(&mut self, now: Instant) {
         let due: Vec<u64> = self
             .calls
@@ -378,6 +388,7 @@ impl Endpoint {
             self.fail_call(now, id, 480, "Temporarily Unavailable (no answer)");
             self.end_call(id, Disposition::NoAnswer, "no answer", "system");
         }
+        self.session_timers(now);
     }
 
     /// What the relay reports: a call whose media stopped, or could not
@@ -533,11 +544,14 @@ impl Endpoint {
             }
         }
         let key = call.invite_key.clone();
-        let Message::Response(r) = message else {
+        let Message::Response(mut r) = message else {
             unreachable!("set_body keeps the kind")
         };
         if let Some(order) = order {
             self.notices.push_back(Notice::Media(order));
+        }
+        if (200..300).contains(&from_callee.code) {
+            self.caller_session_timer(now, id, &mut r);
         }
         self.respond(now, &key, r);
     }
@@ -565,6 +579,7 @@ impl Endpoint {
         call.branches[i].done = true;
         call.branches[i].final_code = Some(response.code);
         self.ack_branch(id, i, response);
+        self.callee_session_timer(now, id, response);
         let others: Vec<usize> = (0..self.calls.calls[&id].branches.len())
             .filter(|&j| j != i)
             .collect();

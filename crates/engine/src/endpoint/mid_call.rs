@@ -6,7 +6,8 @@
 //! one is pending is glare and gets 491 (the phone retries after a random
 //! wait). A re-INVITE or UPDATE without SDP (a session refresh, or a
 //! re-INVITE asking for an offer) is answered by Switchboard itself with
-//! the session as it stands.
+//! the session as it stands. Either way a change that succeeds refreshes
+//! the legs' session timers (`session_timer.rs`).
 
 use super::{Endpoint, Notice, Transmit};
 use crate::call::media::{self, MediaOrder, Side};
@@ -54,7 +55,7 @@ impl Endpoint {
         let Some(mut sdp) = offer else {
             // Nothing changes: answer with the session as it stands.
             let mut message = Message::Response(Response::to(req, 200, Some(&tag)));
-            if let (Method::Invite, Some(current)) = (&req.method, &call.sdp_sent[index(side)]) {
+            if let (Method::Invite, Some(current)) = (&req.method, &call.sdp_sent[side.index()]) {
                 message.set_body(Some(SDP), current.to_bytes().into());
             }
             let Message::Response(mut r) = message else {
@@ -70,6 +71,7 @@ impl Endpoint {
                 r.headers
                     .push(HeaderName::Contact, format!("<sip:switchboard@{local}>"));
             }
+            self.refreshed_by_phone(now, id, side, &mut r);
             return self.respond(now, key, r);
         };
         let other = side.other();
@@ -121,7 +123,7 @@ impl Endpoint {
             );
         };
         let call = self.calls.calls.get_mut(&id).expect("looked up above");
-        call.sdp_sent[index(other)] = Some(sdp);
+        call.sdp_sent[other.index()] = Some(sdp);
         call.on_hold = on_hold;
         call.pending = Some(Pending {
             side,
@@ -190,7 +192,7 @@ impl Endpoint {
                 );
                 call.sdp_version += 1;
                 message.set_body(Some(SDP), sdp.to_bytes().into());
-                call.sdp_sent[index(from)] = Some(sdp);
+                call.sdp_sent[from.index()] = Some(sdp);
             }
         }
         let Message::Response(mut r) = message else {
@@ -206,6 +208,8 @@ impl Endpoint {
                 .unwrap_or_default();
             r.headers
                 .push(HeaderName::Contact, format!("<sip:switchboard@{local}>"));
+            self.refreshed(now, id, to);
+            self.refreshed_by_phone(now, id, from, &mut r);
         }
         self.respond(now, &pending.key, r);
         if code == 481 || code == 408 {
@@ -258,12 +262,5 @@ impl Endpoint {
             transport: dialog.transport,
             bytes: Message::Request(ack).to_bytes().into(),
         });
-    }
-}
-
-fn index(side: Side) -> usize {
-    match side {
-        Side::Caller => 0,
-        Side::Callee => 1,
     }
 }

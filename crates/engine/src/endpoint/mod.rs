@@ -30,6 +30,7 @@ mod calls;
 mod keepalive;
 mod mid_call;
 mod qualify;
+mod session_timer;
 
 use bytes::Bytes;
 use ipnet::IpNet;
@@ -176,7 +177,7 @@ pub fn capabilities() -> Capabilities {
             Method::Update,
             Method::Message,
         ],
-        supported: vec![],
+        supported: vec!["timer"],
         accept: vec![
             "application/sdp",
             "multipart/mixed",
@@ -513,6 +514,7 @@ impl Endpoint {
                 Output::Event(Event::Response { key, response }) => {
                     let code = response.code;
                     if !self.mid_call_response(now, &key, &response)
+                        && !self.refresh_response(now, &key, &response)
                         && !self.branch_response(now, &key, response)
                         && code >= 200
                     {
@@ -520,12 +522,15 @@ impl Endpoint {
                     }
                 }
                 Output::Event(Event::Timeout { key } | Event::TransportError { key }) => {
-                    if !self.branch_timed_out(now, &key) && !self.mid_call_timed_out(now, &key) {
+                    if !self.branch_timed_out(now, &key)
+                        && !self.mid_call_timed_out(now, &key)
+                        && !self.refresh_timed_out(now, &key)
+                    {
                         self.probe_failed(&key)
                     }
                 }
                 Output::Event(Event::Terminated { key }) => {
-                    if !self.mid_call_ended(&key) {
+                    if !self.mid_call_ended(&key) && !self.refresh_ended(&key) {
                         self.probe_ended(&key)
                     }
                 }
