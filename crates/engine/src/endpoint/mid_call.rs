@@ -246,7 +246,7 @@ impl Endpoint {
     }
 
     /// ACKs a 2xx to a re-INVITE sent to `side`.
-    fn ack_2xx(&mut self, id: u64, side: Side, response: &Response) {
+    pub(super) fn ack_2xx(&mut self, id: u64, side: Side, response: &Response) {
         let Some(call) = self.calls.calls.get_mut(&id) else {
             return;
         };

@@ -13,7 +13,7 @@
 //! follows the refresher the phone's answer names (itself when the phone
 //! knows no timers).
 
-use super::{Endpoint, Transmit};
+use super::Endpoint;
 use crate::call::media::Side;
 use crate::call::{Disposition, Phase, SessionTimer};
 use std::time::{Duration, Instant};
@@ -241,7 +241,7 @@ impl Endpoint {
         match response.code {
             100..=199 => {}
             200..=299 => {
-                self.ack_refresh(id, side, response);
+                self.ack_2xx(id, side, response);
                 self.refreshed(now, id, side);
             }
             408 | 481 => self.refresh_failed(now, id, side, response.code),
@@ -272,26 +272,6 @@ impl Endpoint {
             &format!("session refresh failed ({code})"),
             side.as_str(),
         );
-    }
-
-    fn ack_refresh(&mut self, id: u64, side: Side, response: &Response) {
-        let branch = self.layer.new_branch();
-        let Some(dialog) = self
-            .calls
-            .calls
-            .get_mut(&id)
-            .and_then(|c| c.dialog_mut(side))
-        else {
-            return;
-        };
-        let seq = response.headers.cseq().map(|c| c.seq).unwrap_or(1);
-        let mut ack = dialog.request(Method::Ack, &branch, Some(seq));
-        ack.headers.push(HeaderName::ContentLength, "0");
-        self.outbox.push_back(Transmit {
-            destination: dialog.peer,
-            transport: dialog.transport,
-            bytes: Message::Request(ack).to_bytes().into(),
-        });
     }
 }
 
