@@ -44,8 +44,8 @@ pub async fn hang_up(
 /// Send `Accept: text/csv` for CSV (times in RFC 3339, UTC).
 #[utoipa::path(get, path = "/api/v1/cdr", tag = "calls", params(ListCdrs),
     security(("session" = []), ("token" = [])),
-    responses((status = 200, body = Vec<Cdr>),
-              (status = 200, description = "with `Accept: text/csv`", content_type = "text/csv", body = String),
+    responses((status = 200, description = "the records; CSV with `Accept: text/csv`",
+               content((Vec<Cdr> = "application/json"), (String = "text/csv"))),
               (status = 400, description = "bad query", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "a filter's value is wrong", body = Problem, content_type = "application/problem+json"),
               (status = 401, description = "not logged in", body = Problem, content_type = "application/problem+json"),
