@@ -127,9 +127,8 @@ impl Store {
     }
 
     /// A statement written for one batch (its placeholders counted from
-    /// the batch): not kept prepared, since batches of other sizes are
-    /// other statements, and the connections' caches of big statements
-    /// grew by kilobytes per registered phone.
+    /// the batch): not kept prepared, since each batch size is another
+    /// statement and would take a place in every connection's cache.
     pub(crate) fn batch_statement(
         sql: String,
     ) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
