@@ -68,13 +68,12 @@ impl Relay {
             if held.contains_key(&port) {
                 return true;
             }
-            let pair = |port: u16| std::net::UdpSocket::bind(SocketAddr::new(bind, port));
-            match (pair(port), pair(port.wrapping_add(1))) {
-                (Ok(rtp), Ok(rtcp)) => {
-                    held.insert(port, [rtp, rtcp]);
+            match bind_pair(bind, port) {
+                Ok(pair) => {
+                    held.insert(port, pair);
                     true
                 }
-                _ => false,
+                Err(_) => false,
             }
         })
     }
@@ -160,7 +159,7 @@ impl CallMedia {
             let (index, received) = tokio::select! {
                 order = orders.recv() => match order {
                     Some((side, peer)) => {
-                        let p = &mut peers[side_index(side)];
+                        let p = &mut peers[side.index()];
                         if !p.latched {
                             p.rtp = Some(peer);
                             p.rtcp = Some(SocketAddr::new(peer.ip(), peer.port().wrapping_add(1)));
@@ -220,11 +219,7 @@ impl CallMedia {
                 .remove(&port);
             let [rtp, rtcp] = match held {
                 Some(pair) => pair,
-                None => {
-                    let bind =
-                        |port: u16| std::net::UdpSocket::bind(SocketAddr::new(self.bind, port));
-                    [bind(port)?, bind(port.wrapping_add(1))?]
-                }
+                None => bind_pair(self.bind, port)?,
             };
             let tokio = |s: std::net::UdpSocket| {
                 s.set_nonblocking(true)?;
@@ -238,9 +233,8 @@ impl CallMedia {
     }
 }
 
-fn side_index(side: Side) -> usize {
-    match side {
-        Side::Caller => 0,
-        Side::Callee => 1,
-    }
+/// An RTP port and the RTCP port after it.
+fn bind_pair(bind: IpAddr, port: u16) -> std::io::Result<[std::net::UdpSocket; 2]> {
+    let one = |port: u16| std::net::UdpSocket::bind(SocketAddr::new(bind, port));
+    Ok([one(port)?, one(port.wrapping_add(1))?])
 }

@@ -17,9 +17,9 @@ pub use media::{MediaEvent, MediaOrder, PortPool, Side};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::Instant;
-use switchboard_sip::sdp::Sdp;
+use switchboard_sip::sdp::{Direction, Sdp};
 use switchboard_sip::transaction::TransactionKey;
-use switchboard_sip::{Method, Request};
+use switchboard_sip::Request;
 
 /// Settings of calls.
 #[derive(Clone, Debug)]
@@ -163,7 +163,6 @@ pub struct SessionTimer {
 pub struct Pending {
     /// The phone that sent it.
     pub side: Side,
-    pub method: Method,
     /// Its request and server transaction, to answer it.
     pub request: Request,
     pub key: TransactionKey,
@@ -208,14 +207,20 @@ pub struct Call {
     pub sdp_sent: [Option<Sdp>; 2],
     /// A mid-call offer waiting for the other phone's answer.
     pub pending: Option<Pending>,
-    /// A phone put the call on hold (its last offer was not sendrecv).
-    pub on_hold: bool,
     /// Session timers of the caller's leg and the callee's.
     pub timers: [Option<SessionTimer>; 2],
 }
 
 impl Call {
     /// One side's leg, once the call is answered.
+    pub fn dialog(&self, side: Side) -> Option<&Dialog> {
+        match side {
+            Side::Caller => Some(&self.a),
+            Side::Callee => self.b.map(|b| &self.branches[b].dialog),
+        }
+    }
+
+    /// As [`Call::dialog`], to send in it.
     pub fn dialog_mut(&mut self, side: Side) -> Option<&mut Dialog> {
         match side {
             Side::Caller => Some(&mut self.a),
@@ -237,6 +242,15 @@ impl Call {
         Some(&mut self.branches[b].dialog)
     }
 
+    /// A phone put the call on hold: what either phone was last sent is
+    /// not sendrecv (sendonly, recvonly or inactive).
+    pub fn on_hold(&self) -> bool {
+        self.sdp_sent
+            .iter()
+            .flatten()
+            .any(|sdp| sdp.direction(0) != Direction::SendRecv)
+    }
+
     /// The call as it stands, for the list of calls in progress.
     pub fn live(&self) -> LiveCall {
         LiveCall {
@@ -245,7 +259,7 @@ impl Call {
             callee: self.callee.clone(),
             started_at: self.started_at,
             answered_at: self.answered_at,
-            state: match (self.phase, self.on_hold) {
+            state: match (self.phase, self.on_hold()) {
                 (Phase::Ringing, _) => "ringing",
                 (Phase::Answered, false) => "answered",
                 (Phase::Answered, true) => "on hold",

@@ -166,7 +166,6 @@ impl Endpoint {
             codec: None,
             sdp_sent: [None, None],
             pending: None,
-            on_hold: false,
             timers: [None, None],
         };
         for phone in phones {
@@ -400,7 +399,7 @@ impl Endpoint {
                     .calls
                     .calls
                     .get(&call)
-                    .is_some_and(|c| c.phase == Phase::Ringing || c.on_hold);
+                    .is_some_and(|c| c.phase == Phase::Ringing || c.on_hold());
                 if quiet_allowed {
                     // No media is owed before the answer, nor on hold.
                     return;

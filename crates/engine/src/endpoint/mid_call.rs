@@ -13,7 +13,7 @@ use super::{Endpoint, Notice, Transmit};
 use crate::call::media::{self, MediaOrder, Side};
 use crate::call::{Pending, Phase};
 use std::time::Instant;
-use switchboard_sip::sdp::{Direction, Sdp};
+use switchboard_sip::sdp::Sdp;
 use switchboard_sip::transaction::TransactionKey;
 use switchboard_sip::{HeaderName, Message, Method, Request, Response};
 
@@ -61,16 +61,7 @@ impl Endpoint {
             let Message::Response(mut r) = message else {
                 unreachable!("set_body keeps the kind")
             };
-            if let Some(local) = self
-                .calls
-                .calls
-                .get_mut(&id)
-                .and_then(|c| c.dialog_mut(side))
-                .map(|d| d.local.clone())
-            {
-                r.headers
-                    .push(HeaderName::Contact, format!("<sip:switchboard@{local}>"));
-            }
+            self.contact_toward(id, side, &mut r);
             self.refreshed_by_phone(now, id, side, &mut r);
             return self.respond(now, key, r);
         };
@@ -82,29 +73,18 @@ impl Endpoint {
                 peer,
             }));
         }
-        let on_hold = sdp.direction(0) != Direction::SendRecv;
-        let call = self.calls.calls.get_mut(&id).expect("looked up above");
-        let Some(local) = call.dialog_mut(other).map(|d| d.local.clone()) else {
-            return;
-        };
-        let address = self.media_address(&local);
-        let call = self.calls.calls.get_mut(&id).expect("looked up above");
-        if !media::rewrite(
-            &mut sdp,
-            address,
-            call.port(other),
-            &self.config.calls.codecs,
-            call.sdp_session,
-            call.sdp_version,
-        ) {
+        if !self.sdp_toward(id, other, &mut sdp) {
             return refuse(self, 488, "Not Acceptable Here (no codec in common)");
         }
-        call.sdp_version += 1;
         let branch = self.layer.new_branch();
-        let call = self.calls.calls.get_mut(&id).expect("looked up above");
-        let dialog = call
-            .dialog_mut(other)
-            .expect("answered calls have both legs");
+        let Some(dialog) = self
+            .calls
+            .calls
+            .get_mut(&id)
+            .and_then(|c| c.dialog_mut(other))
+        else {
+            return;
+        };
         let mut relayed = dialog.request(req.method.clone(), &branch, None);
         let (peer, transport) = (dialog.peer, dialog.transport);
         relayed
@@ -122,18 +102,20 @@ impl Endpoint {
                 "Server Internal Error (the other phone cannot be reached)",
             );
         };
-        let call = self.calls.calls.get_mut(&id).expect("looked up above");
+        let call = self
+            .calls
+            .calls
+            .get_mut(&id)
+            .expect("its leg was found above");
         call.sdp_sent[other.index()] = Some(sdp);
-        call.on_hold = on_hold;
         call.pending = Some(Pending {
             side,
-            method: req.method.clone(),
             request: req.clone(),
             key: key.clone(),
             relayed: out.clone(),
         });
-        self.calls.relayed.insert(out, (id, other));
         let live = call.live();
+        self.calls.relayed.insert(out, (id, other));
         self.notices.push_back(Notice::CallChanged(live));
     }
 
@@ -167,47 +149,26 @@ impl Endpoint {
         let mut message = Message::Response(
             Response::to(&pending.request, code, None).with_reason(response.reason.to_string()),
         );
-        if (200..300).contains(&code) {
-            if let Ok(mut sdp) = Sdp::parse(&response.body) {
-                if let Some(peer) = media::audio_peer(&sdp) {
-                    self.notices.push_back(Notice::Media(MediaOrder::Peer {
-                        call: id,
-                        side: to,
-                        peer,
-                    }));
-                }
-                let local = call
-                    .dialog_mut(from)
-                    .map(|d| d.local.clone())
-                    .unwrap_or_default();
-                let address = self.media_address(&local);
-                let call = self.calls.calls.get_mut(&id).expect("looked up above");
-                media::rewrite(
-                    &mut sdp,
-                    address,
-                    call.port(from),
-                    &self.config.calls.codecs,
-                    call.sdp_session,
-                    call.sdp_version,
-                );
-                call.sdp_version += 1;
-                message.set_body(Some(SDP), sdp.to_bytes().into());
+        let answered = (200..300).contains(&code);
+        if let (true, Ok(mut sdp)) = (answered, Sdp::parse(&response.body)) {
+            if let Some(peer) = media::audio_peer(&sdp) {
+                self.notices.push_back(Notice::Media(MediaOrder::Peer {
+                    call: id,
+                    side: to,
+                    peer,
+                }));
+            }
+            self.sdp_toward(id, from, &mut sdp);
+            message.set_body(Some(SDP), sdp.to_bytes().into());
+            if let Some(call) = self.calls.calls.get_mut(&id) {
                 call.sdp_sent[from.index()] = Some(sdp);
             }
         }
         let Message::Response(mut r) = message else {
             unreachable!("set_body keeps the kind")
         };
-        if (200..300).contains(&code) {
-            let local = self
-                .calls
-                .calls
-                .get_mut(&id)
-                .and_then(|c| c.dialog_mut(from))
-                .map(|d| d.local.clone())
-                .unwrap_or_default();
-            r.headers
-                .push(HeaderName::Contact, format!("<sip:switchboard@{local}>"));
+        if answered {
+            self.contact_toward(id, from, &mut r);
             self.refreshed(now, id, to);
             self.refreshed_by_phone(now, id, from, &mut r);
         }
@@ -243,6 +204,42 @@ impl Endpoint {
     /// A relayed transaction ended: its answers are all in.
     pub(super) fn mid_call_ended(&mut self, key: &TransactionKey) -> bool {
         self.calls.relayed.remove(key).is_some()
+    }
+
+    /// Points `sdp` at the relay's port toward `side`, at the address that
+    /// phone reaches Switchboard at, as the next version of the call's
+    /// descriptions; false when no codec is left.
+    fn sdp_toward(&mut self, id: u64, side: Side, sdp: &mut Sdp) -> bool {
+        let Some(call) = self.calls.calls.get(&id) else {
+            return false;
+        };
+        let Some(dialog) = call.dialog(side) else {
+            return false;
+        };
+        let address = self.media_address(&dialog.local);
+        let kept = media::rewrite(
+            sdp,
+            address,
+            call.port(side),
+            &self.config.calls.codecs,
+            call.sdp_session,
+            call.sdp_version,
+        );
+        if let Some(call) = self.calls.calls.get_mut(&id) {
+            call.sdp_version += 1;
+        }
+        kept
+    }
+
+    /// The Contact of a 2xx sent to `side`: Switchboard, where that phone
+    /// reaches it.
+    fn contact_toward(&self, id: u64, side: Side, response: &mut Response) {
+        if let Some(dialog) = self.calls.calls.get(&id).and_then(|c| c.dialog(side)) {
+            response.headers.push(
+                HeaderName::Contact,
+                format!("<sip:switchboard@{}>", dialog.local),
+            );
+        }
     }
 
     /// ACKs a 2xx to a re-INVITE sent to `side`.
