@@ -15,77 +15,17 @@
 // sessions are open at once: what one admin (or the CLI) changes, the
 // other must see without reloading.
 
-import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gone, logIn, need, see, WAIT, withBrowser } from "./browser.mjs";
 
-const need = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
-const url = need("SB_URL");
 const password = need("SB_PASSWORD");
 const cli = need("SB_CLI");
-const shots = need("SB_SCREENSHOTS");
-const chromiumPath = process.env.SB_CHROMIUM ?? "/usr/bin/chromium";
 const sipTarget = need("SB_SIP");
 const registerScenario = need("SB_SIPP_REGISTER");
-rmSync(shots, { recursive: true, force: true });
-mkdirSync(shots, { recursive: true });
-
-const WAIT = 15_000;
-let shot = 0;
-const problems = [];
-
-async function screenshot(page, name) {
-  shot += 1;
-  const file = join(shots, `${String(shot).padStart(2, "0")}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`screenshot ${file}`);
-}
-
-/** Waits until `locator` is visible; fails naming what was expected. */
-async function see(locator, what) {
-  try {
-    await locator.first().waitFor({ state: "visible", timeout: WAIT });
-  } catch {
-    throw new Error(`expected to see ${what}`);
-  }
-}
-
-async function gone(locator, what) {
-  try {
-    await locator.first().waitFor({ state: "detached", timeout: WAIT });
-  } catch {
-    throw new Error(`expected ${what} to go away`);
-  }
-}
 
 const row = (page, number) => page.locator(`tr[data-number="${number}"]`);
-
-const pages = [];
-
-async function open(browser, name) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => problems.push(`${name}: page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.text().includes("Content Security Policy")) {
-      problems.push(`${name}: ${message.text()}`);
-    }
-  });
-  await page.goto(url);
-  pages.push([name, page]);
-  return page;
-}
-
-async function logIn(page, secret) {
-  await page.getByLabel("Login").fill("admin");
-  await page.getByLabel("Password").fill(secret);
-  await page.getByRole("button", { name: "Log in" }).click();
-}
 
 async function fillExtension(page, fields) {
   for (const [label, value] of Object.entries(fields)) {
@@ -93,22 +33,9 @@ async function fillExtension(page, fields) {
   }
 }
 
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
-
-try {
+await withBrowser(async ({ open, screenshot, shots }) => {
   // Logging in: a wrong password is refused with the server's words.
-  const a = await open(browser, "admin A");
+  const a = await open("admin A");
   await see(a.getByRole("button", { name: "Log in" }), "the login page");
   await screenshot(a, "login");
   await logIn(a, "not-the-password");
@@ -121,7 +48,7 @@ try {
   await screenshot(a, "extensions-empty");
 
   // A second administrator, watching.
-  const b = await open(browser, "admin B");
+  const b = await open("admin B");
   await logIn(b, password);
   await see(b.getByText("No extensions yet."), "an empty list for the second admin");
 
@@ -214,13 +141,5 @@ try {
   await a.reload();
   await see(a.getByRole("button", { name: "Log in" }), "the login page after a reload");
 
-  if (problems.length) throw new Error(problems.join("\n"));
   console.log("console end-to-end: all steps passed");
-} catch (error) {
-  for (const [name, page] of pages) {
-    await screenshot(page, `failed-${name.replace(/\W+/g, "-")}`).catch(() => {});
-  }
-  throw error;
-} finally {
-  await browser.close();
-}
+});

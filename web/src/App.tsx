@@ -9,6 +9,7 @@ import { logOut, resume } from "./session";
 import { Layout } from "./Layout";
 import { LoginPage } from "./LoginPage";
 import { ExtensionsPage } from "./ExtensionsPage";
+import { CallsPage } from "./CallsPage";
 import { SECTIONS } from "./sections";
 
 export function App() {
@@ -42,6 +43,7 @@ export function App() {
   return (
     <Layout session={session} current={section.path} onLogOut={leave}>
       {section.path === "/extensions" && <ExtensionsPage session={session} />}
+      {section.path === "/calls" && <CallsPage session={session} />}
     </Layout>
   );
 }

@@ -3,9 +3,7 @@
 // until when.
 
 import type { Registration } from "./registrations";
-
-const time = (unix: number) =>
-  new Date(unix * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+import { time } from "./format";
 
 export function PhonesCell({ phones }: { phones: Registration[] }) {
   if (phones.length === 0) return <span class="muted">not registered</span>;

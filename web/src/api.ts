@@ -46,7 +46,8 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (response.ok) {
-    return (response.status === 204 ? undefined : await response.json()) as T;
+    const text = await response.text();
+    return (text === "" ? undefined : JSON.parse(text)) as T;
   }
   let detail = response.statusText;
   let field: string | undefined;

@@ -2,8 +2,9 @@
 //! callee (answering, busy, ringing until cancelled, hanging up, taking a
 //! hold by re-INVITE and UPDATE, glare); another SIPp phone calls it as 1001, with digest
 //! authentication. Each flow must complete on both phones, and leave the
-//! record it should. Then the live-call list and its hang-up action, a
-//! shutdown by SIGTERM, and the store after kill -9.
+//! record it should. Then the live-call list and its hang-up action (CLI,
+//! API, and the console in Chromium), a shutdown by SIGTERM, and the store
+//! after kill -9.
 
 mod common;
 
@@ -252,6 +253,35 @@ fn a_live_call_is_listed_limited_and_hung_up_by_the_administrator() {
     assert_eq!(
         cli(&server.cli_env(), &["calls"]).trim(),
         "no calls in progress"
+    );
+}
+
+/// The console's live calls page (web/e2e/calls.mjs in Chromium) lists
+/// the call and hangs it up; both phones get their BYE.
+#[test]
+fn the_console_lists_a_live_call_and_hangs_it_up() {
+    let server = server(&[]);
+    let port = free_port();
+    register_callee(&server, port);
+    let (calling, answering) = lasting_call(&server, port);
+    answered_call(&server);
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-screenshots/calls");
+    let status = Command::new("node")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web/e2e/calls.mjs"))
+        .env("SB_URL", format!("http://127.0.0.1:{}/", server.http_port))
+        .env("SB_PASSWORD", server.admin_password())
+        .env("SB_SCREENSHOTS", &shots)
+        .env("SB_CALLER", CALLER.0)
+        .env("SB_CALLEE", CALLEE.0)
+        .status()
+        .expect("running node (the README's test command installs nodejs)");
+    assert!(status.success(), "the live calls end-to-end run failed");
+    succeeded("caller_waits.xml", calling);
+    succeeded("callee.xml", answering);
+    let rows = records(&server, 1);
+    assert_eq!(
+        outcome(&rows[0]),
+        ("answered", "hung up by admin", "system")
     );
 }
 
