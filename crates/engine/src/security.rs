@@ -124,8 +124,10 @@ impl Guard {
         self.allow.iter().any(|n| n.contains(&ip))
     }
 
-    /// Whether a request from `ip` is looked at; `Err` says why not.
-    pub fn admit(&mut self, ip: IpAddr, now: Instant, now_unix: u64) -> Result<(), Dropped> {
+    /// Whether a response from `ip` is looked at: the lists and bans
+    /// apply, the rate limit does not (responses answer Switchboard's own
+    /// requests, and a phone taking many calls sends many).
+    pub fn admit_response(&mut self, ip: IpAddr, now_unix: u64) -> Result<(), Dropped> {
         if self.allowed(ip) {
             return Ok(());
         }
@@ -138,7 +140,13 @@ impl Guard {
             }
             self.bans.remove(&ip);
         }
-        if self.config.rate_limit == 0 {
+        Ok(())
+    }
+
+    /// Whether a request from `ip` is looked at; `Err` says why not.
+    pub fn admit(&mut self, ip: IpAddr, now: Instant, now_unix: u64) -> Result<(), Dropped> {
+        self.admit_response(ip, now_unix)?;
+        if self.config.rate_limit == 0 || self.allowed(ip) {
             return Ok(());
         }
         let burst = f64::from(self.config.rate_burst.max(1));
@@ -335,6 +343,15 @@ mod tests {
         let passed = (0..50).filter(|_| g.admit(a, later, 0).is_ok()).count();
         assert_eq!(passed, 5, "half a second at 10 a second");
         assert_eq!(g.admit(ip("198.51.100.2"), later, 0), Ok(()), "per source");
+        assert_eq!(g.admit_response(a, 0), Ok(()), "responses are not limited");
+        g.ban(
+            a,
+            Ban {
+                until: 60,
+                reason: "test".into(),
+            },
+        );
+        assert_eq!(g.admit_response(a, 0), Err(Dropped::Banned), "but banned");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{admin_api, cli, free_port, Server};
+use common::{admin_api, cli, free_port, relayed_packets, Server};
 use std::net::UdpSocket;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -253,6 +253,106 @@ fn a_live_call_is_listed_limited_and_hung_up_by_the_administrator() {
     assert_eq!(
         cli(&server.cli_env(), &["calls"]).trim(),
         "no calls in progress"
+    );
+}
+
+/// 200 calls at once, each with RTP both ways (SIPp plays a 440 Hz tone on
+/// the caller's side and 1 kHz on the callee's, from a port per call), from
+/// 200 extensions to four answered by one SIPp phone: all complete, all
+/// are answered in PCMU, and the relay carries their packets.
+#[test]
+fn two_hundred_calls_at_once_carry_their_media() {
+    const CALLS: u64 = 200;
+    const TALK_MS: u64 = 4000;
+    const CALLEES: [&str; 4] = ["1002", "1003", "1004", "1005"];
+    let data_dir = Server::fresh_data_dir();
+    let sipp_dir = data_dir.join("sipp");
+    std::fs::create_dir_all(&sipp_dir).unwrap();
+    const SECRET: &str = "Pw-Secret-many-phones";
+    let mut declared = String::new();
+    let (mut callers, mut callees) = (String::from("SEQUENTIAL\n"), String::from("SEQUENTIAL\n"));
+    for number in CALLEES {
+        declared += &format!(
+            "[[extension]]\nnumber = \"{number}\"\ndisplay_name = \"Desk {number}\"\nsecret = \"{}\"\ncall_limit = 60\n\n",
+            SECRET
+        );
+        callees += &format!("{number};{};600\n", SECRET);
+    }
+    for n in 0..CALLS {
+        let number = (2001 + n).to_string();
+        declared += &format!(
+            "[[extension]]\nnumber = \"{number}\"\ndisplay_name = \"Phone {number}\"\nsecret = \"{}\"\n\n",
+            SECRET
+        );
+        callers += &format!("{number};{};{}\n", SECRET, CALLEES[n as usize % 4]);
+    }
+    let file = |name: &str, text: &str| {
+        let path = sipp_dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let cli_env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
+    cli(&cli_env, &["apply", &file("phones.toml", &declared)]);
+    for (name, hz) in [("caller.ul", "440"), ("callee.ul", "1000")] {
+        let made = Command::new("sox")
+            .args(["-n", "-r", "8000", "-c", "1", "-e", "u-law", "-t", "ul"])
+            .arg(sipp_dir.join(name))
+            .args(["synth", "1", "sine", hz])
+            .status()
+            .expect("sox (the README's test command installs it)");
+        assert!(made.success(), "sox failed to make {name}");
+    }
+    // One address sends every request here, far over the per-address
+    // rate limit meant for the Internet.
+    let server = Server::start_in(
+        data_dir,
+        &[
+            ("SWITCHBOARD_SIP__DIGEST", "MD5"),
+            ("SWITCHBOARD_SECURITY__RATE_LIMIT", "0"),
+        ],
+    );
+    let (callers, callees) = (file("callers.csv", &callers), file("callees.csv", &callees));
+
+    let port = free_port();
+    let registering = sipp(&server, port, "register_digest.xml", &["-inf", &callees])
+        .args(["-m", "4"])
+        .arg(server.target())
+        .spawn()
+        .unwrap();
+    succeeded("register_digest.xml", registering);
+    let before = relayed_packets(&server);
+    let calls = CALLS.to_string();
+    let answering = sipp(&server, port, "callee_rtp.xml", &["-m", &calls])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let talk = TALK_MS.to_string();
+    let calling = sipp(
+        &server,
+        free_port(),
+        "caller_rtp.xml",
+        &["-inf", &callers, "-d", &talk],
+    )
+    .args(["-m", &calls, "-l", &calls, "-r", "100"])
+    .arg(server.target())
+    .spawn()
+    .unwrap();
+    succeeded("caller_rtp.xml", calling);
+    succeeded("callee_rtp.xml", answering);
+
+    let rows = records(&server, CALLS as usize);
+    for row in &rows {
+        assert_eq!(outcome(row), ("answered", "BYE", "caller"), "{row:?}");
+        assert_eq!(row[11], "PCMU", "{row:?}");
+    }
+    // Each call talked TALK_MS, 50 packets a second each way; allow a
+    // quarter for the time SIPp takes to start and stop its streams.
+    let relayed = relayed_packets(&server) - before;
+    let least = CALLS * 2 * 50 * TALK_MS / 1000 * 3 / 4;
+    println!("{CALLS} calls: the relay carried {relayed} packets");
+    assert!(
+        relayed >= least,
+        "the relay carried {relayed} packets for {CALLS} calls, expected at least {least}"
     );
 }
 

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{admin_api, cli, Server};
+use common::{admin_api, cli, relayed_packets, Server};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -127,16 +127,6 @@ fn registered(server: &Server, number: &str) -> bool {
         None,
     );
     body.contains("baresip")
-}
-
-fn relayed_packets(server: &Server) -> u64 {
-    let (code, metrics) = admin_api(server, "GET", "/metrics", None);
-    assert_eq!(code, 200, "{metrics}");
-    metrics
-        .lines()
-        .find_map(|l| l.strip_prefix("switchboard_media_relayed_packets_total "))
-        .and_then(|v| v.trim().parse().ok())
-        .expect("the relay's packet count")
 }
 
 #[test]

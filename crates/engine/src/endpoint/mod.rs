@@ -289,8 +289,12 @@ impl Endpoint {
     }
 
     /// Whether a message from `source` is looked at at all.
-    fn admit(&mut self, source: SocketAddr, now: Instant, now_unix: u64) -> bool {
-        let verdict = self.guard.admit(source.ip(), now, now_unix);
+    fn admit(&mut self, source: SocketAddr, now: Instant, now_unix: u64, response: bool) -> bool {
+        let verdict = if response {
+            self.guard.admit_response(source.ip(), now_unix)
+        } else {
+            self.guard.admit(source.ip(), now, now_unix)
+        };
         let c = &mut self.counters;
         match verdict {
             Ok(()) => c.received += 1,
@@ -328,7 +332,7 @@ impl Endpoint {
         bytes: Bytes,
         source: SocketAddr,
     ) {
-        if !self.admit(source, now, now_unix) {
+        if !self.admit(source, now, now_unix, bytes.starts_with(b"SIP/2.0 ")) {
             return;
         }
         match keepalive::recognise(&bytes, source) {
@@ -351,7 +355,8 @@ impl Endpoint {
         source: SocketAddr,
         transport: Transport,
     ) {
-        if self.admit(source, now, now_unix) {
+        let response = matches!(message, Ok(Message::Response(_)));
+        if self.admit(source, now, now_unix, response) {
             self.receive(now, now_unix, message, source, transport);
         }
     }

@@ -120,7 +120,9 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.data_dir);
+        if std::env::var_os("KEEP_TEST_DATA").is_none() {
+            let _ = std::fs::remove_dir_all(&self.data_dir);
+        }
     }
 }
 
@@ -284,4 +286,15 @@ pub fn admin_api(server: &Server, method: &str, path: &str, body: Option<&str>) 
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let (body, code) = text.rsplit_once('\n').expect("a status line");
     (code.parse().expect("a status"), body.to_owned())
+}
+
+/// How many packets the media relay has carried, from /metrics.
+pub fn relayed_packets(server: &Server) -> u64 {
+    let (code, metrics) = admin_api(server, "GET", "/metrics", None);
+    assert_eq!(code, 200, "{metrics}");
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("switchboard_media_relayed_packets_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("the relay's packet count")
 }
