@@ -20,6 +20,20 @@ use switchboard_sip::transaction;
 use tokio::sync::mpsc;
 use tracing_subscriber::EnvFilter;
 
+/// Every call in progress holds four media sockets: raise the soft limit
+/// on open files to the hard one (Debian's soft default, 1,024, would stop
+/// at about 250 calls), and say so when even that is low.
+fn more_open_files() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) if limit < 16_384 => tracing::warn!(
+            "open files limited to {limit}: about {} calls at once; raise LimitNOFILE",
+            limit / 5
+        ),
+        Ok(limit) => tracing::debug!("open files limited to {limit}"),
+        Err(e) => tracing::warn!("could not raise the open-files limit: {e}"),
+    }
+}
+
 /// Runs the server until it is told to stop.
 pub fn run(config: Config) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -28,6 +42,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
+    more_open_files();
     let data = DataDir::open(&config.data_dir)?;
     let database = config.database_url(data.path());
     let mut endpoint = Endpoint::new(
