@@ -256,6 +256,53 @@ fn a_live_call_is_listed_limited_and_hung_up_by_the_administrator() {
     );
 }
 
+/// The tones SIPp's RTP streams play, in `dir`: 440 Hz for callers
+/// (caller.ul), 1 kHz for callees (callee.ul), raw PCMU.
+fn tones(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, hz) in [("caller.ul", "440"), ("callee.ul", "1000")] {
+        let made = Command::new("sox")
+            .args(["-n", "-r", "8000", "-c", "1", "-e", "u-law", "-t", "ul"])
+            .arg(dir.join(name))
+            .args(["synth", "1", "sine", hz])
+            .status()
+            .expect("sox (the README's test command installs it)");
+        assert!(made.success(), "sox failed to make {name}");
+    }
+}
+
+/// A late offer: the caller's INVITE has no SDP, Switchboard offers in its
+/// 200 and takes the answer from the ACK, so the callee's audio reaches
+/// the address in that answer though the caller sends none. An ACK
+/// without an answer ends the call.
+#[test]
+fn a_late_offer_is_answered_in_the_ack() {
+    let server = server(&[]);
+    let port = free_port();
+    register_callee(&server, port);
+    tones(&server.data_dir.join("sipp"));
+    let before = relayed_packets(&server);
+    call(&server, port, "caller_late_offer.xml", "callee_rtp.xml");
+    let relayed = relayed_packets(&server) - before;
+    assert!(
+        relayed >= 25,
+        "only {relayed} of the callee's packets reached the caller"
+    );
+    call(
+        &server,
+        port,
+        "caller_late_offer_no_answer.xml",
+        "callee.xml",
+    );
+    let rows = records(&server, 2);
+    assert_eq!(outcome(&rows[0]), ("answered", "BYE", "caller"));
+    assert_eq!(rows[0][11], "PCMU", "{:?}", rows[0]);
+    assert_eq!(
+        outcome(&rows[1]),
+        ("answered", "no SDP answer in the ACK", "system")
+    );
+}
+
 /// 200 calls at once, each with RTP both ways (SIPp plays a 440 Hz tone on
 /// the caller's side and 1 kHz on the callee's, from a port per call), from
 /// 200 extensions to four answered by one SIPp phone: all complete, all
@@ -293,15 +340,7 @@ fn two_hundred_calls_at_once_carry_their_media() {
     };
     let cli_env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
     cli(&cli_env, &["apply", &file("phones.toml", &declared)]);
-    for (name, hz) in [("caller.ul", "440"), ("callee.ul", "1000")] {
-        let made = Command::new("sox")
-            .args(["-n", "-r", "8000", "-c", "1", "-e", "u-law", "-t", "ul"])
-            .arg(sipp_dir.join(name))
-            .args(["synth", "1", "sine", hz])
-            .status()
-            .expect("sox (the README's test command installs it)");
-        assert!(made.success(), "sox failed to make {name}");
-    }
+    tones(&sipp_dir);
     // One address sends every request here, far over the per-address
     // rate limit meant for the Internet.
     let server = Server::start_in(

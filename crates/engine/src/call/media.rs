@@ -205,6 +205,46 @@ pub fn rewrite(
     usable
 }
 
+/// Switchboard's own offer, for a caller whose INVITE had none (late
+/// offer): audio at `address`:`port` in the codecs of `allowed` that have
+/// a well-known payload type, preferred first, and telephone-event. None
+/// when `allowed` names no such codec.
+pub fn offer(
+    address: IpAddr,
+    port: u16,
+    allowed: &[String],
+    session_id: u64,
+    version: u64,
+) -> Option<Sdp> {
+    const KNOWN: [(&str, &str, &str); 5] = [
+        ("PCMU", "0", "PCMU/8000"),
+        ("PCMA", "8", "PCMA/8000"),
+        ("G722", "9", "G722/8000"),
+        ("G729", "18", "G729/8000"),
+        ("opus", "111", "opus/48000/2"),
+    ];
+    let known: Vec<_> = allowed
+        .iter()
+        .filter_map(|name| KNOWN.iter().find(|(n, ..)| n.eq_ignore_ascii_case(name)))
+        .collect();
+    if known.is_empty() {
+        return None;
+    }
+    let formats: Vec<&str> = known.iter().map(|(_, pt, _)| *pt).collect();
+    let mut text = format!(
+        "v=0\r\no=switchboard 0 0 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n\
+         m=audio {port} RTP/AVP {} 101\r\n",
+        formats.join(" ")
+    );
+    for (_, pt, map) in known {
+        text += &format!("a=rtpmap:{pt} {map}\r\n");
+    }
+    text += "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=sendrecv\r\n";
+    let mut sdp = Sdp::parse(text.as_bytes()).ok()?;
+    sdp.set_address(address, session_id, version);
+    Some(sdp)
+}
+
 fn is_audio(m: &Media) -> bool {
     m.kind == "audio" && m.port != 0
 }
@@ -259,6 +299,23 @@ mod tests {
         assert!(text.contains("m=video 0 RTP/AVP 96\r\n"), "{text}");
         assert_eq!(audio_peer(&sdp), Some("192.0.2.1:30000".parse().unwrap()));
         assert_eq!(chosen_codec(&sdp).as_deref(), Some("PCMU"));
+    }
+
+    #[test]
+    fn a_late_offer_lists_the_known_codecs_preferred_first() {
+        let allowed: Vec<String> = ["G722", "PCMU", "iLBC"].map(String::from).into();
+        let sdp = offer("192.0.2.1".parse().unwrap(), 30000, &allowed, 7, 1).unwrap();
+        let text = sdp.to_string();
+        assert!(text.contains("m=audio 30000 RTP/AVP 9 0 101\r\n"), "{text}");
+        assert!(text.contains("a=rtpmap:9 G722/8000\r\n"), "{text}");
+        assert!(
+            text.contains("a=rtpmap:101 telephone-event/8000\r\n"),
+            "{text}"
+        );
+        assert_eq!(audio_peer(&sdp), Some("192.0.2.1:30000".parse().unwrap()));
+        assert_eq!(Sdp::parse(&sdp.to_bytes()).unwrap(), sdp, "round trip");
+        let unknown = vec!["iLBC".to_owned()];
+        assert!(offer("192.0.2.1".parse().unwrap(), 30000, &unknown, 7, 1).is_none());
     }
 
     #[test]

@@ -209,6 +209,10 @@ pub struct Call {
     pub pending: Option<Pending>,
     /// Session timers of the caller's leg and the callee's.
     pub timers: [Option<SessionTimer>; 2],
+    /// The caller's INVITE had no SDP (late offer): Switchboard offered to
+    /// the callee itself and offers to the caller in its 200; the caller's
+    /// answer, in its ACK, is still to come.
+    pub answer_in_ack: bool,
 }
 
 impl Call {

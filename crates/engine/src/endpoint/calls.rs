@@ -93,17 +93,28 @@ impl Endpoint {
         if phones.is_empty() {
             return reject(self, 480, "Temporarily Unavailable (not registered)");
         }
-        let offer = match req.headers.content_type() {
-            Ok(Some(t))
-                if t.kind.eq_ignore_ascii_case("application")
-                    && t.subtype.eq_ignore_ascii_case("sdp") =>
-            {
-                Sdp::parse(&req.body).ok()
-            }
-            _ => None,
-        };
-        let Some(offer) = offer else {
-            return reject(self, 488, "Not Acceptable Here (an SDP offer is required)");
+        // No body at all is a late offer: Switchboard offers to the callee
+        // and, in its 200, to the caller, whose answer comes in the ACK.
+        let offer = if req.body.is_empty() {
+            None
+        } else {
+            let sdp = match req.headers.content_type() {
+                Ok(Some(t))
+                    if t.kind.eq_ignore_ascii_case("application")
+                        && t.subtype.eq_ignore_ascii_case("sdp") =>
+                {
+                    Sdp::parse(&req.body).ok()
+                }
+                _ => None,
+            };
+            let Some(sdp) = sdp else {
+                return reject(
+                    self,
+                    488,
+                    "Not Acceptable Here (the body is not an SDP offer)",
+                );
+            };
+            Some(sdp)
         };
         let Some(caller_port) = self.ports.take(self.rng.gen()) else {
             return reject(self, 503, "Service Unavailable (no media ports left)");
@@ -167,24 +178,27 @@ impl Endpoint {
             sdp_sent: [None, None],
             pending: None,
             timers: [None, None],
+            answer_in_ack: offer.is_none(),
         };
         for phone in phones {
             let local = phone.local.clone();
             let host = local_host(&local);
-            let mut sdp = offer.clone();
             let address = self.media_address(&local);
-            if !media::rewrite(
-                &mut sdp,
-                address,
-                callee_port,
-                &self.config.calls.codecs,
-                call.sdp_session,
-                call.sdp_version,
-            ) {
+            let codecs = &self.config.calls.codecs;
+            let (session, version) = (call.sdp_session, call.sdp_version);
+            let sdp = match &offer {
+                Some(offer) => {
+                    let mut sdp = offer.clone();
+                    media::rewrite(&mut sdp, address, callee_port, codecs, session, version)
+                        .then_some(sdp)
+                }
+                None => media::offer(address, callee_port, codecs, session, version),
+            };
+            let Some(sdp) = sdp else {
                 self.ports.give_back(caller_port);
                 self.ports.give_back(callee_port);
                 return reject(self, 488, "Not Acceptable Here (no codec in common)");
-            }
+            };
             let mut dialog = Dialog {
                 call_id: format!("{:016x}@switchboard", self.rng.gen::<u64>()),
                 local_tag: self.tag(),
@@ -241,7 +255,7 @@ impl Endpoint {
             call: id,
             caller_port,
             callee_port,
-            caller: media::audio_peer(&offer),
+            caller: offer.as_ref().and_then(media::audio_peer),
         }));
         self.calls.invites.insert(key, id);
         self.calls.dialogs.insert(
@@ -371,6 +385,36 @@ impl Endpoint {
             }
         }
         true
+    }
+
+    /// The caller's ACK to the 200 of its INVITE. After a late offer it
+    /// carries the answer to Switchboard's offer: where the caller
+    /// receives; without a usable one the call cannot carry audio, and
+    /// ends.
+    pub(super) fn caller_ack(&mut self, now: Instant, ack: &Request) {
+        let Some((id, Side::Caller)) = self.dialog_of(ack) else {
+            return;
+        };
+        let Some(call) = self.calls.calls.get_mut(&id) else {
+            return;
+        };
+        if !call.answer_in_ack || call.phase != Phase::Answered {
+            return;
+        }
+        call.answer_in_ack = false;
+        let answer = Sdp::parse(&ack.body)
+            .ok()
+            .filter(|sdp| media::chosen_codec(sdp).is_some());
+        let Some(answer) = answer else {
+            return self.end_by_system(now, id, "no SDP answer in the ACK");
+        };
+        if let Some(peer) = media::audio_peer(&answer) {
+            self.notices.push_back(Notice::Media(MediaOrder::Peer {
+                call: id,
+                side: Side::Caller,
+                peer,
+            }));
+        }
     }
 
     /// Ends calls whose phones rang too long; runs the session timers.
@@ -528,18 +572,22 @@ impl Endpoint {
             if from_callee.code >= 200 {
                 call.codec = media::chosen_codec(&sdp);
             }
-            media::rewrite(
-                &mut sdp,
-                address,
-                call.caller_port,
-                &self.config.calls.codecs,
-                call.sdp_session,
-                call.sdp_version,
-            );
-            call.sdp_version += 1;
-            message.set_body(Some(SDP), sdp.to_bytes().into());
-            if from_callee.code >= 200 {
-                call.sdp_sent[0] = Some(sdp);
+            // A late offer's caller gets Switchboard's offer in the 200, and
+            // no SDP before: an unreliable provisional cannot carry it.
+            if from_callee.code >= 200 || !call.answer_in_ack {
+                media::rewrite(
+                    &mut sdp,
+                    address,
+                    call.caller_port,
+                    &self.config.calls.codecs,
+                    call.sdp_session,
+                    call.sdp_version,
+                );
+                call.sdp_version += 1;
+                message.set_body(Some(SDP), sdp.to_bytes().into());
+                if from_callee.code >= 200 {
+                    call.sdp_sent[0] = Some(sdp);
+                }
             }
         }
         let key = call.invite_key.clone();

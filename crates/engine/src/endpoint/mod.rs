@@ -516,6 +516,7 @@ impl Endpoint {
                         self.send_stateless(r, source, transport);
                     }
                 }
+                Output::Event(Event::Ack { request, .. }) => self.caller_ack(now, &request),
                 Output::Event(Event::Response { key, response }) => {
                     let code = response.code;
                     if !self.mid_call_response(now, &key, &response)
