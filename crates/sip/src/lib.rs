@@ -17,6 +17,7 @@ pub mod param;
 pub mod parse;
 pub mod scan;
 pub mod sdp;
+pub mod sparse;
 pub mod status;
 pub mod stream;
 pub mod text;

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use switchboard_sip::transaction::{
     Config, Event, Input, Output, SendError, State, TransactionKey, TransactionLayer, Transmit,
-    Transport,
+    Transport, END_GRID,
 };
 use switchboard_sip::{parse, HeaderName, Message, Method, Request, Response};
 
@@ -111,6 +111,13 @@ fn run_until(layer: &mut TransactionLayer, base: Instant, until: Instant) -> Vec
         seen.extend(drain(layer).into_iter().map(|o| (stamp, o)));
     }
     seen
+}
+
+/// Whether a transaction that had only its end to wait for (`timer` ms
+/// after the start) ended at `stamp`: no sooner, and on the first
+/// boundary of the end grid after it.
+fn on_end_grid(stamp: u64, timer: u64) -> bool {
+    (timer..timer + END_GRID.as_millis() as u64).contains(&stamp)
 }
 
 fn transmit_times(seen: &[(u64, Output)]) -> Vec<u64> {
@@ -334,7 +341,7 @@ fn invite_client_passes_every_2xx_until_timer_m() {
     let seen = run_until(&mut uac, base, ms(base, 60_000));
     assert_eq!(transmit_times(&seen), Vec::<u64>::new());
     assert_eq!(seen.len(), 1);
-    assert_eq!(seen[0].0, 32_100, "Timer M");
+    assert!(on_end_grid(seen[0].0, 32_100), "Timer M at {}", seen[0].0);
     uac.handle_input(ms(base, 40_000), received(ok, BOB));
     assert!(matches!(
         &events(drain(&mut uac))[..],
@@ -538,10 +545,10 @@ fn non_invite_server_answers_retransmissions_with_its_stored_response() {
         assert_eq!(events(again), []);
     }
     let seen = run_until(&mut uas, base, ms(base, 60_000));
-    assert_eq!(
-        seen,
-        [(32_700, Output::Event(Event::Terminated { key }))],
-        "Timer J"
+    assert!(
+        matches!(&seen[..], [(at, Output::Event(Event::Terminated { key: k }))]
+            if on_end_grid(*at, 32_700) && *k == key),
+        "Timer J: {seen:?}"
     );
     uas.handle_input(ms(base, 33_000), received(options, ALICE));
     new_request(drain(&mut uas));
@@ -764,7 +771,11 @@ fn reliable_transports_never_retransmit_and_skip_the_wait_timers() {
         .send_request(base, invite.clone(), addr(BOB), Transport::Tcp)
         .unwrap();
     drain(&mut uac);
-    assert_eq!(uac.poll_timeout(), Some(ms(base, 32_000)), "only Timer B");
+    let timer_b = uac.poll_timeout().expect("Timer B");
+    assert!(
+        on_end_grid((timer_b - base).as_millis() as u64, 32_000),
+        "only Timer B"
+    );
     uac.handle_input(
         ms(base, 100),
         tcp(Response::to(&invite, 486, Some("t")).into(), BOB),
@@ -801,7 +812,11 @@ fn reliable_transports_never_retransmit_and_skip_the_wait_timers() {
         addr(from),
         "back on the connection"
     );
-    assert_eq!(uas.poll_timeout(), Some(ms(base, 32_010)), "only Timer H");
+    let timer_h = uas.poll_timeout().expect("Timer H");
+    assert!(
+        on_end_grid((timer_h - base).as_millis() as u64, 32_010),
+        "only Timer H"
+    );
     let mut ack = request_with(
         "ACK",
         "SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKt1",

@@ -2,6 +2,7 @@
 //! then hands over to the command. Business rules live in the engine; this
 //! crate owns sockets, the clock and wiring.
 
+mod allocator;
 mod batches;
 mod calls;
 mod calls_cmd;
@@ -23,12 +24,6 @@ mod transport;
 
 use clap::Parser;
 use std::process::ExitCode;
-
-/// mimalloc: the SIP path allocates and frees many small, short-lived
-/// buffers; glibc's allocator spent a sixth of the registrar's CPU on them
-/// and kept freed transaction memory from being reused promptly.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();

@@ -21,9 +21,9 @@ impl Metrics {
         }
     }
 
-    /// One RTP or RTCP packet forwarded by the relay.
-    pub fn relayed_packet(&self) {
-        self.relayed.fetch_add(1, Ordering::Relaxed);
+    /// RTP or RTCP packets forwarded by the relay.
+    pub fn relayed_packets(&self, count: u64) {
+        self.relayed.fetch_add(count, Ordering::Relaxed);
     }
 
     pub fn render(&self) -> String {

@@ -85,6 +85,13 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         if stale > 0 {
             tracing::warn!("{stale} calls were in progress when the server last stopped");
         }
+        tokio::spawn(async {
+            let mut every = tokio::time::interval(driver::GIVE_BACK_EVERY);
+            loop {
+                every.tick().await;
+                crate::allocator::give_back();
+            }
+        });
         let (calls, calls_written) = calls::persist(service.clone());
         let (registrations, registrations_written) = registrar::persist(
             service.clone(),
@@ -141,7 +148,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             });
         }
         let (media_tx, media_rx) = mpsc::unbounded_channel();
-        let relay = Relay::new(
+        let relay = Relay::start(
             sip.listen,
             Duration::from_secs(match config.calls.media_timeout {
                 0 => u64::MAX / 4,
@@ -149,8 +156,8 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             }),
             media_tx,
             metrics.clone(),
-            tokio::runtime::Handle::current(),
-        );
+        )
+        .context("starting the media relay")?;
         endpoint.set_media_port_reserve(relay.reserve());
         driver::spawn(
             endpoint,

@@ -424,6 +424,22 @@ fn the_console_lists_a_live_call_and_hangs_it_up() {
     );
 }
 
+/// A call whose phones send no media is ended by Switchboard once
+/// `calls.media_timeout` passes: both phones get a BYE.
+#[test]
+fn a_call_without_media_ends_after_the_media_timeout() {
+    let server = server(&[("SWITCHBOARD_CALLS__MEDIA_TIMEOUT", "2")]);
+    let port = free_port();
+    register_callee(&server, port);
+    let (calling, answering) = lasting_call(&server, port);
+    succeeded("caller_waits.xml", calling);
+    succeeded("callee.xml", answering);
+    let rows = records(&server, 1);
+    assert_eq!(outcome(&rows[0]), ("answered", "media timeout", "system"));
+    let billable: i64 = rows[0][7].parse().unwrap();
+    assert!((2..=5).contains(&billable), "{:?}", rows[0]);
+}
+
 /// A bare INVITE; Switchboard answers it before asking who it is from.
 fn invite(local: std::net::SocketAddr) -> String {
     format!(

@@ -316,6 +316,17 @@ pub struct Calls {
 }
 
 impl Calls {
+    /// Gives back the room a peak of calls left in the tables.
+    pub fn shrink(&mut self) {
+        use switchboard_sip::sparse::shrink_map;
+        shrink_map(&mut self.calls);
+        shrink_map(&mut self.branches);
+        shrink_map(&mut self.invites);
+        shrink_map(&mut self.dialogs);
+        shrink_map(&mut self.relayed);
+        shrink_map(&mut self.refreshes);
+    }
+
     /// How many calls `extension` is in.
     pub fn count_for(&self, extension: &str) -> usize {
         self.calls

@@ -428,6 +428,10 @@ impl Endpoint {
         self.guard.sweep(now, now_unix);
         self.qualify(now, now_unix);
         self.call_timers(now);
+        self.layer.shrink();
+        self.calls.shrink();
+        switchboard_sip::sparse::shrink_queue(&mut self.outbox);
+        switchboard_sip::sparse::shrink_queue(&mut self.notices);
         let (contacts, unreachable) = self.registrar.location.census();
         self.counters.contacts = contacts;
         self.counters.unreachable_contacts = unreachable;

@@ -78,8 +78,8 @@ impl ClientTransaction {
         &self.link.key
     }
 
-    pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        self.deadlines.next()
+    pub(crate) fn deadlines(&self) -> Deadlines {
+        self.deadlines
     }
 
     /// A response whose key matched this transaction.

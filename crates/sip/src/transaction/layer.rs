@@ -17,6 +17,7 @@ use super::key::TransactionKey;
 use super::return_path;
 use super::server::ServerTransaction;
 use super::state::State;
+use super::timers::Deadlines;
 use super::top_via::edit_top_via;
 use super::transport::Transport;
 use crate::message::{Message, Request, Response};
@@ -38,6 +39,8 @@ pub struct TransactionLayer {
     deadlines: BTreeSet<(Instant, u64)>,
     /// Scratch list of transactions whose deadline passed.
     due: Vec<u64>,
+    /// Where the grid of lax ends starts (see [`Deadlines::wake_at`]).
+    epoch: Instant,
     outputs: VecDeque<Output>,
 }
 
@@ -69,10 +72,10 @@ impl Transaction {
         }
     }
 
-    fn next_deadline(&self) -> Option<Instant> {
+    fn deadlines(&self) -> Deadlines {
         match self {
-            Transaction::Client(t) => t.next_deadline(),
-            Transaction::Server(t) => t.next_deadline(),
+            Transaction::Client(t) => t.deadlines(),
+            Transaction::Server(t) => t.deadlines(),
         }
     }
 
@@ -104,6 +107,7 @@ impl TransactionLayer {
             entries: HashMap::new(),
             deadlines: BTreeSet::new(),
             due: Vec::new(),
+            epoch: Instant::now(),
             outputs: VecDeque::new(),
         }
     }
@@ -244,6 +248,16 @@ impl TransactionLayer {
     pub fn state(&self, key: &TransactionKey) -> Option<State> {
         let id = self.ids.get(key)?;
         self.entries.get(id).map(|e| e.transaction.state())
+    }
+
+    /// Gives back the room a peak of transactions left in the tables.
+    pub fn shrink(&mut self) {
+        crate::sparse::shrink_map(&mut self.ids);
+        crate::sparse::shrink_map(&mut self.entries);
+        crate::sparse::shrink_queue(&mut self.outputs);
+        if self.due.capacity() > 64 && self.due.is_empty() {
+            self.due = Vec::new();
+        }
     }
 
     /// How many transactions are live.
@@ -418,7 +432,7 @@ impl TransactionLayer {
         let Some(entry) = self.entries.get_mut(&id) else {
             return;
         };
-        let next = entry.transaction.next_deadline();
+        let next = entry.transaction.deadlines().wake_at(self.epoch);
         if next != entry.armed {
             if let Some(at) = entry.armed {
                 self.deadlines.remove(&(at, id));

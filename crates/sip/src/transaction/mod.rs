@@ -42,5 +42,5 @@ pub use events::{Event, Input, Output, Transmit};
 pub use key::{LegacyKey, TransactionKey};
 pub use layer::TransactionLayer;
 pub use state::State;
-pub use timers::Timers;
+pub use timers::{Timers, END_GRID};
 pub use transport::Transport;

@@ -87,8 +87,8 @@ impl ServerTransaction {
         &self.link.key
     }
 
-    pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        self.deadlines.next()
+    pub(crate) fn deadlines(&self) -> Deadlines {
+        self.deadlines
     }
 
     /// The To tag of the final response sent, if any.

@@ -79,12 +79,22 @@ pub struct Deadlines {
     pub end: Option<Instant>,
 }
 
+/// The grid ends with nothing to resend before them are put off to.
+pub const END_GRID: Duration = Duration::from_millis(500);
+
 impl Deadlines {
-    /// The earliest armed deadline.
-    pub fn next(&self) -> Option<Instant> {
+    /// When the layer must wake for this transaction: the resend deadline
+    /// exactly; an end with nothing to resend before it (a finished
+    /// transaction waiting out Timer D, I, J, K, L or M: only memory is
+    /// freed) put off to the next [`END_GRID`] boundary after `epoch`, so
+    /// that at low traffic the ends of many transactions share one
+    /// wake-up instead of one each.
+    pub fn wake_at(&self, epoch: Instant) -> Option<Instant> {
         match (self.resend, self.end) {
             (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+            (Some(a), None) => Some(a),
+            (None, Some(b)) => Some(on_grid(b, epoch)),
+            (None, None) => None,
         }
     }
 
@@ -107,6 +117,14 @@ fn take_due(slot: &mut Option<Instant>, now: Instant) -> bool {
         }
         _ => false,
     }
+}
+
+/// `at`, or the first [`END_GRID`] boundary after it, counted from `epoch`.
+fn on_grid(at: Instant, epoch: Instant) -> Instant {
+    let grid = END_GRID.as_nanos();
+    let since = at.saturating_duration_since(epoch).as_nanos();
+    let steps = since.div_ceil(grid);
+    epoch + Duration::from_nanos(u64::try_from(steps * grid).unwrap_or(u64::MAX))
 }
 
 #[cfg(test)]
@@ -135,10 +153,28 @@ mod tests {
             resend: Some(now + Duration::from_secs(1)),
             end: Some(now + Duration::from_secs(2)),
         };
-        assert_eq!(d.next(), d.resend);
+        assert_eq!(d.wake_at(now), d.resend);
         assert!(!d.take_resend(now));
         assert!(d.take_resend(now + Duration::from_secs(1)));
         assert!(!d.take_resend(now + Duration::from_secs(1)));
-        assert_eq!(d.next(), d.end);
+        assert_eq!(d.wake_at(now), d.end, "2 s is on the grid");
+    }
+
+    #[test]
+    fn an_end_alone_waits_for_the_grid() {
+        let epoch = Instant::now();
+        let end = |ms| Deadlines {
+            resend: None,
+            end: Some(epoch + Duration::from_millis(ms)),
+        };
+        let at = |ms| Some(epoch + Duration::from_millis(ms));
+        assert_eq!(end(5_010).wake_at(epoch), at(5_500));
+        assert_eq!(end(5_490).wake_at(epoch), at(5_500), "ends share a wake-up");
+        assert_eq!(end(5_500).wake_at(epoch), at(5_500));
+        let resend = Deadlines {
+            resend: Some(epoch + Duration::from_millis(700)),
+            end: Some(epoch + Duration::from_millis(5_010)),
+        };
+        assert_eq!(resend.wake_at(epoch), at(700), "resends stay exact");
     }
 }

@@ -13,6 +13,7 @@
 //! a queue.
 
 use super::{may_send_to, now_unix, trace};
+use crate::allocator;
 use crate::calls::CallReport;
 use crate::guard::{self, SecurityChange};
 use crate::metrics::Metrics;
@@ -70,6 +71,9 @@ const UDP_BATCH: usize = 256;
 /// How long the driver goes on after ending calls at shutdown, so their
 /// BYEs are retransmitted (UDP) and answered.
 const LINGER: Duration = Duration::from_secs(2);
+
+/// How often the thread returns the memory it freed to the system.
+pub const GIVE_BACK_EVERY: Duration = Duration::from_secs(1);
 
 /// Answers waiting for one TCP peer before further ones are dropped.
 pub const PEER_QUEUE: usize = 256;
@@ -142,6 +146,7 @@ async fn run(
     // driver stops.
     let mut stop_at: Option<Instant> = None;
     let mut exit_at: Option<Instant> = None;
+    let mut given_back = Instant::now();
     loop {
         let deadline = [endpoint.poll_timeout(), stop_at, exit_at]
             .into_iter()
@@ -248,6 +253,7 @@ async fn run(
         if !call_reports.is_empty() {
             let _ = calls.send(call_reports);
         }
+        relay.flush();
         while let Some(t) = endpoint.poll_transmit() {
             if !may_send_to(&t.destination) {
                 tracing::warn!("refusing to send to {}", t.destination);
@@ -274,6 +280,11 @@ async fn run(
         }
         if exit_at.is_some_and(|at| at <= now) {
             return;
+        }
+        // The endpoint's housekeeping wakes this thread every second.
+        if now.duration_since(given_back) >= GIVE_BACK_EVERY {
+            allocator::give_back();
+            given_back = now;
         }
     }
 }

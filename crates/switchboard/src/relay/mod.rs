@@ -1,0 +1,112 @@
+//! The media relay: carries each call's RTP and RTCP between the two
+//! phones, through ports of Switchboard's, so media works whatever NAT
+//! either phone is behind and every call's audio passes one place.
+//!
+//! The engine decides the ports and says where each phone's SDP asks to
+//! receive ([`MediaOrder`]). Each port pair is bound the moment the engine
+//! picks it ([`Relay::reserve`]), so a port another program holds is
+//! never written into an SDP. One thread ("media", [`worker`]) waits on
+//! every call's sockets at once and forwards what arrives on one side out
+//! of the other; orders reach it in batches, one wake-up per turn of the
+//! SIP thread. Each phone's address is learned from its own packets
+//! (symmetric RTP, latching), which beats what its SDP said: behind NAT
+//! that address is private. A call whose media has been silent for
+//! `timeout` is reported, once per silence.
+
+mod worker;
+
+use crate::metrics::Metrics;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
+use switchboard_engine::{MediaEvent, MediaOrder};
+
+/// The handle the SIP thread keeps: reserves ports, sends orders.
+pub struct Relay {
+    bind: IpAddr,
+    reserved: Reserved,
+    orders: mpsc::Sender<MediaOrder>,
+    waker: Arc<mio::Waker>,
+    /// Orders sent since the media thread was last woken.
+    unannounced: bool,
+}
+
+/// Port pairs bound for calls about to start: RTP port → its RTP and
+/// RTCP sockets.
+type Reserved = Arc<Mutex<HashMap<u16, [std::net::UdpSocket; 2]>>>;
+
+impl Relay {
+    /// A relay binding its ports on `bind`, reporting to `events`, with its
+    /// own thread.
+    pub fn start(
+        bind: IpAddr,
+        timeout: Duration,
+        events: tokio::sync::mpsc::UnboundedSender<MediaEvent>,
+        metrics: Metrics,
+    ) -> std::io::Result<Relay> {
+        let reserved = Reserved::default();
+        let (orders, inbox) = mpsc::channel();
+        let media = worker::Worker::new(bind, reserved.clone(), inbox, timeout, events, metrics)?;
+        let waker = media.waker();
+        std::thread::Builder::new()
+            .name("media".into())
+            .spawn(move || media.run())?;
+        Ok(Relay {
+            bind,
+            reserved,
+            orders,
+            waker,
+            unannounced: false,
+        })
+    }
+
+    /// For the engine's port pool: binds an RTP port and the next one,
+    /// holding them for the call that will use them; false when either is
+    /// taken.
+    pub fn reserve(&self) -> switchboard_engine::Reserve {
+        let (bind, reserved) = (self.bind, self.reserved.clone());
+        Box::new(move |port| {
+            let mut held = reserved.lock().expect("the reservations' lock");
+            if held.contains_key(&port) {
+                return true;
+            }
+            match bind_pair(bind, port) {
+                Ok(pair) => {
+                    held.insert(port, pair);
+                    true
+                }
+                Err(_) => false,
+            }
+        })
+    }
+
+    /// Queues one order of the engine's; [`Relay::flush`] delivers.
+    pub fn order(&mut self, order: MediaOrder) {
+        if self.orders.send(order).is_ok() {
+            self.unannounced = true;
+        }
+    }
+
+    /// Wakes the media thread if orders are waiting for it.
+    pub fn flush(&mut self) {
+        if std::mem::take(&mut self.unannounced) {
+            if let Err(e) = self.waker.wake() {
+                tracing::warn!("waking the media relay: {e}");
+            }
+        }
+    }
+}
+
+impl Drop for Relay {
+    /// The media thread sees the orders' channel closed, and stops.
+    fn drop(&mut self) {
+        let _ = self.waker.wake();
+    }
+}
+
+/// An RTP port and the RTCP port after it.
+fn bind_pair(bind: IpAddr, port: u16) -> std::io::Result<[std::net::UdpSocket; 2]> {
+    let one = |port: u16| std::net::UdpSocket::bind(SocketAddr::new(bind, port));
+    Ok([one(port)?, one(port.wrapping_add(1))?])
+}

@@ -1,0 +1,306 @@
+//! The media thread: one epoll loop (mio) over the sockets of every call.
+//! A packet on one of a call's four sockets goes out of the matching
+//! socket of the other side, to where that phone was last heard from (or
+//! where its SDP said, until it is heard). No task, no buffer and no timer
+//! per call: a call costs its four sockets and a few addresses. Orders
+//! arrive through a channel and a waker; silence is checked on a sweep.
+
+use super::{bind_pair, Reserved};
+use crate::metrics::Metrics;
+use mio::net::UdpSocket;
+use mio::{Events, Interest, Poll, Token, Waker};
+use std::collections::HashMap;
+use std::io::ErrorKind;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+use switchboard_engine::{MediaEvent, MediaOrder, Side};
+
+const WAKER: Token = Token(usize::MAX);
+/// Packets taken from one socket before the others get their turn.
+const FAIR_SHARE: usize = 32;
+
+pub(super) struct Worker {
+    poll: Poll,
+    waker: Arc<Waker>,
+    bind: IpAddr,
+    reserved: Reserved,
+    inbox: mpsc::Receiver<MediaOrder>,
+    timeout: Duration,
+    events: tokio::sync::mpsc::UnboundedSender<MediaEvent>,
+    metrics: Metrics,
+    /// Calls by slot; the sockets of slot `s` have tokens `4s` to `4s + 3`.
+    slots: Vec<Option<CallMedia>>,
+    free: Vec<usize>,
+    by_call: HashMap<u64, usize>,
+    /// Sockets still readable after their fair share.
+    again: Vec<Token>,
+}
+
+struct CallMedia {
+    call: u64,
+    /// RTP and RTCP toward the caller, the same toward the callee.
+    sockets: [UdpSocket; 4],
+    peers: [Peer; 2],
+    /// A packet came since the last sweep.
+    heard: bool,
+    quiet_since: Instant,
+}
+
+/// Where one phone is: RTP and RTCP addresses, from SDP until its own
+/// packets say otherwise.
+#[derive(Default)]
+struct Peer {
+    rtp: Option<SocketAddr>,
+    rtcp: Option<SocketAddr>,
+    latched: bool,
+}
+
+impl Worker {
+    pub(super) fn new(
+        bind: IpAddr,
+        reserved: Reserved,
+        inbox: mpsc::Receiver<MediaOrder>,
+        timeout: Duration,
+        events: tokio::sync::mpsc::UnboundedSender<MediaEvent>,
+        metrics: Metrics,
+    ) -> std::io::Result<Worker> {
+        let poll = Poll::new()?;
+        let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
+        Ok(Worker {
+            poll,
+            waker,
+            bind,
+            reserved,
+            inbox,
+            timeout,
+            events,
+            metrics,
+            slots: Vec::new(),
+            free: Vec::new(),
+            by_call: HashMap::new(),
+            again: Vec::new(),
+        })
+    }
+
+    pub(super) fn waker(&self) -> Arc<Waker> {
+        self.waker.clone()
+    }
+
+    /// Relays until the SIP thread's handle is gone.
+    pub(super) fn run(mut self) {
+        let mut events = Events::with_capacity(1024);
+        let mut buf = [0u8; 2048];
+        let sweep_every =
+            (self.timeout / 4).clamp(Duration::from_millis(100), Duration::from_secs(1));
+        let mut next_sweep = Instant::now() + sweep_every;
+        loop {
+            let wait = if self.again.is_empty() {
+                next_sweep.saturating_duration_since(Instant::now())
+            } else {
+                Duration::ZERO
+            };
+            if let Err(e) = self.poll.poll(&mut events, Some(wait)) {
+                if e.kind() != ErrorKind::Interrupted {
+                    tracing::error!("media relay stopped: {e}");
+                    return;
+                }
+            }
+            let mut relayed = 0;
+            let again = std::mem::take(&mut self.again);
+            for token in again.into_iter().chain(events.iter().map(|e| e.token())) {
+                if token == WAKER {
+                    if !self.take_orders() {
+                        return;
+                    }
+                } else {
+                    relayed += self.forward(token, &mut buf);
+                }
+            }
+            if relayed > 0 {
+                self.metrics.relayed_packets(relayed);
+            }
+            let now = Instant::now();
+            if now >= next_sweep {
+                self.sweep(now);
+                next_sweep = now + sweep_every;
+            }
+        }
+    }
+
+    /// Carries out the orders waiting; false once the handle is gone.
+    fn take_orders(&mut self) -> bool {
+        loop {
+            match self.inbox.try_recv() {
+                Ok(order) => self.order(order),
+                Err(mpsc::TryRecvError::Empty) => return true,
+                Err(mpsc::TryRecvError::Disconnected) => return false,
+            }
+        }
+    }
+
+    fn order(&mut self, order: MediaOrder) {
+        match order {
+            MediaOrder::Open {
+                call,
+                caller_port,
+                callee_port,
+                caller,
+            } => {
+                if let Err(e) = self.open(call, [caller_port, callee_port], caller) {
+                    tracing::warn!("media relay of call {call:016x}: {e}");
+                    let _ = self.events.send(MediaEvent::Failed { call });
+                }
+            }
+            MediaOrder::Peer { call, side, peer } => {
+                if let Some(media) = self.call_mut(call) {
+                    media.peers[side.index()].heard_of(peer);
+                }
+            }
+            MediaOrder::Close { call } => self.close(call),
+        }
+    }
+
+    fn open(
+        &mut self,
+        call: u64,
+        ports: [u16; 2],
+        caller: Option<SocketAddr>,
+    ) -> std::io::Result<()> {
+        let sockets = self.sockets(ports)?;
+        let slot = self.free.pop().unwrap_or_else(|| {
+            self.slots.push(None);
+            self.slots.len() - 1
+        });
+        let mut media = CallMedia {
+            call,
+            sockets,
+            peers: [Peer::default(), Peer::default()],
+            heard: false,
+            quiet_since: Instant::now(),
+        };
+        for (i, socket) in media.sockets.iter_mut().enumerate() {
+            if let Err(e) =
+                self.poll
+                    .registry()
+                    .register(socket, Token(slot * 4 + i), Interest::READABLE)
+            {
+                self.free.push(slot);
+                return Err(e);
+            }
+        }
+        if let Some(peer) = caller {
+            media.peers[Side::Caller.index()].heard_of(peer);
+        }
+        self.slots[slot] = Some(media);
+        self.by_call.insert(call, slot);
+        Ok(())
+    }
+
+    /// The call's sockets: the pairs reserved for it, or bound now.
+    fn sockets(&self, [a, b]: [u16; 2]) -> std::io::Result<[UdpSocket; 4]> {
+        let pair = |port: u16| -> std::io::Result<[UdpSocket; 2]> {
+            let held = self
+                .reserved
+                .lock()
+                .expect("the reservations' lock")
+                .remove(&port);
+            let [rtp, rtcp] = match held {
+                Some(pair) => pair,
+                None => bind_pair(self.bind, port)?,
+            };
+            let mio = |s: std::net::UdpSocket| -> std::io::Result<UdpSocket> {
+                s.set_nonblocking(true)?;
+                Ok(UdpSocket::from_std(s))
+            };
+            Ok([mio(rtp)?, mio(rtcp)?])
+        };
+        let ([a0, a1], [b0, b1]) = (pair(a)?, pair(b)?);
+        Ok([a0, a1, b0, b1])
+    }
+
+    fn close(&mut self, call: u64) {
+        let Some(slot) = self.by_call.remove(&call) else {
+            return;
+        };
+        if let Some(mut media) = self.slots[slot].take() {
+            for socket in &mut media.sockets {
+                let _ = self.poll.registry().deregister(socket);
+            }
+        }
+        self.free.push(slot);
+        switchboard_sip::sparse::shrink_map(&mut self.by_call);
+    }
+
+    fn call_mut(&mut self, call: u64) -> Option<&mut CallMedia> {
+        let slot = *self.by_call.get(&call)?;
+        self.slots[slot].as_mut()
+    }
+
+    /// Relays what waits on socket `token`, up to a fair share; returns
+    /// how many packets went out.
+    fn forward(&mut self, token: Token, buf: &mut [u8]) -> u64 {
+        let (slot, index) = (token.0 / 4, token.0 % 4);
+        let Some(Some(media)) = self.slots.get_mut(slot) else {
+            return 0;
+        };
+        let (from, rtcp) = (index / 2, index % 2 == 1);
+        let mut relayed = 0;
+        for _ in 0..FAIR_SHARE {
+            let (n, source) = match media.sockets[index].recv_from(buf) {
+                Ok(received) => received,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return relayed,
+                Err(_) => return relayed,
+            };
+            media.heard = true;
+            let me = &mut media.peers[from];
+            if rtcp {
+                me.rtcp = Some(source);
+            } else {
+                me.rtp = Some(source);
+                if !me.latched {
+                    me.latched = true;
+                    me.rtcp.get_or_insert(next_port(source));
+                }
+            }
+            let other = &media.peers[1 - from];
+            let to = if rtcp { other.rtcp } else { other.rtp };
+            if let Some(to) = to {
+                let out = &media.sockets[(1 - from) * 2 + index % 2];
+                if out.send_to(&buf[..n], to).is_ok() {
+                    relayed += 1;
+                }
+            }
+        }
+        self.again.push(token);
+        relayed
+    }
+
+    /// Reports calls silent for the timeout, once per silence; returns the
+    /// memory of closed calls to the system.
+    fn sweep(&mut self, now: Instant) {
+        crate::allocator::give_back();
+        for media in self.slots.iter_mut().flatten() {
+            if std::mem::take(&mut media.heard) {
+                media.quiet_since = now;
+            } else if now.duration_since(media.quiet_since) >= self.timeout {
+                let _ = self.events.send(MediaEvent::Silent { call: media.call });
+                media.quiet_since = now;
+            }
+        }
+    }
+}
+
+impl Peer {
+    /// Where signalling says the phone receives; its own packets win.
+    fn heard_of(&mut self, peer: SocketAddr) {
+        if !self.latched {
+            self.rtp = Some(peer);
+            self.rtcp = Some(next_port(peer));
+        }
+    }
+}
+
+fn next_port(address: SocketAddr) -> SocketAddr {
+    SocketAddr::new(address.ip(), address.port().wrapping_add(1))
+}
