@@ -65,12 +65,17 @@ def cpu_seconds(pid):
 
 
 def pss_bytes(pid):
+    return smaps_bytes(pid, "Pss")
+
+
+def smaps_bytes(pid, field):
+    """`field` of smaps_rollup (Pss, Pss_Anon, ...) over `pid`'s tree."""
     total = 0
     for p in tree(pid):
         try:
             with open(f"/proc/{p}/smaps_rollup") as f:
                 for line in f:
-                    if line.startswith("Pss:"):
+                    if line.split(":")[0] == field:
                         total += int(line.split()[1]) * 1024
         except OSError:
             pass
@@ -86,13 +91,19 @@ def sipp_totals(stat_file):
             int(last["Retransmissions(C)"]))
 
 
-def build_switchboard():
-    """Builds the release binary; returns its path."""
-    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "switchboard"],
-                   cwd=ROOT, check=True)
+def build_release(package, binary):
+    """Builds `binary` of the workspace's `package` in release mode;
+    returns its path."""
+    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", package,
+                    "--bin", binary], cwd=ROOT, check=True)
     meta = subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps"],
                           cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    return str(Path(json.loads(meta)["target_directory"]) / "release/switchboard")
+    return str(Path(json.loads(meta)["target_directory"]) / "release" / binary)
+
+
+def build_switchboard():
+    """Builds the release binary; returns its path."""
+    return build_release("switchboard", "switchboard")
 
 
 def start_switchboard(binary, workdir, port, extensions, env_extra):
