@@ -18,7 +18,7 @@ pub enum CallReport {
 }
 
 /// How long reports wait before they are written.
-const FLUSH_EVERY: Duration = Duration::from_millis(200);
+const FLUSH_EVERY: Duration = Duration::from_millis(1000);
 
 /// Starts the writer; send it reports a batch at a time. Like the
 /// registrations' writer it is not woken by them but collects them every

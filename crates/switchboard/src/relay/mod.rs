@@ -13,6 +13,7 @@
 //! that address is private. A call whose media has been silent for
 //! `timeout` is reported, once per silence.
 
+mod batch;
 mod worker;
 
 use crate::metrics::Metrics;

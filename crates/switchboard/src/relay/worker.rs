@@ -2,9 +2,12 @@
 //! A packet on one of a call's four sockets goes out of the matching
 //! socket of the other side, to where that phone was last heard from (or
 //! where its SDP said, until it is heard). No task, no buffer and no timer
-//! per call: a call costs its four sockets and a few addresses. Orders
-//! arrive through a channel and a waker; silence is checked on a sweep.
+//! per call: a call costs its four sockets and a few addresses. Each ready
+//! socket is read a batch at a time (one system call), so a busy one cannot
+//! starve the others. Orders arrive through a channel and a waker; silence
+//! is checked on a sweep.
 
+use super::batch::{Batch, SLOTS};
 use super::{bind_pair, Reserved};
 use crate::metrics::Metrics;
 use mio::net::UdpSocket;
@@ -17,8 +20,6 @@ use std::time::{Duration, Instant};
 use switchboard_engine::{MediaEvent, MediaOrder, Side};
 
 const WAKER: Token = Token(usize::MAX);
-/// Packets taken from one socket before the others get their turn.
-const FAIR_SHARE: usize = 32;
 
 pub(super) struct Worker {
     poll: Poll,
@@ -33,7 +34,7 @@ pub(super) struct Worker {
     slots: Vec<Option<CallMedia>>,
     free: Vec<usize>,
     by_call: HashMap<u64, usize>,
-    /// Sockets still readable after their fair share.
+    /// Sockets that filled a whole batch: more may wait.
     again: Vec<Token>,
 }
 
@@ -90,7 +91,7 @@ impl Worker {
     /// Relays until the SIP thread's handle is gone.
     pub(super) fn run(mut self) {
         let mut events = Events::with_capacity(1024);
-        let mut buf = [0u8; 2048];
+        let mut batch = Batch::new();
         let sweep_every =
             (self.timeout / 4).clamp(Duration::from_millis(100), Duration::from_secs(1));
         let mut next_sweep = Instant::now() + sweep_every;
@@ -114,7 +115,7 @@ impl Worker {
                         return;
                     }
                 } else {
-                    relayed += self.forward(token, &mut buf);
+                    relayed += self.forward(token, &mut batch);
                 }
             }
             if relayed > 0 {
@@ -237,20 +238,24 @@ impl Worker {
         self.slots[slot].as_mut()
     }
 
-    /// Relays what waits on socket `token`, up to a fair share; returns
-    /// how many packets went out.
-    fn forward(&mut self, token: Token, buf: &mut [u8]) -> u64 {
+    /// Relays what waits on socket `token`, a batch at most; returns how
+    /// many packets went out.
+    fn forward(&mut self, token: Token, batch: &mut Batch) -> u64 {
         let (slot, index) = (token.0 / 4, token.0 % 4);
         let Some(Some(media)) = self.slots.get_mut(slot) else {
             return 0;
         };
         let (from, rtcp) = (index / 2, index % 2 == 1);
+        let Ok(count) = batch.read(&media.sockets[index]) else {
+            return 0;
+        };
+        if count == SLOTS {
+            self.again.push(token);
+        }
         let mut relayed = 0;
-        for _ in 0..FAIR_SHARE {
-            let (n, source) = match media.sockets[index].recv_from(buf) {
-                Ok(received) => received,
-                Err(e) if e.kind() == ErrorKind::WouldBlock => return relayed,
-                Err(_) => return relayed,
+        for i in 0..count {
+            let (packet, Some(source)) = batch.packet(i) else {
+                continue;
             };
             media.heard = true;
             let me = &mut media.peers[from];
@@ -267,12 +272,11 @@ impl Worker {
             let to = if rtcp { other.rtcp } else { other.rtp };
             if let Some(to) = to {
                 let out = &media.sockets[(1 - from) * 2 + index % 2];
-                if out.send_to(&buf[..n], to).is_ok() {
+                if out.send_to(packet, to).is_ok() {
                     relayed += 1;
                 }
             }
         }
-        self.again.push(token);
         relayed
     }
 
