@@ -13,6 +13,8 @@ pub mod security;
 
 pub use call::media::Reserve;
 pub use call::{CallConfig, CallRecord, Disposition, LiveCall, MediaEvent, MediaOrder, Side};
-pub use endpoint::{Counters, Endpoint, EndpointConfig, Notice, Transmit, Transport};
+pub use endpoint::{
+    Counters, Endpoint, EndpointConfig, LocalCodec, Notice, Service, Transmit, Transport,
+};
 pub use registrar::{Binding, RegistrarConfig};
 pub use security::{Alarm, Ban, Dropped, SecurityConfig};

@@ -55,6 +55,8 @@ pub struct CallsConfig {
     /// phone stops refreshing it (or answering Switchboard's refreshes)
     /// within this time is ended.
     pub session_expires: u64,
+    /// The prompt set Switchboard speaks in (`prompts/LANG`; `en` ships).
+    pub language: String,
 }
 
 impl Default for CallsConfig {
@@ -70,6 +72,7 @@ impl Default for CallsConfig {
             media_timeout: 60,
             shutdown_grace: 60,
             session_expires: engine.session_expires,
+            language: "en".to_owned(),
         }
     }
 }

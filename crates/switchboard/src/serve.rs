@@ -4,9 +4,11 @@
 use crate::calls;
 use crate::config::Config;
 use crate::data_dir::DataDir;
+use crate::flows;
 use crate::follow;
 use crate::guard::{self, SecurityChange};
 use crate::metrics::Metrics;
+use crate::prompts::Prompts;
 use crate::registrar;
 use crate::relay::Relay;
 use crate::transport::driver::{self, Inbound};
@@ -147,7 +149,16 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 }
             });
         }
+        let language = &config.calls.language;
+        if !Prompts::shipped(language) && !data.path().join("prompts").join(language).is_dir() {
+            anyhow::bail!(
+                "calls.language: no prompt set {language:?} (none ships, and {} has none)",
+                data.path().join("prompts").display()
+            );
+        }
+        let prompts = Arc::new(Prompts::new(data.path(), language));
         let (media_tx, media_rx) = mpsc::unbounded_channel();
+        let (flows_tx, flows_rx) = mpsc::unbounded_channel();
         let relay = Relay::start(
             sip.listen,
             Duration::from_secs(match config.calls.media_timeout {
@@ -155,9 +166,11 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 s => s,
             }),
             media_tx,
+            flows_tx,
             metrics.clone(),
         )
         .context("starting the media relay")?;
+        flows::start(flows_rx, relay.control(), driver_tx.clone(), prompts);
         endpoint.set_media_port_reserve(relay.reserve());
         driver::spawn(
             endpoint,

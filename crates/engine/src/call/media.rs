@@ -8,6 +8,7 @@
 //! between them and learns each phone's real address from its packets
 //! (symmetric RTP), so phones behind NAT get audio both ways.
 
+use crate::endpoint::{LocalCodec, Service};
 use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
 use switchboard_sip::sdp::{Media, Sdp};
@@ -63,6 +64,17 @@ pub enum MediaOrder {
         side: Side,
         peer: SocketAddr,
     },
+    /// Switchboard answered the call itself ([`Service`]): one port pair
+    /// toward the phone, which receives at `peer` and speaks `codec`.
+    Answer {
+        call: u64,
+        port: u16,
+        peer: Option<SocketAddr>,
+        codec: LocalCodec,
+        service: Service,
+    },
+    /// A key the phone sent by SIP INFO, in a call Switchboard answered.
+    Key { call: u64, key: char },
     /// The call is over.
     Close { call: u64 },
 }

@@ -6,6 +6,7 @@
 //! an unregistered or unknown extension and the call limit each end the
 //! call with the answer a phone expects. Every call leaves a record.
 
+use super::services::Service;
 use super::session_timer::{session_expires, MIN_SE};
 use super::{Endpoint, Notice, Transmit};
 use crate::call::media::{self, MediaEvent, MediaOrder, Side};
@@ -70,6 +71,9 @@ impl Endpoint {
         let Some(dialed) = dialed_number(&req.uri) else {
             return reject(self, 404, "Not Found");
         };
+        if let Some(service) = Service::for_number(&dialed) {
+            return self.answer_service(now, key.clone(), req.clone(), arrival, caller, service);
+        }
         let Some(callee) = self.registrar.directory.by_number(&dialed).cloned() else {
             return reject(self, 404, "Not Found");
         };
@@ -265,7 +269,7 @@ impl Endpoint {
         let no_branch = call.branches.is_empty();
         self.notices.push_back(Notice::CallChanged(call.live()));
         self.calls.calls.insert(id, call);
-        self.counters.active_calls = self.calls.calls.len() as u64;
+        self.counters.active_calls = self.active_calls() as u64;
         if no_branch {
             self.fail_call(now, id, 480, "Temporarily Unavailable");
             self.end_call(id, Disposition::Failed, "no phone reachable", "system");
@@ -361,7 +365,7 @@ impl Endpoint {
     /// A request inside a call's dialog; false when it belongs to none.
     pub(super) fn in_dialog(&mut self, now: Instant, key: &TransactionKey, req: &Request) -> bool {
         let Some((id, side)) = self.dialog_of(req) else {
-            return false;
+            return self.in_service_dialog(now, key, req);
         };
         let tag = self.tag();
         match req.method {
@@ -453,6 +457,9 @@ impl Endpoint {
             MediaEvent::Failed { call } => (call, "media relay failed"),
         };
         self.clock_unix = now_unix;
+        if self.services.contains(id) {
+            self.hang_up_service(now, id, cause);
+        }
         self.end_by_system(now, id, cause);
         self.drain(now, now_unix);
     }
@@ -462,12 +469,14 @@ impl Endpoint {
     pub fn hang_up(&mut self, now: Instant, now_unix: u64, id: &str, by: &str) -> bool {
         let Some(id) = u64::from_str_radix(id, 16)
             .ok()
-            .filter(|id| self.calls.calls.contains_key(id))
+            .filter(|id| self.calls.calls.contains_key(id) || self.services.contains(*id))
         else {
             return false;
         };
         self.clock_unix = now_unix;
-        self.end_by_system(now, id, &format!("hung up by {by}"));
+        let cause = format!("hung up by {by}");
+        self.hang_up_service(now, id, &cause);
+        self.end_by_system(now, id, &cause);
         self.drain(now, now_unix);
         true
     }
@@ -487,7 +496,7 @@ impl Endpoint {
 
     /// How many calls are in progress.
     pub fn active_calls(&self) -> usize {
-        self.calls.calls.len()
+        self.calls.calls.len() + self.services.len()
     }
 
     /// Ends every call in progress, as [`hang_up`](Endpoint::hang_up) does.
@@ -496,6 +505,9 @@ impl Endpoint {
         let ids: Vec<u64> = self.calls.calls.keys().copied().collect();
         for id in ids {
             self.end_by_system(now, id, cause);
+        }
+        for id in self.services.ids() {
+            self.hang_up_service(now, id, cause);
         }
         self.drain(now, now_unix);
     }
@@ -774,7 +786,7 @@ impl Endpoint {
             .push_back(Notice::Media(MediaOrder::Close { call: id }));
         let record = call.record(self.clock_unix as i64, disposition, cause, side);
         self.counters.calls += 1;
-        self.counters.active_calls = self.calls.calls.len() as u64;
+        self.counters.active_calls = self.active_calls() as u64;
         self.notices.push_back(Notice::CallEnded(record));
     }
 }
@@ -788,7 +800,7 @@ fn dialed_number(uri: &Uri) -> Option<String> {
     }
 }
 
-fn uri_hostport(uri: &Uri) -> String {
+pub(super) fn uri_hostport(uri: &Uri) -> String {
     match uri {
         Uri::Sip(sip) => match sip.port {
             Some(port) => format!("{}:{port}", sip.host),
@@ -812,7 +824,7 @@ fn local_host(local: &str) -> &str {
 }
 
 /// The URI of the first Contact.
-fn first_contact(headers: &Headers) -> Option<Uri> {
+pub(super) fn first_contact(headers: &Headers) -> Option<Uri> {
     headers
         .contacts()
         .filter_map(|c| c.ok().flatten())

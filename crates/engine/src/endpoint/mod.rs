@@ -14,8 +14,9 @@
 //!   transaction is kept for it, so a registrar under thousands of phones
 //!   holds no 32-second Timer J state per refresh.
 //! - INVITE is authenticated by a proxy challenge (407) and starts a call
-//!   between extensions (`calls.rs`); requests inside a call's dialogs go
-//!   to it. SUBSCRIBE, MESSAGE and REFER get a 407: those features do not
+//!   between extensions (`calls.rs`), or to a number Switchboard answers
+//!   itself (`services.rs`: the test numbers); requests inside a call's
+//!   dialogs go to it. SUBSCRIBE, MESSAGE and REFER get a 407: those features do not
 //!   exist yet.
 //! - Requests that only make sense inside a dialog get 481; ACK gets
 //!   nothing. CANCEL gets 200 when it matches an INVITE transaction (whose
@@ -30,7 +31,10 @@ mod calls;
 mod keepalive;
 mod mid_call;
 mod qualify;
+mod services;
 mod session_timer;
+
+pub use services::{LocalCodec, Service};
 
 use bytes::Bytes;
 use ipnet::IpNet;
@@ -152,6 +156,8 @@ pub struct Endpoint {
     probes: HashMap<TransactionKey, Probe>,
     counters: Counters,
     calls: Calls,
+    /// Calls Switchboard answered itself.
+    services: services::ServiceCalls,
     ports: PortPool,
     /// Wall-clock seconds of the latest input.
     clock_unix: u64,
@@ -210,6 +216,7 @@ impl Endpoint {
             probes: HashMap::new(),
             counters: Counters::default(),
             calls: Calls::default(),
+            services: Default::default(),
             ports: PortPool::new(config.calls.rtp_port_min, config.calls.rtp_port_max),
             clock_unix: 0,
             stopping: None,

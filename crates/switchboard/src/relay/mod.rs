@@ -12,22 +12,63 @@
 //! (symmetric RTP, latching), which beats what its SDP said: behind NAT
 //! that address is private. A call whose media has been silent for
 //! `timeout` is reported, once per silence.
+//!
+//! Legs Switchboard answers itself (the test numbers) are media of the
+//! same thread: the engine's [`MediaOrder::Answer`] opens one and hands
+//! its flow a [`Started`]; the flow says what plays through a
+//! [`Control`], and hears keys and the end of what it played.
 
+mod answered;
 mod batch;
 mod worker;
+
+pub use answered::{Heard, Play};
 
 use crate::metrics::Metrics;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
-use switchboard_engine::{MediaEvent, MediaOrder};
+use switchboard_engine::{MediaEvent, MediaOrder, Service};
+
+/// What the media thread is told.
+#[derive(Debug)]
+pub enum Order {
+    /// The engine's.
+    Engine(MediaOrder),
+    /// A flow's: what its leg plays.
+    Play { call: u64, what: Play },
+}
+
+/// A leg Switchboard answered, for its flow.
+#[derive(Debug)]
+pub struct Started {
+    pub call: u64,
+    pub service: Service,
+    /// Keys and the ends of what was played; closed with the call.
+    pub heard: tokio::sync::mpsc::UnboundedReceiver<Heard>,
+}
+
+/// The flows' way to the media thread.
+#[derive(Clone)]
+pub struct Control {
+    orders: mpsc::Sender<Order>,
+    waker: Arc<mio::Waker>,
+}
+
+impl Control {
+    pub fn play(&self, call: u64, what: Play) {
+        if self.orders.send(Order::Play { call, what }).is_ok() {
+            let _ = self.waker.wake();
+        }
+    }
+}
 
 /// The handle the SIP thread keeps: reserves ports, sends orders.
 pub struct Relay {
     bind: IpAddr,
     reserved: Reserved,
-    orders: mpsc::Sender<MediaOrder>,
+    orders: mpsc::Sender<Order>,
     waker: Arc<mio::Waker>,
     /// Orders sent since the media thread was last woken.
     unannounced: bool,
@@ -44,11 +85,20 @@ impl Relay {
         bind: IpAddr,
         timeout: Duration,
         events: tokio::sync::mpsc::UnboundedSender<MediaEvent>,
+        flows: tokio::sync::mpsc::UnboundedSender<Started>,
         metrics: Metrics,
     ) -> std::io::Result<Relay> {
         let reserved = Reserved::default();
         let (orders, inbox) = mpsc::channel();
-        let media = worker::Worker::new(bind, reserved.clone(), inbox, timeout, events, metrics)?;
+        let media = worker::Worker::new(
+            bind,
+            reserved.clone(),
+            inbox,
+            timeout,
+            events,
+            flows,
+            metrics,
+        )?;
         let waker = media.waker();
         std::thread::Builder::new()
             .name("media".into())
@@ -84,8 +134,16 @@ impl Relay {
 
     /// Queues one order of the engine's; [`Relay::flush`] delivers.
     pub fn order(&mut self, order: MediaOrder) {
-        if self.orders.send(order).is_ok() {
+        if self.orders.send(Order::Engine(order)).is_ok() {
             self.unannounced = true;
+        }
+    }
+
+    /// A handle for flows.
+    pub fn control(&self) -> Control {
+        Control {
+            orders: self.orders.clone(),
+            waker: self.waker.clone(),
         }
     }
 

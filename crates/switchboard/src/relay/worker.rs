@@ -5,10 +5,13 @@
 //! per call: a call costs its four sockets and a few addresses. Each ready
 //! socket is read a batch at a time (one system call), so a busy one cannot
 //! starve the others. Orders arrive through a channel and a waker; silence
-//! is checked on a sweep.
+//! is checked on a sweep. Legs Switchboard answered itself
+//! ([`super::answered`]) live in the same loop, on a 20 ms clock of their
+//! own.
 
+use super::answered::{Answered, Heard};
 use super::batch::{Batch, SLOTS};
-use super::{bind_pair, Reserved};
+use super::{bind_pair, Order, Reserved, Started};
 use crate::metrics::Metrics;
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token, Waker};
@@ -17,18 +20,27 @@ use std::io::ErrorKind;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
-use switchboard_engine::{MediaEvent, MediaOrder, Side};
+use switchboard_engine::{LocalCodec, MediaEvent, MediaOrder, Service, Side};
+use switchboard_media::channel::{Channel, Codec};
+use switchboard_media::g711::Law;
 
 const WAKER: Token = Token(usize::MAX);
+/// Tokens from here on are the sockets of answered legs: slot `s` has
+/// `ANSWERED + 2s` (RTP) and the next (RTCP).
+const ANSWERED: usize = 1 << 40;
+/// The answered legs' packet clock.
+const FRAME: Duration = Duration::from_millis(20);
 
 pub(super) struct Worker {
     poll: Poll,
     waker: Arc<Waker>,
     bind: IpAddr,
     reserved: Reserved,
-    inbox: mpsc::Receiver<MediaOrder>,
+    inbox: mpsc::Receiver<Order>,
     timeout: Duration,
     events: tokio::sync::mpsc::UnboundedSender<MediaEvent>,
+    /// Where answered legs go to have their flow started.
+    flows: tokio::sync::mpsc::UnboundedSender<Started>,
     metrics: Metrics,
     /// Calls by slot; the sockets of slot `s` have tokens `4s` to `4s + 3`.
     slots: Vec<Option<CallMedia>>,
@@ -36,6 +48,11 @@ pub(super) struct Worker {
     by_call: HashMap<u64, usize>,
     /// Sockets that filled a whole batch: more may wait.
     again: Vec<Token>,
+    /// Legs Switchboard answered, by slot, and when they send next.
+    answered: Vec<Option<Answered>>,
+    answered_free: Vec<usize>,
+    answered_by_call: HashMap<u64, usize>,
+    next_frame: Option<Instant>,
 }
 
 struct CallMedia {
@@ -61,9 +78,10 @@ impl Worker {
     pub(super) fn new(
         bind: IpAddr,
         reserved: Reserved,
-        inbox: mpsc::Receiver<MediaOrder>,
+        inbox: mpsc::Receiver<Order>,
         timeout: Duration,
         events: tokio::sync::mpsc::UnboundedSender<MediaEvent>,
+        flows: tokio::sync::mpsc::UnboundedSender<Started>,
         metrics: Metrics,
     ) -> std::io::Result<Worker> {
         let poll = Poll::new()?;
@@ -76,11 +94,16 @@ impl Worker {
             inbox,
             timeout,
             events,
+            flows,
             metrics,
             slots: Vec::new(),
             free: Vec::new(),
             by_call: HashMap::new(),
             again: Vec::new(),
+            answered: Vec::new(),
+            answered_free: Vec::new(),
+            answered_by_call: HashMap::new(),
+            next_frame: None,
         })
     }
 
@@ -95,9 +118,11 @@ impl Worker {
         let sweep_every =
             (self.timeout / 4).clamp(Duration::from_millis(100), Duration::from_secs(1));
         let mut next_sweep = Instant::now() + sweep_every;
+        let (mut keys, mut out) = (Vec::new(), Vec::with_capacity(256));
         loop {
+            let wake = self.next_frame.map_or(next_sweep, |f| f.min(next_sweep));
             let wait = if self.again.is_empty() {
-                next_sweep.saturating_duration_since(Instant::now())
+                wake.saturating_duration_since(Instant::now())
             } else {
                 Duration::ZERO
             };
@@ -114,6 +139,8 @@ impl Worker {
                     if !self.take_orders() {
                         return;
                     }
+                } else if token.0 >= ANSWERED {
+                    self.receive_answered(token, &mut batch, &mut keys);
                 } else {
                     relayed += self.forward(token, &mut batch);
                 }
@@ -122,6 +149,9 @@ impl Worker {
                 self.metrics.relayed_packets(relayed);
             }
             let now = Instant::now();
+            if self.next_frame.is_some_and(|f| now >= f) {
+                self.send_frames(now, &mut out);
+            }
             if now >= next_sweep {
                 self.sweep(now);
                 next_sweep = now + sweep_every;
@@ -133,7 +163,12 @@ impl Worker {
     fn take_orders(&mut self) -> bool {
         loop {
             match self.inbox.try_recv() {
-                Ok(order) => self.order(order),
+                Ok(Order::Engine(order)) => self.order(order),
+                Ok(Order::Play { call, what }) => {
+                    if let Some(leg) = self.answered_mut(call) {
+                        leg.play(what);
+                    }
+                }
                 Err(mpsc::TryRecvError::Empty) => return true,
                 Err(mpsc::TryRecvError::Disconnected) => return false,
             }
@@ -158,8 +193,128 @@ impl Worker {
                     media.peers[side.index()].heard_of(peer);
                 }
             }
-            MediaOrder::Close { call } => self.close(call),
+            MediaOrder::Answer {
+                call,
+                port,
+                peer,
+                codec,
+                service,
+            } => {
+                if let Err(e) = self.answer(call, port, peer, &codec, service) {
+                    tracing::warn!("media of call {call:016x}: {e}");
+                    let _ = self.events.send(MediaEvent::Failed { call });
+                }
+            }
+            MediaOrder::Key { call, key } => {
+                if let Some(leg) = self.answered_mut(call) {
+                    let _ = leg.flow.send(Heard::Key(key));
+                }
+            }
+            MediaOrder::Close { call } => {
+                self.close(call);
+                self.close_answered(call);
+            }
         }
+    }
+
+    /// Takes a leg Switchboard answered, and has its flow started.
+    fn answer(
+        &mut self,
+        call: u64,
+        port: u16,
+        peer: Option<SocketAddr>,
+        codec: &LocalCodec,
+        service: Service,
+    ) -> std::io::Result<()> {
+        let [rtp, rtcp] = self.pair(port)?;
+        let slot = self.answered_free.pop().unwrap_or_else(|| {
+            self.answered.push(None);
+            self.answered.len() - 1
+        });
+        let law = if codec.name == "PCMA" {
+            Law::Alaw
+        } else {
+            Law::Ulaw
+        };
+        let codec = Codec {
+            law,
+            payload_type: codec.payload_type,
+            events: codec.events,
+        };
+        let (flow, heard) = tokio::sync::mpsc::unbounded_channel();
+        let mut leg = Answered {
+            call,
+            sockets: [rtp, rtcp],
+            peer,
+            latched: false,
+            channel: Channel::new(codec, rand::random(), rand::random(), rand::random()),
+            flow,
+            heard: false,
+            quiet_since: Instant::now(),
+        };
+        for (i, socket) in leg.sockets.iter_mut().enumerate() {
+            if let Err(e) = self.poll.registry().register(
+                socket,
+                Token(ANSWERED + slot * 2 + i),
+                Interest::READABLE,
+            ) {
+                self.answered_free.push(slot);
+                return Err(e);
+            }
+        }
+        self.answered[slot] = Some(leg);
+        self.answered_by_call.insert(call, slot);
+        self.next_frame
+            .get_or_insert_with(|| Instant::now() + FRAME);
+        let _ = self.flows.send(Started {
+            call,
+            service,
+            heard,
+        });
+        Ok(())
+    }
+
+    fn close_answered(&mut self, call: u64) {
+        let Some(slot) = self.answered_by_call.remove(&call) else {
+            return;
+        };
+        if let Some(mut leg) = self.answered[slot].take() {
+            for socket in &mut leg.sockets {
+                let _ = self.poll.registry().deregister(socket);
+            }
+        }
+        self.answered_free.push(slot);
+        if self.answered_by_call.is_empty() {
+            self.next_frame = None;
+        }
+    }
+
+    fn answered_mut(&mut self, call: u64) -> Option<&mut Answered> {
+        let slot = *self.answered_by_call.get(&call)?;
+        self.answered[slot].as_mut()
+    }
+
+    fn receive_answered(&mut self, token: Token, batch: &mut Batch, keys: &mut Vec<char>) {
+        let (slot, index) = ((token.0 - ANSWERED) / 2, (token.0 - ANSWERED) % 2);
+        if let Some(Some(leg)) = self.answered.get_mut(slot) {
+            if leg.receive(index, batch, keys) {
+                self.again.push(token);
+            }
+        }
+    }
+
+    /// Every answered leg's next packet; the clock moves on 20 ms (or
+    /// starts again from now, after a stall).
+    fn send_frames(&mut self, now: Instant, out: &mut Vec<u8>) {
+        for leg in self.answered.iter_mut().flatten() {
+            leg.send_frame(out);
+        }
+        let next = self.next_frame.map_or(now, |f| f + FRAME);
+        self.next_frame = Some(if next + FRAME * 5 < now {
+            now + FRAME
+        } else {
+            next
+        });
     }
 
     fn open(
@@ -200,24 +355,26 @@ impl Worker {
 
     /// The call's sockets: the pairs reserved for it, or bound now.
     fn sockets(&self, [a, b]: [u16; 2]) -> std::io::Result<[UdpSocket; 4]> {
-        let pair = |port: u16| -> std::io::Result<[UdpSocket; 2]> {
-            let held = self
-                .reserved
-                .lock()
-                .expect("the reservations' lock")
-                .remove(&port);
-            let [rtp, rtcp] = match held {
-                Some(pair) => pair,
-                None => bind_pair(self.bind, port)?,
-            };
-            let mio = |s: std::net::UdpSocket| -> std::io::Result<UdpSocket> {
-                s.set_nonblocking(true)?;
-                Ok(UdpSocket::from_std(s))
-            };
-            Ok([mio(rtp)?, mio(rtcp)?])
-        };
-        let ([a0, a1], [b0, b1]) = (pair(a)?, pair(b)?);
+        let ([a0, a1], [b0, b1]) = (self.pair(a)?, self.pair(b)?);
         Ok([a0, a1, b0, b1])
+    }
+
+    /// The RTP port and the next: as reserved, or bound now.
+    fn pair(&self, port: u16) -> std::io::Result<[UdpSocket; 2]> {
+        let held = self
+            .reserved
+            .lock()
+            .expect("the reservations' lock")
+            .remove(&port);
+        let [rtp, rtcp] = match held {
+            Some(pair) => pair,
+            None => bind_pair(self.bind, port)?,
+        };
+        let mio = |s: std::net::UdpSocket| -> std::io::Result<UdpSocket> {
+            s.set_nonblocking(true)?;
+            Ok(UdpSocket::from_std(s))
+        };
+        Ok([mio(rtp)?, mio(rtcp)?])
     }
 
     fn close(&mut self, call: u64) {
@@ -284,12 +441,22 @@ impl Worker {
     /// memory of closed calls to the system.
     fn sweep(&mut self, now: Instant) {
         crate::allocator::give_back();
-        for media in self.slots.iter_mut().flatten() {
-            if std::mem::take(&mut media.heard) {
-                media.quiet_since = now;
-            } else if now.duration_since(media.quiet_since) >= self.timeout {
-                let _ = self.events.send(MediaEvent::Silent { call: media.call });
-                media.quiet_since = now;
+        let legs = self
+            .slots
+            .iter_mut()
+            .flatten()
+            .map(|m| (m.call, &mut m.heard, &mut m.quiet_since));
+        let answered = self
+            .answered
+            .iter_mut()
+            .flatten()
+            .map(|a| (a.call, &mut a.heard, &mut a.quiet_since));
+        for (call, heard, quiet_since) in legs.chain(answered) {
+            if std::mem::take(heard) {
+                *quiet_since = now;
+            } else if now.duration_since(*quiet_since) >= self.timeout {
+                let _ = self.events.send(MediaEvent::Silent { call });
+                *quiet_since = now;
             }
         }
     }

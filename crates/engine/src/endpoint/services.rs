@@ -1,0 +1,483 @@
+//! Numbers Switchboard answers itself: the test numbers an administrator
+//! dials to check a phone (`*43` echo, `*44` a prompt, `*45` the keys
+//! pressed, read back). Switchboard is the far end of such a call: it
+//! answers the INVITE with its own SDP (one codec it can play, and
+//! telephone-event when offered), takes one port pair, and orders the
+//! media thread to answer there ([`MediaOrder::Answer`]); the binary runs
+//! what the number does. The phone's BYE, a hang-up (by the flow, an
+//! administrator, shutdown) or silence ends the call, which leaves its
+//! record like any other. Keys sent by SIP INFO (`application/dtmf-relay`
+//! or `application/dtmf`) are passed on as [`MediaOrder::Key`].
+
+use super::{Endpoint, Notice};
+use crate::call::media::{self, MediaOrder};
+use crate::call::{call_id_text, CallRecord, Dialog, Disposition, LiveCall};
+use crate::registrar::{Account, Arrival};
+use rand::Rng;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::time::Instant;
+use switchboard_sip::sdp::Sdp;
+use switchboard_sip::transaction::TransactionKey;
+use switchboard_sip::{HeaderName, Message, Method, Request, Response};
+
+/// What a number Switchboard answers does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Service {
+    /// `*43`: what the caller says comes back.
+    Echo,
+    /// `*44`: a prompt plays, then Switchboard hangs up.
+    Prompt,
+    /// `*45`: each key pressed is read back.
+    ReadBack,
+}
+
+impl Service {
+    /// The service a dialed number names.
+    pub fn for_number(number: &str) -> Option<Service> {
+        [Service::Echo, Service::Prompt, Service::ReadBack]
+            .into_iter()
+            .find(|s| s.number() == number)
+    }
+
+    /// The number that reaches it.
+    pub fn number(self) -> &'static str {
+        match self {
+            Service::Echo => "*43",
+            Service::Prompt => "*44",
+            Service::ReadBack => "*45",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Service::Echo => "echo test",
+            Service::Prompt => "prompt test",
+            Service::ReadBack => "key read-back test",
+        }
+    }
+}
+
+/// The codec Switchboard speaks on a leg it answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalCodec {
+    /// `PCMU` or `PCMA`.
+    pub name: &'static str,
+    pub payload_type: u8,
+    /// telephone-event's payload type, when the phone offered it.
+    pub events: Option<u8>,
+}
+
+/// A call Switchboard answered.
+#[derive(Debug)]
+pub(super) struct ServiceCall {
+    caller: String,
+    number: String,
+    dialog: Dialog,
+    port: u16,
+    started_at: i64,
+    codec: &'static str,
+    /// The answer sent, sent again for a refresh.
+    sdp: Sdp,
+}
+
+/// The calls Switchboard answered, and the index that finds one from a
+/// request inside its dialog.
+#[derive(Debug, Default)]
+pub(super) struct ServiceCalls {
+    calls: HashMap<u64, ServiceCall>,
+    /// (Call-ID, our tag) → call.
+    dialogs: HashMap<(String, String), u64>,
+}
+
+impl ServiceCalls {
+    pub(super) fn len(&self) -> usize {
+        self.calls.len()
+    }
+
+    pub(super) fn ids(&self) -> Vec<u64> {
+        self.calls.keys().copied().collect()
+    }
+
+    pub(super) fn contains(&self, id: u64) -> bool {
+        self.calls.contains_key(&id)
+    }
+}
+
+/// The codecs Switchboard plays itself, by preference.
+const PLAYABLE: [(&str, u8); 2] = [("PCMU", 0), ("PCMA", 8)];
+
+impl Endpoint {
+    /// Answers an authenticated INVITE for a service number.
+    pub(super) fn answer_service(
+        &mut self,
+        now: Instant,
+        key: TransactionKey,
+        req: Request,
+        arrival: &Arrival,
+        caller: Account,
+        service: Service,
+    ) {
+        let tag = self.tag();
+        let refuse = |this: &mut Endpoint, code: u16, reason: &str| {
+            let r = Response::to(&req, code, Some(&tag)).with_reason(reason.to_owned());
+            this.respond(now, &key, r);
+        };
+        let offer = match Sdp::parse(&req.body) {
+            Ok(sdp) if !req.body.is_empty() => sdp,
+            _ => return refuse(self, 488, "Not Acceptable Here (an SDP offer is needed)"),
+        };
+        let Some(codec) = local_codec(&offer) else {
+            return refuse(self, 488, "Not Acceptable Here (PCMU or PCMA is needed)");
+        };
+        let (Ok(from), Ok(to)) = (req.headers.from(), req.headers.to()) else {
+            return refuse(self, 400, "Bad Request (From or To)");
+        };
+        let Some(port) = self.ports.take(self.rng.gen()) else {
+            return refuse(self, 503, "Service Unavailable (no media ports left)");
+        };
+        let local = super::calls::uri_hostport(&req.uri);
+        let dialog = Dialog {
+            call_id: req
+                .headers
+                .call_id()
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            local_tag: tag.clone(),
+            remote_tag: from.tag().map(|t| t.to_string()).unwrap_or_default(),
+            local_uri: format!("<{}>", to.uri),
+            remote_uri: format!("<{}>", from.uri),
+            remote_target: super::calls::first_contact(&req.headers)
+                .unwrap_or_else(|| from.uri.clone()),
+            route: req
+                .headers
+                .get_all(&HeaderName::RecordRoute)
+                .map(str::to_owned)
+                .collect(),
+            local_cseq: 0,
+            peer: arrival.source,
+            transport: arrival.transport,
+            local,
+        };
+        let address = self.media_address(&dialog.local);
+        let session = u64::from(self.rng.gen::<u32>());
+        let Some(sdp) = answer(address, port, &codec, session) else {
+            self.ports.give_back(port);
+            return refuse(self, 500, "Server Internal Error (SDP)");
+        };
+        let mut ok = Response::to(&req, 200, Some(&tag));
+        ok.headers.push(
+            HeaderName::Contact,
+            format!("<sip:switchboard@{}>", dialog.local),
+        );
+        ok.headers.push(HeaderName::Allow, self.caps.allow_header());
+        let mut message = Message::Response(ok);
+        message.set_body(Some("application/sdp"), sdp.to_bytes().into());
+        let Message::Response(ok) = message else {
+            unreachable!("set_body keeps the kind")
+        };
+        self.respond(now, &key, ok);
+        let id: u64 = self.rng.gen();
+        let started_at = arrival.now as i64;
+        self.notices.push_back(Notice::Media(MediaOrder::Answer {
+            call: id,
+            port,
+            peer: media::audio_peer(&offer),
+            codec: codec.clone(),
+            service,
+        }));
+        let call = ServiceCall {
+            caller: caller.number,
+            number: service.number().to_owned(),
+            dialog,
+            port,
+            started_at,
+            codec: codec.name,
+            sdp,
+        };
+        self.notices.push_back(Notice::CallChanged(LiveCall {
+            id: call_id_text(id),
+            caller: call.caller.clone(),
+            callee: call.number.clone(),
+            started_at,
+            answered_at: Some(started_at),
+            state: "answered",
+            codec: Some(call.codec.to_owned()),
+        }));
+        self.services.dialogs.insert(
+            (call.dialog.call_id.clone(), call.dialog.local_tag.clone()),
+            id,
+        );
+        self.services.calls.insert(id, call);
+        self.counters.active_calls = self.active_calls() as u64;
+    }
+
+    /// A request inside a service call's dialog; false when it belongs to
+    /// none.
+    pub(super) fn in_service_dialog(
+        &mut self,
+        now: Instant,
+        key: &TransactionKey,
+        req: &Request,
+    ) -> bool {
+        let found = req
+            .headers
+            .call_id()
+            .ok()
+            .zip(req.headers.to().ok())
+            .and_then(|(c, to)| {
+                let tag = to.tag()?;
+                self.services
+                    .dialogs
+                    .get(&(c.to_string(), tag.to_string()))
+                    .copied()
+            });
+        let Some(id) = found else {
+            return false;
+        };
+        let tag = self.tag();
+        match req.method {
+            Method::Bye => {
+                self.respond(now, key, Response::to(req, 200, Some(&tag)));
+                self.end_service_call(id, "BYE", "caller");
+            }
+            Method::Info => match info_key(req) {
+                Some(Some(k)) => {
+                    self.respond(now, key, Response::to(req, 200, Some(&tag)));
+                    self.notices
+                        .push_back(Notice::Media(MediaOrder::Key { call: id, key: k }));
+                }
+                Some(None) => self.respond(now, key, Response::to(req, 200, Some(&tag))),
+                None => {
+                    let mut r = Response::to(req, 415, Some(&tag));
+                    r.headers.push(
+                        HeaderName::Accept,
+                        "application/dtmf-relay, application/dtmf",
+                    );
+                    self.respond(now, key, r);
+                }
+            },
+            Method::Invite | Method::Update => {
+                // A refresh or a new offer: the session stays as it is.
+                let sdp = self.services.calls[&id].sdp.to_bytes();
+                let mut ok = Response::to(req, 200, Some(&tag));
+                let local = &self.services.calls[&id].dialog.local;
+                ok.headers
+                    .push(HeaderName::Contact, format!("<sip:switchboard@{local}>"));
+                let mut message = Message::Response(ok);
+                if !req.body.is_empty() || req.method == Method::Invite {
+                    message.set_body(Some("application/sdp"), sdp.into());
+                }
+                let Message::Response(ok) = message else {
+                    unreachable!("set_body keeps the kind")
+                };
+                self.respond(now, key, ok);
+            }
+            _ => {
+                let r = Response::to(req, 405, Some(&tag));
+                self.respond(now, key, r);
+            }
+        }
+        true
+    }
+
+    /// Ends a service call from Switchboard's side, with BYE.
+    pub(super) fn hang_up_service(&mut self, now: Instant, id: u64, cause: &str) {
+        let Some(call) = self.services.calls.get_mut(&id) else {
+            return;
+        };
+        let branch = self.layer.new_branch();
+        let mut bye = call.dialog.request(Method::Bye, &branch, None);
+        bye.headers.push(HeaderName::ContentLength, "0");
+        let (peer, transport) = (call.dialog.peer, call.dialog.transport);
+        let _ = self.layer.send_request(now, bye, peer, transport);
+        self.end_service_call(id, cause, "system");
+    }
+
+    /// Forgets a service call: its ports go back, the media thread closes
+    /// it, its record is written.
+    fn end_service_call(&mut self, id: u64, cause: &str, side: &str) {
+        let Some(call) = self.services.calls.remove(&id) else {
+            return;
+        };
+        self.services
+            .dialogs
+            .remove(&(call.dialog.call_id.clone(), call.dialog.local_tag.clone()));
+        self.ports.give_back(call.port);
+        self.notices
+            .push_back(Notice::Media(MediaOrder::Close { call: id }));
+        self.counters.calls += 1;
+        self.counters.active_calls = self.active_calls() as u64;
+        self.notices.push_back(Notice::CallEnded(CallRecord {
+            id: call_id_text(id),
+            caller: call.caller,
+            callee: call.number,
+            started_at: call.started_at,
+            answered_at: Some(call.started_at),
+            ended_at: self.clock_unix as i64,
+            disposition: Disposition::Answered,
+            hangup_cause: cause.to_owned(),
+            hangup_side: side.to_owned(),
+            codec: Some(call.codec.to_owned()),
+            legs: vec![call.dialog.call_id],
+        }));
+    }
+}
+
+/// The first codec of the offer's audio stream that Switchboard plays,
+/// and the offer's telephone-event.
+fn local_codec(offer: &Sdp) -> Option<LocalCodec> {
+    let audio = offer
+        .media
+        .iter()
+        .find(|m| m.kind == "audio" && m.port != 0)?;
+    let codecs = audio.codecs();
+    let events = codecs
+        .iter()
+        .find(|c| c.name.eq_ignore_ascii_case("telephone-event") && c.clock_rate == 8000)
+        .and_then(|c| c.payload_type.parse().ok());
+    codecs.iter().find_map(|c| {
+        let (name, pt) = PLAYABLE
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&c.name) && c.clock_rate == 8000)?;
+        (c.payload_type.parse::<u8>().ok()? == *pt).then_some(LocalCodec {
+            name,
+            payload_type: *pt,
+            events,
+        })
+    })
+}
+
+/// Switchboard's answer: `codec` (and telephone-event) at
+/// `address`:`port`.
+fn answer(address: IpAddr, port: u16, codec: &LocalCodec, session: u64) -> Option<Sdp> {
+    let pt = codec.payload_type;
+    let mut formats = pt.to_string();
+    let mut attributes = format!("a=rtpmap:{pt} {}/8000\r\n", codec.name);
+    if let Some(e) = codec.events {
+        formats += &format!(" {e}");
+        attributes += &format!("a=rtpmap:{e} telephone-event/8000\r\na=fmtp:{e} 0-16\r\n");
+    }
+    let text = format!(
+        "v=0\r\no=switchboard 0 0 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n\
+         m=audio {port} RTP/AVP {formats}\r\n{attributes}a=ptime:20\r\na=sendrecv\r\n"
+    );
+    let mut sdp = Sdp::parse(text.as_bytes()).ok()?;
+    sdp.set_address(address, session, 1);
+    Some(sdp)
+}
+
+/// The key in a SIP INFO: `Some(Some(key))` for a key, `Some(None)` for a
+/// known body without one (an end of press), `None` for a body of another
+/// kind.
+fn info_key(req: &Request) -> Option<Option<char>> {
+    let t = req.headers.content_type().ok().flatten()?;
+    if !t.kind.eq_ignore_ascii_case("application") {
+        return None;
+    }
+    let body = std::str::from_utf8(&req.body).ok()?;
+    let key = |s: &str| {
+        let s = s.trim();
+        match s {
+            "10" => Some('*'),
+            "11" => Some('#'),
+            _ => {
+                let mut chars = s.chars();
+                let c = chars.next()?.to_ascii_uppercase();
+                (chars.next().is_none() && "0123456789*#ABCD".contains(c)).then_some(c)
+            }
+        }
+    };
+    if t.subtype.eq_ignore_ascii_case("dtmf-relay") {
+        // "Signal=5\r\nDuration=160\r\n"
+        let signal = body.lines().find_map(|l| {
+            let (name, value) = l.split_once('=')?;
+            name.trim().eq_ignore_ascii_case("signal").then_some(value)
+        });
+        return Some(signal.and_then(key));
+    }
+    if t.subtype.eq_ignore_ascii_case("dtmf") {
+        return Some(key(body));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sdp(text: &str) -> Sdp {
+        Sdp::parse(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn the_first_playable_codec_is_chosen_with_telephone_event() {
+        let offer = sdp(
+            "v=0\r\ns=-\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\nm=audio 4000 RTP/AVP 9 8 0 96\r\n\
+             a=rtpmap:96 telephone-event/8000\r\n",
+        );
+        assert_eq!(
+            local_codec(&offer),
+            Some(LocalCodec {
+                name: "PCMA",
+                payload_type: 8,
+                events: Some(96)
+            })
+        );
+        let g722_only =
+            sdp("v=0\r\ns=-\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\nm=audio 4000 RTP/AVP 9\r\n");
+        assert_eq!(local_codec(&g722_only), None);
+        let text = answer(
+            "192.0.2.1".parse().unwrap(),
+            30000,
+            &local_codec(&offer).unwrap(),
+            5,
+        )
+        .unwrap()
+        .to_string();
+        assert!(text.contains("m=audio 30000 RTP/AVP 8 96\r\n"), "{text}");
+        assert!(text.contains("c=IN IP4 192.0.2.1\r\n"), "{text}");
+        assert!(
+            text.contains("a=rtpmap:96 telephone-event/8000\r\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn info_bodies_give_their_key() {
+        let info = |ct: &str, body: &str| {
+            let text = format!(
+                "INFO sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\n\
+                 To: <sip:b@h>;tag=2\r\nCall-ID: c\r\nCSeq: 2 INFO\r\nContent-Type: {ct}\r\n\
+                 Content-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            match switchboard_sip::parse(bytes::Bytes::from(text)).unwrap() {
+                Message::Request(r) => info_key(&r),
+                Message::Response(_) => unreachable!(),
+            }
+        };
+        assert_eq!(
+            info("application/dtmf-relay", "Signal=5\r\nDuration=160\r\n"),
+            Some(Some('5'))
+        );
+        assert_eq!(
+            info("application/dtmf-relay", "Signal= #\r\nDuration=100\r\n"),
+            Some(Some('#'))
+        );
+        assert_eq!(
+            info("application/dtmf-relay", "Signal=11\r\n"),
+            Some(Some('#'))
+        );
+        assert_eq!(info("application/dtmf", "7"), Some(Some('7')));
+        assert_eq!(info("application/dtmf", "xyz"), Some(None));
+        assert_eq!(info("text/plain", "5"), None);
+    }
+
+    #[test]
+    fn service_numbers() {
+        assert_eq!(Service::for_number("*43"), Some(Service::Echo));
+        assert_eq!(Service::for_number("*45"), Some(Service::ReadBack));
+        assert_eq!(Service::for_number("1001"), None);
+    }
+}

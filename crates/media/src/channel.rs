@@ -1,0 +1,290 @@
+//! One call leg that Switchboard itself answers (a test number, later an
+//! IVR, voicemail, a queue): the phone's packets in, the keys it pressed
+//! out, and every 20 ms the next packet of whatever Switchboard plays —
+//! a prompt, a tone, the phone's own audio back (echo), or silence.
+//!
+//! Keys are heard however the phone sends them: as RTP events (RFC 4733)
+//! when it agreed to `telephone-event`, as tones in the audio otherwise
+//! (both are checked: some phones send tones although they offered
+//! events). Keys sent by SIP INFO reach the flow by the engine, not here.
+
+use crate::dtmf::Detector;
+use crate::g711::Law;
+use crate::rtp::{self, Packet, Stream};
+use crate::telephone_event::Receiver;
+use crate::tone::{Player, Tone};
+use crate::Digit;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// Samples per 20 ms frame at 8 kHz.
+pub const FRAME: usize = 160;
+/// Frames of echo kept at most: more means the phone sends faster than
+/// real time, and the oldest are dropped.
+const ECHO_DEPTH: usize = 8;
+
+/// The codec a leg agreed on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Codec {
+    pub law: Law,
+    pub payload_type: u8,
+    /// The payload type of `telephone-event`, when the phone offered it.
+    pub events: Option<u8>,
+}
+
+/// What the leg hears from Switchboard.
+#[derive(Clone, Debug, Default)]
+pub enum Source {
+    #[default]
+    Silence,
+    /// The phone's own audio, sent back.
+    Echo,
+    /// 8 kHz samples, from `at` on.
+    Audio {
+        samples: Arc<[i16]>,
+        at: usize,
+    },
+    Tone(Player),
+}
+
+/// What became of a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frame {
+    /// A packet was written.
+    Sent,
+    /// A packet was written, and with it the audio being played ended.
+    Finished,
+}
+
+#[derive(Debug)]
+pub struct Channel {
+    codec: Codec,
+    stream: Stream,
+    source: Source,
+    events: Receiver,
+    detector: Detector,
+    echo: VecDeque<Vec<u8>>,
+    samples: Vec<i16>,
+    payload: Vec<u8>,
+}
+
+impl Channel {
+    /// A leg speaking `codec`, its stream numbered from the given random
+    /// SSRC, sequence number and timestamp.
+    pub fn new(codec: Codec, ssrc: u32, sequence: u16, timestamp: u32) -> Channel {
+        Channel {
+            codec,
+            stream: Stream::new(ssrc, sequence, timestamp),
+            source: Source::Silence,
+            events: Receiver::default(),
+            detector: Detector::new(8000),
+            echo: VecDeque::new(),
+            samples: Vec::with_capacity(FRAME * 2),
+            payload: Vec::with_capacity(FRAME * 2),
+        }
+    }
+
+    pub fn codec(&self) -> Codec {
+        self.codec
+    }
+
+    /// Plays `samples` (8 kHz), in place of whatever played.
+    pub fn play(&mut self, samples: Arc<[i16]>) {
+        self.source = Source::Audio { samples, at: 0 };
+    }
+
+    pub fn tone(&mut self, tone: Tone) {
+        self.source = Source::Tone(Player::new(tone, 8000));
+    }
+
+    pub fn echo(&mut self) {
+        self.echo.clear();
+        self.source = Source::Echo;
+    }
+
+    pub fn silence(&mut self) {
+        self.source = Source::Silence;
+    }
+
+    /// A datagram from the phone; the keys pressed in it go to `keys`.
+    pub fn receive(&mut self, datagram: &[u8], keys: &mut Vec<Digit>) {
+        let Ok(packet) = Packet::parse(datagram) else {
+            return;
+        };
+        if rtp::is_rtcp(datagram) {
+            return;
+        }
+        if Some(packet.payload_type) == self.codec.events {
+            keys.extend(self.events.receive(packet.timestamp, packet.payload));
+            return;
+        }
+        if packet.payload_type != self.codec.payload_type {
+            return;
+        }
+        self.samples.clear();
+        self.codec.law.decode(packet.payload, &mut self.samples);
+        self.detector.push(&self.samples, keys);
+        if matches!(self.source, Source::Echo) {
+            if self.echo.len() == ECHO_DEPTH {
+                self.echo.pop_front();
+            }
+            self.echo.push_back(packet.payload.to_vec());
+        }
+    }
+
+    /// The next 20 ms packet, appended to `out`.
+    pub fn frame(&mut self, out: &mut Vec<u8>) -> Frame {
+        self.payload.clear();
+        let mut outcome = Frame::Sent;
+        match &mut self.source {
+            Source::Echo => match self.echo.pop_front() {
+                Some(p) => self.payload.extend_from_slice(&p),
+                None => self.payload.resize(FRAME, self.codec.law.silence()),
+            },
+            Source::Silence => self.payload.resize(FRAME, self.codec.law.silence()),
+            Source::Audio { samples, at } => {
+                let end = (*at + FRAME).min(samples.len());
+                self.samples.clear();
+                self.samples.extend_from_slice(&samples[*at..end]);
+                self.samples.resize(FRAME, 0);
+                *at = end;
+                if end == samples.len() {
+                    outcome = Frame::Finished;
+                }
+                self.codec.law.encode(&self.samples, &mut self.payload);
+            }
+            Source::Tone(player) => {
+                self.samples.clear();
+                self.samples.resize(FRAME, 0);
+                if player.fill(&mut self.samples) < FRAME {
+                    outcome = Frame::Finished;
+                }
+                self.codec.law.encode(&self.samples, &mut self.payload);
+            }
+        }
+        if outcome == Frame::Finished {
+            self.source = Source::Silence;
+        }
+        self.stream
+            .next(self.codec.payload_type, false, &self.payload, FRAME as u32)
+            .write(out);
+        outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dtmf;
+    use crate::telephone_event::Sender;
+
+    const PCMU: Codec = Codec {
+        law: Law::Ulaw,
+        payload_type: 0,
+        events: Some(101),
+    };
+
+    /// What a phone would send: `samples` as PCMU packets.
+    fn packets(samples: &[i16]) -> Vec<Vec<u8>> {
+        let mut stream = Stream::new(7, 100, 1000);
+        samples
+            .chunks(FRAME)
+            .map(|chunk| {
+                let mut payload = Vec::new();
+                Law::Ulaw.encode(chunk, &mut payload);
+                let mut out = Vec::new();
+                stream
+                    .next(0, false, &payload, FRAME as u32)
+                    .write(&mut out);
+                out
+            })
+            .collect()
+    }
+
+    #[test]
+    fn keys_are_heard_as_events_and_as_tones() {
+        let mut ch = Channel::new(PCMU, 1, 2, 3);
+        let mut keys = Vec::new();
+        let mut sender = Sender::new(800, 800);
+        sender.push('4');
+        let mut stream = Stream::new(9, 0, 0);
+        while sender.busy() {
+            let ts = stream.timestamp;
+            if let Some(e) = sender.frame(ts, 160) {
+                let mut out = Vec::new();
+                let mut p = stream.next(101, e.marker, &e.payload, 160);
+                p.timestamp = e.timestamp;
+                p.write(&mut out);
+                ch.receive(&out, &mut keys);
+            } else {
+                stream.next(0, false, &[], 160);
+            }
+        }
+        let mut tone = crate::tone::Player::new(dtmf::tones("#", 100, 100), 8000);
+        let mut samples = vec![0; 1600];
+        tone.fill(&mut samples);
+        for p in packets(&samples) {
+            ch.receive(&p, &mut keys);
+        }
+        assert_eq!(keys, ['4', '#']);
+    }
+
+    #[test]
+    fn audio_plays_out_in_frames_then_silence() {
+        let mut ch = Channel::new(PCMU, 1, 2, 3);
+        ch.play((0..400).map(|i| (i * 50) as i16).collect::<Vec<_>>().into());
+        let mut sent = Vec::new();
+        for _ in 0..4 {
+            let mut out = Vec::new();
+            let f = ch.frame(&mut out);
+            sent.push((f, Packet::parse(&out).unwrap().payload.to_vec()));
+        }
+        assert_eq!(sent[0].0, Frame::Sent);
+        assert_eq!(
+            sent[2].0,
+            Frame::Finished,
+            "400 samples: the third frame ends them"
+        );
+        assert_eq!(sent[3].1, vec![0xFF; FRAME], "then silence");
+        assert_eq!(Law::Ulaw.silence(), 0xFF);
+        let first: Vec<i16> = sent[0]
+            .1
+            .iter()
+            .map(|&o| crate::g711::ulaw_to_linear(o))
+            .collect();
+        assert!((first[100] - 5000).abs() < 200);
+    }
+
+    #[test]
+    fn echo_sends_back_what_came() {
+        let mut ch = Channel::new(PCMU, 1, 2, 3);
+        ch.echo();
+        let tone: Vec<i16> = (0..320).map(|i| ((i % 20) * 300) as i16).collect();
+        let mut keys = Vec::new();
+        let sent = packets(&tone);
+        for p in &sent {
+            ch.receive(p, &mut keys);
+        }
+        for p in &sent {
+            let mut out = Vec::new();
+            ch.frame(&mut out);
+            let back = Packet::parse(&out).unwrap();
+            assert_eq!(back.payload, Packet::parse(p).unwrap().payload);
+            assert_eq!(back.ssrc, 1, "our own stream");
+        }
+    }
+
+    #[test]
+    fn the_stream_numbers_go_on() {
+        let mut ch = Channel::new(PCMU, 1, 65535, 4294967200);
+        let mut out = Vec::new();
+        ch.frame(&mut out);
+        let a = Packet::parse(&out).unwrap();
+        let (seq, ts) = (a.sequence, a.timestamp);
+        out.clear();
+        ch.frame(&mut out);
+        let b = Packet::parse(&out).unwrap();
+        assert_eq!(b.sequence, seq.wrapping_add(1));
+        assert_eq!(b.timestamp, ts.wrapping_add(160));
+    }
+}

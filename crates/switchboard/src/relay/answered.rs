@@ -1,0 +1,92 @@
+//! Legs Switchboard answered itself (test numbers, later IVRs and
+//! voicemail), as the media thread keeps them: the port pair toward the
+//! phone, its address (latched from its packets like a relayed call's),
+//! the media layer's [`Channel`] that hears keys and makes the packets
+//! played, and the way back to the flow deciding what plays.
+//!
+//! The thread sends every answered leg its next packet on one 20 ms
+//! clock; what arrives is read as it comes, in the relay's loop.
+
+use super::batch::{Batch, SLOTS};
+use mio::net::UdpSocket;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+use switchboard_media::channel::{Channel, Frame};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// What a flow hears of its leg.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Heard {
+    /// The phone pressed a key (by event, tone or SIP INFO).
+    Key(char),
+    /// What was played has ended.
+    Played,
+}
+
+/// What a flow has its leg do.
+#[derive(Debug)]
+pub enum Play {
+    /// 8 kHz samples.
+    Audio(Arc<[i16]>),
+    /// The phone's own audio, back.
+    Echo,
+}
+
+pub(super) struct Answered {
+    pub call: u64,
+    /// RTP and RTCP toward the phone.
+    pub sockets: [UdpSocket; 2],
+    pub peer: Option<SocketAddr>,
+    pub latched: bool,
+    pub channel: Channel,
+    pub flow: UnboundedSender<Heard>,
+    /// A packet came since the last sweep.
+    pub heard: bool,
+    pub quiet_since: Instant,
+}
+
+impl Answered {
+    /// Reads what waits on socket `index` (0: RTP, 1: RTCP, which is read
+    /// and dropped); true when more may wait.
+    pub fn receive(&mut self, index: usize, batch: &mut Batch, keys: &mut Vec<char>) -> bool {
+        let Ok(count) = batch.read(&self.sockets[index]) else {
+            return false;
+        };
+        for i in 0..count {
+            let (packet, source) = batch.packet(i);
+            self.heard = true;
+            if index == 1 {
+                continue;
+            }
+            if let Some(source) = source {
+                self.peer = Some(source);
+                self.latched = true;
+            }
+            self.channel.receive(packet, keys);
+        }
+        for &k in keys.iter() {
+            let _ = self.flow.send(Heard::Key(k));
+        }
+        keys.clear();
+        count == SLOTS
+    }
+
+    /// Sends the next 20 ms packet; `out` is scratch.
+    pub fn send_frame(&mut self, out: &mut Vec<u8>) {
+        out.clear();
+        if self.channel.frame(out) == Frame::Finished {
+            let _ = self.flow.send(Heard::Played);
+        }
+        if let Some(peer) = self.peer {
+            let _ = self.sockets[0].send_to(out, peer);
+        }
+    }
+
+    pub fn play(&mut self, what: Play) {
+        match what {
+            Play::Audio(samples) => self.channel.play(samples),
+            Play::Echo => self.channel.echo(),
+        }
+    }
+}
