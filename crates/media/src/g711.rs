@@ -3,8 +3,11 @@
 //! A-law (PCMA, payload type 8, everywhere else). Decoding is a table
 //! look-up; encoding finds the segment from the sample's leading zeros.
 
+/// µ-law's bias on 16 bits (decoding) and on 14 (encoding), and the
+/// largest 14-bit magnitude encoded.
 const ULAW_BIAS: i32 = 0x84;
-const ULAW_CLIP: i32 = 32635;
+const ULAW_BIAS_14: i32 = 0x21;
+const ULAW_CLIP: i32 = 8159;
 
 /// The linear sample a µ-law octet stands for.
 pub fn ulaw_to_linear(octet: u8) -> i16 {
@@ -16,20 +19,19 @@ pub fn alaw_to_linear(octet: u8) -> i16 {
     ALAW_TABLE[octet as usize]
 }
 
-/// The µ-law octet nearest a linear sample.
+/// The µ-law octet nearest a linear sample, as G.711's reference code
+/// makes it (on 14 bits: the two lowest are dropped first).
 pub fn linear_to_ulaw(sample: i16) -> u8 {
-    let mut s = sample as i32;
-    let sign = if s < 0 {
-        s = -s;
-        0x80
-    } else {
-        0
-    };
-    let s = s.min(ULAW_CLIP) + ULAW_BIAS;
-    // s is 0x84..=0x7FFF: its top bit is bit 7 (segment 0) to bit 14 (7).
-    let segment = (31 - (s as u32).leading_zeros()) as i32 - 7;
-    let mantissa = (s >> (segment + 3)) & 0x0F;
-    !((sign | (segment << 4) | mantissa) as u8)
+    let v = i32::from(sample) >> 2;
+    let (v, mask) = if v < 0 { (-v, 0x7F) } else { (v, 0xFF) };
+    let v = v.min(ULAW_CLIP) + ULAW_BIAS_14;
+    // v is 0x21..=0x2000: its top bit is bit 5 (segment 0) to bit 13 (8,
+    // past the last segment: the loudest code).
+    let segment = (31 - (v as u32).leading_zeros()) as i32 - 5;
+    if segment > 7 {
+        return (0x7F ^ mask) as u8;
+    }
+    (((segment << 4) | ((v >> (segment + 1)) & 0x0F)) ^ mask) as u8
 }
 
 /// The A-law octet nearest a linear sample.
@@ -151,6 +153,40 @@ mod tests {
         assert_eq!(linear_to_ulaw(i16::MAX), 0x80);
         assert_eq!(linear_to_ulaw(i16::MIN), 0x00);
         assert_eq!(linear_to_alaw(i16::MIN), 0x2A);
+    }
+
+    /// Values from the ITU-T G.711 reference algorithm (Python's audioop,
+    /// itself the Sun/CCITT code): the sample, its A-law and µ-law octets.
+    #[test]
+    fn codes_match_the_reference_implementation() {
+        let reference: [(i16, u8, u8); 20] = [
+            (0, 0xd5, 0xff),
+            (7, 0xd5, 0xfe),
+            (16, 0xd4, 0xfd),
+            (32, 0xd7, 0xfb),
+            (63, 0xd6, 0xf7),
+            (100, 0xd3, 0xf2),
+            (255, 0xda, 0xe7),
+            (256, 0xc5, 0xe7),
+            (500, 0xca, 0xdc),
+            (1000, 0xfa, 0xce),
+            (2000, 0xea, 0xbf),
+            (4000, 0x9a, 0xaf),
+            (8000, 0x8a, 0xa0),
+            (16000, 0xba, 0x90),
+            (32000, 0xaa, 0x80),
+            (-1, 0x55, 0x7e),
+            (-9, 0x55, 0x7d),
+            (-100, 0x53, 0x72),
+            (-1000, 0x7a, 0x4e),
+            (-32768, 0x2a, 0x00),
+        ];
+        for (sample, alaw, ulaw) in reference {
+            assert_eq!(linear_to_alaw(sample), alaw, "A-law of {sample}");
+            assert_eq!(linear_to_ulaw(sample), ulaw, "µ-law of {sample}");
+        }
+        assert_eq!(alaw_to_linear(0xfa), 1008);
+        assert_eq!(alaw_to_linear(0x53), -104);
     }
 
     #[test]

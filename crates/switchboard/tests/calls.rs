@@ -6,128 +6,14 @@
 
 mod common;
 
+use common::baresip::{power, registered, tone, Phone};
 use common::{admin_api, cli, relayed_packets, Server};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SECRETS: [(&str, &str); 2] = [
     ("1001", "Pw-Secret-call-aaaa"),
     ("1002", "Pw-Secret-call-bbbb"),
 ];
-
-/// A tone file made by sox: 8 kHz, 16-bit, mono.
-fn tone(dir: &Path, hz: u32) -> PathBuf {
-    let file = dir.join(format!("tone{hz}.wav"));
-    let ok = Command::new("sox")
-        .args(["-n", "-r", "8000", "-c", "1", "-b", "16"])
-        .arg(&file)
-        .args(["synth", "12", "sine", &hz.to_string(), "vol", "0.5"])
-        .status()
-        .expect("sox (the README's test command installs it)");
-    assert!(ok.success());
-    file
-}
-
-/// A baresip phone for `number`, playing `tone`, recording into its
-/// directory's `dumps`.
-fn phone(server: &Server, dir: &Path, number: &str, secret: &str, tone: &Path) -> PathBuf {
-    let home = dir.join(number);
-    let dumps = home.join("dumps");
-    std::fs::create_dir_all(&dumps).unwrap();
-    // baresip takes the next port for TLS: leave room.
-    let port = loop {
-        let p = common::free_port();
-        if std::net::UdpSocket::bind(("127.0.0.1", p + 1)).is_ok() {
-            break p;
-        }
-    };
-    std::fs::write(
-        home.join("config"),
-        format!(
-            "sip_listen 127.0.0.1:{port}\n\
-             audio_source aufile,{tone}\n\
-             audio_player aufile,{unused}\n\
-             audio_alert aufile,/dev/null\n\
-             module_path /usr/lib/baresip/modules\n\
-             module stdio.so\nmodule g711.so\nmodule aufile.so\nmodule sndfile.so\n\
-             module account.so\nmodule_app menu.so\n\
-             snd_path {dumps}\n",
-            tone = tone.display(),
-            unused = home.join("unused.wav").display(),
-            dumps = dumps.display(),
-        ),
-    )
-    .unwrap();
-    std::fs::write(
-        home.join("accounts"),
-        format!(
-            "<sip:{number}@{}>;auth_pass={secret};regint=60;answermode=auto;audio_codecs=PCMU\n",
-            server.target()
-        ),
-    )
-    .unwrap();
-    std::fs::write(home.join("contacts"), "").unwrap();
-    home
-}
-
-fn baresip(home: &Path, seconds: u32, command: Option<&str>) -> Child {
-    let mut c = Command::new("baresip");
-    c.arg("-f").arg(home).args(["-t", &seconds.to_string()]);
-    if let Some(command) = command {
-        c.args(["-e", command]);
-    }
-    c.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("baresip (the README's test command installs baresip-core)")
-}
-
-/// The 16-bit samples of a WAV file (its `data` chunk).
-fn samples(wav: &Path) -> Vec<i16> {
-    let bytes = std::fs::read(wav).unwrap();
-    let at = bytes
-        .windows(4)
-        .position(|w| w == b"data")
-        .expect("a data chunk");
-    bytes[at + 8..]
-        .chunks_exact(2)
-        .map(|b| i16::from_le_bytes([b[0], b[1]]))
-        .collect()
-}
-
-/// Signal power at `hz` (Goertzel), 8 kHz samples.
-fn power(samples: &[i16], hz: f64) -> f64 {
-    let k = 2.0 * (2.0 * std::f64::consts::PI * hz / 8000.0).cos();
-    let (mut s1, mut s2) = (0.0, 0.0);
-    for &x in samples {
-        let s0 = f64::from(x) + k * s1 - s2;
-        s2 = s1;
-        s1 = s0;
-    }
-    s1 * s1 + s2 * s2 - k * s1 * s2
-}
-
-/// What `home`'s phone heard.
-fn heard(home: &Path) -> Vec<i16> {
-    let dec = std::fs::read_dir(home.join("dumps"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().ends_with("-dec.wav"))
-        .unwrap_or_else(|| panic!("{} recorded nothing", home.display()));
-    samples(&dec)
-}
-
-fn registered(server: &Server, number: &str) -> bool {
-    let (_, body) = admin_api(
-        server,
-        "GET",
-        &format!("/api/v1/registrations?extension={number}"),
-        None,
-    );
-    body.contains("baresip")
-}
 
 #[test]
 fn two_phones_hear_each_other_through_the_relay() {
@@ -143,10 +29,10 @@ fn two_phones_hear_each_other_through_the_relay() {
     std::fs::create_dir_all(&dir).unwrap();
     let low = tone(&dir, 440);
     let high = tone(&dir, 1000);
-    let caller = phone(&server, &dir, "1001", SECRETS[0].1, &low);
-    let callee = phone(&server, &dir, "1002", SECRETS[1].1, &high);
+    let caller = Phone::new(&server, &dir, "1001", SECRETS[0].1, &low, "PCMU");
+    let callee = Phone::new(&server, &dir, "1002", SECRETS[1].1, &high, "PCMU");
 
-    let mut answering = baresip(&callee, 25, None);
+    let mut answering = callee.run(25, None);
     let give_up = Instant::now() + Duration::from_secs(10);
     while !registered(&server, "1002") {
         assert!(Instant::now() < give_up, "1002 did not register");
@@ -154,9 +40,7 @@ fn two_phones_hear_each_other_through_the_relay() {
     }
     let before = relayed_packets(&server);
     let dial = format!("/dial sip:1002@{}", server.target());
-    let calling = baresip(&caller, 10, Some(&dial))
-        .wait_with_output()
-        .unwrap();
+    let calling = caller.run(10, Some(&dial)).wait_with_output().unwrap();
     let calling_log = String::from_utf8_lossy(&calling.stdout).into_owned();
     let _ = answering.kill();
     let _ = answering.wait();
@@ -166,8 +50,8 @@ fn two_phones_hear_each_other_through_the_relay() {
     );
 
     // Skip the first second (the call setting up) of each recording.
-    let at_caller = heard(&caller);
-    let at_callee = heard(&callee);
+    let at_caller = caller.heard();
+    let at_callee = callee.heard();
     let skip = |s: &[i16]| s.get(8000..).unwrap_or_default().to_vec();
     let (at_caller, at_callee) = (skip(&at_caller), skip(&at_callee));
     assert!(

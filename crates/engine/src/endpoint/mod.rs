@@ -188,6 +188,9 @@ pub fn capabilities() -> Capabilities {
             "application/sdp",
             "multipart/mixed",
             "multipart/alternative",
+            // Keys by SIP INFO, in calls Switchboard answers.
+            "application/dtmf-relay",
+            "application/dtmf",
         ],
         schemes: vec!["sip", "sips", "tel"],
     }

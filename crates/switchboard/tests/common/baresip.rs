@@ -1,0 +1,165 @@
+//! baresip phones for tests, with no sound card: each plays a WAV file
+//! into its calls (`aufile`), records what it sends and hears (`sndfile`:
+//! `dumps/*-enc.wav` and `*-dec.wav`), and takes keys over a UDP console
+//! (`cons`), which it sends as RFC 4733 events during a call.
+
+use super::{admin_api, free_port, Server};
+use std::net::UdpSocket;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+pub struct Phone {
+    pub home: PathBuf,
+    /// The UDP console's port.
+    console: u16,
+}
+
+/// A tone file made by sox: 8 kHz, 16-bit, mono, 12 seconds.
+pub fn tone(dir: &Path, hz: u32) -> PathBuf {
+    let file = dir.join(format!("tone{hz}.wav"));
+    sox(
+        &file,
+        &["synth", "12", "sine", &hz.to_string(), "vol", "0.5"],
+    );
+    file
+}
+
+/// Makes `file` (8 kHz, 16-bit, mono) with sox's `effects`.
+pub fn sox(file: &Path, effects: &[&str]) {
+    let ok = Command::new("sox")
+        .args(["-n", "-r", "8000", "-c", "1", "-b", "16"])
+        .arg(file)
+        .args(effects)
+        .status()
+        .expect("sox (the README's test command installs it)");
+    assert!(ok.success(), "sox {effects:?}");
+}
+
+/// A port free for UDP with the next one free too (baresip takes the
+/// next for TLS).
+fn port_pair() -> u16 {
+    loop {
+        let p = free_port();
+        if UdpSocket::bind(("127.0.0.1", p + 1)).is_ok() {
+            return p;
+        }
+    }
+}
+
+impl Phone {
+    /// A phone for extension `number` of `server`, sending `source` and
+    /// speaking `codec` (`PCMU`, `PCMA`).
+    pub fn new(
+        server: &Server,
+        dir: &Path,
+        number: &str,
+        secret: &str,
+        source: &Path,
+        codec: &str,
+    ) -> Phone {
+        let home = dir.join(number);
+        let dumps = home.join("dumps");
+        let _ = std::fs::remove_dir_all(&dumps);
+        std::fs::create_dir_all(&dumps).unwrap();
+        let (port, console) = (port_pair(), free_port());
+        std::fs::write(
+            home.join("config"),
+            format!(
+                "sip_listen 127.0.0.1:{port}\n\
+                 audio_source aufile,{source}\n\
+                 audio_player aufile,{unused}\n\
+                 audio_alert aufile,/dev/null\n\
+                 module_path /usr/lib/baresip/modules\n\
+                 module stdio.so\nmodule cons.so\nmodule g711.so\nmodule aufile.so\n\
+                 module sndfile.so\nmodule account.so\nmodule_app menu.so\n\
+                 cons_listen 127.0.0.1:{console}\n\
+                 snd_path {dumps}\n",
+                source = source.display(),
+                unused = home.join("unused.wav").display(),
+                dumps = dumps.display(),
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            home.join("accounts"),
+            format!(
+                "<sip:{number}@{}>;auth_pass={secret};regint=60;answermode=auto;audio_codecs={codec}\n",
+                server.target()
+            ),
+        )
+        .unwrap();
+        std::fs::write(home.join("contacts"), "").unwrap();
+        Phone { home, console }
+    }
+
+    /// Runs baresip for `seconds`, running `command` (e.g. `/dial …`) at
+    /// start.
+    pub fn run(&self, seconds: u32, command: Option<&str>) -> Child {
+        let mut c = Command::new("baresip");
+        c.arg("-f")
+            .arg(&self.home)
+            .args(["-t", &seconds.to_string()]);
+        if let Some(command) = command {
+            c.args(["-e", command]);
+        }
+        c.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("baresip (the README's test command installs baresip-core)")
+    }
+
+    /// Presses `key` on the phone's keypad.
+    pub fn press(&self, key: char) {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket
+            .send_to(key.to_string().as_bytes(), ("127.0.0.1", self.console))
+            .unwrap();
+    }
+
+    /// What the phone heard in its (only) call: 8 kHz samples.
+    pub fn heard(&self) -> Vec<i16> {
+        let dec = std::fs::read_dir(self.home.join("dumps"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().ends_with("-dec.wav"))
+            .unwrap_or_else(|| panic!("{} recorded nothing", self.home.display()));
+        samples(&dec)
+    }
+}
+
+/// The 16-bit samples of a WAV file (its `data` chunk).
+pub fn samples(wav: &Path) -> Vec<i16> {
+    let bytes = std::fs::read(wav).unwrap();
+    let at = bytes
+        .windows(4)
+        .position(|w| w == b"data")
+        .expect("a data chunk");
+    bytes[at + 8..]
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect()
+}
+
+/// Signal power at `hz` (Goertzel), 8 kHz samples.
+pub fn power(samples: &[i16], hz: f64) -> f64 {
+    let k = 2.0 * (2.0 * std::f64::consts::PI * hz / 8000.0).cos();
+    let (mut s1, mut s2) = (0.0, 0.0);
+    for &x in samples {
+        let s0 = f64::from(x) + k * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+    }
+    s1 * s1 + s2 * s2 - k * s1 * s2
+}
+
+/// Whether extension `number` has a baresip phone registered.
+pub fn registered(server: &Server, number: &str) -> bool {
+    let (_, body) = admin_api(
+        server,
+        "GET",
+        &format!("/api/v1/registrations?extension={number}"),
+        None,
+    );
+    body.contains("baresip")
+}

@@ -1,0 +1,317 @@
+//! The test numbers, checked by ear: `*45` reads back the keys pressed,
+//! whichever way a phone sends them (baresip's RFC 4733 events, tones in
+//! baresip's audio, SIPp's SIP INFO); `*43` sends the caller's own audio
+//! back; `*44` plays the test prompt and hangs up. What each phone heard
+//! is compared with the shipped prompt files themselves.
+
+mod common;
+
+use common::baresip::{power, sox, Phone};
+use common::{cli, free_port, Server};
+use std::net::UdpSocket;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use switchboard_media::g711::Law;
+
+const PHONE: (&str, &str) = ("1001", "Pw-Secret-test-aaaa");
+
+fn server() -> Server {
+    let data_dir = Server::fresh_data_dir();
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
+    cli(&env, &["extension", "add", PHONE.0, "--secret", PHONE.1]);
+    // baresip 1.0 gives up on any challenge but MD5.
+    Server::start_in(data_dir, &[("SWITCHBOARD_SIP__DIGEST", "MD5")])
+}
+
+/// A shipped prompt as a PCMU phone hears it.
+fn prompt(name: &str) -> Vec<i16> {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../prompts/en/{name}.wav"));
+    let samples =
+        switchboard_media::wav::read_mono(std::fs::File::open(&file).unwrap(), 8000).unwrap();
+    let (mut octets, mut back) = (Vec::new(), Vec::new());
+    Law::Ulaw.encode(&samples, &mut octets);
+    Law::Ulaw.decode(&octets, &mut back);
+    back
+}
+
+/// Where `needle` best matches in `haystack`, and how well (normalised
+/// cross-correlation, 1.0 for the same samples). The needle may run past
+/// the end by its last tenth (a phone hung up by Switchboard records
+/// little of the last packets it got).
+fn find(haystack: &[i16], needle: &[i16]) -> (usize, f64) {
+    let n: Vec<f64> = needle.iter().map(|&s| f64::from(s)).collect();
+    let mut h: Vec<f64> = haystack.iter().map(|&s| f64::from(s)).collect();
+    h.resize(h.len() + n.len() / 10, 0.0);
+    let needle_energy: f64 = n.iter().map(|x| x * x).sum();
+    let score = |at: usize| {
+        let window = &h[at..at + n.len()];
+        let dot: f64 = window.iter().zip(&n).map(|(a, b)| a * b).sum();
+        let energy: f64 = window.iter().map(|x| x * x).sum();
+        dot / (energy * needle_energy).sqrt().max(1.0)
+    };
+    let last = h.len().saturating_sub(n.len());
+    let coarse = (0..=last)
+        .step_by(4)
+        .map(|at| (at, score(at)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap_or((0, 0.0));
+    (coarse.0.saturating_sub(4)..=(coarse.0 + 4).min(last))
+        .map(|at| (at, score(at)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap()
+}
+
+/// Asserts the recording says the prompts `names`, in this order, each
+/// after the end of the one before.
+fn says_in_order(heard: &[i16], names: &[&str]) {
+    let mut from = 0;
+    for name in names {
+        let p = prompt(name);
+        assert!(
+            heard.len() >= from + p.len(),
+            "the recording ends before {name}"
+        );
+        let (at, score) = find(&heard[from..], &p);
+        assert!(
+            score > 0.9,
+            "{name} is not in what the phone heard after {:.2} s (best match {score:.3} at {:.2} s)",
+            from as f64 / 8000.0,
+            (from + at) as f64 / 8000.0
+        );
+        from += at + p.len();
+    }
+}
+
+/// Runs `phone` dialing `number` for `seconds`, pressing `keys` a second
+/// apart once the call is up; returns what baresip printed.
+fn dial(server: &Server, phone: &Phone, number: &str, seconds: u32, keys: &str) -> String {
+    let mut child = phone.run(
+        seconds,
+        Some(&format!("/dial sip:{number}@{}", server.target())),
+    );
+    let stdout = child.stdout.take().unwrap();
+    let log = std::thread::spawn(move || {
+        let mut all = String::new();
+        let mut reader = std::io::BufReader::new(stdout);
+        let mut line = String::new();
+        while std::io::BufRead::read_line(&mut reader, &mut line).unwrap_or(0) > 0 {
+            all.push_str(&line);
+            line.clear();
+        }
+        all
+    });
+    if !keys.is_empty() {
+        // baresip logs the call established; give it a moment and press.
+        std::thread::sleep(Duration::from_secs(2));
+        for k in keys.chars() {
+            phone.press(k);
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    }
+    let status = child.wait().unwrap();
+    let log = log.join().unwrap();
+    assert!(status.success(), "baresip failed:\n{log}");
+    assert!(
+        log.contains("Call established"),
+        "the call was not answered:\n{log}"
+    );
+    log
+}
+
+fn phones_dir(server: &Server) -> PathBuf {
+    let dir = server.data_dir.join("phones");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn keys_sent_as_rtp_events_are_read_back() {
+    let server = server();
+    let dir = phones_dir(&server);
+    let silence = dir.join("silence.wav");
+    sox(&silence, &["trim", "0", "12"]);
+    let phone = Phone::new(&server, &dir, PHONE.0, PHONE.1, &silence, "PCMU");
+    let log = dial(&server, &phone, "*45", 11, "123");
+    assert_eq!(log.matches("send DTMF digit").count(), 3, "{log}");
+    says_in_order(
+        &phone.heard(),
+        &["test-digits", "digit-1", "digit-2", "digit-3"],
+    );
+}
+
+#[test]
+fn keys_sent_as_tones_are_read_back() {
+    let server = server();
+    let dir = phones_dir(&server);
+    // 4 s of silence, then the keys 1, 2, 3 as a keypad sends them
+    // (150 ms each, a second apart), made by sox.
+    let part = |name: &str, effects: &[&str]| {
+        let f = dir.join(name);
+        sox(&f, effects);
+        f
+    };
+    let lead = part("lead.wav", &["trim", "0", "4"]);
+    let gap = part("gap.wav", &["trim", "0", "0.85"]);
+    let tail = part("tail.wav", &["trim", "0", "8"]);
+    let key = |k: &str, row: &str, column: &str| {
+        let (a, b) = (
+            part(
+                &format!("{k}a.wav"),
+                &["synth", "0.15", "sine", row, "vol", "0.3"],
+            ),
+            part(
+                &format!("{k}b.wav"),
+                &["synth", "0.15", "sine", column, "vol", "0.3"],
+            ),
+        );
+        let f = dir.join(format!("key{k}.wav"));
+        let ok = Command::new("sox")
+            .arg("-m")
+            .arg(&a)
+            .arg(&b)
+            .arg(&f)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        f
+    };
+    let keys = [
+        key("1", "697", "1209"),
+        key("2", "697", "1336"),
+        key("3", "697", "1477"),
+    ];
+    let source = dir.join("keys.wav");
+    let ok = Command::new("sox")
+        .arg(&lead)
+        .arg(&keys[0])
+        .arg(&gap)
+        .arg(&keys[1])
+        .arg(&gap)
+        .arg(&keys[2])
+        .arg(&tail)
+        .arg(&source)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let phone = Phone::new(&server, &dir, PHONE.0, PHONE.1, &source, "PCMU");
+    let log = dial(&server, &phone, "*45", 11, "");
+    assert!(!log.contains("send DTMF digit"), "no events: {log}");
+    says_in_order(
+        &phone.heard(),
+        &["test-digits", "digit-1", "digit-2", "digit-3"],
+    );
+}
+
+#[test]
+fn keys_sent_by_sip_info_are_read_back() {
+    let server = server();
+    // The phone's audio: this socket, named in SIPp's SDP.
+    let media = UdpSocket::bind("127.0.0.1:0").unwrap();
+    media
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let rtp_port = media.local_addr().unwrap().port();
+    let fields = server.data_dir.join("phone.csv");
+    std::fs::write(
+        &fields,
+        format!("SEQUENTIAL\n{};{};{rtp_port}\n", PHONE.0, PHONE.1),
+    )
+    .unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sipp/caller_info_keys.xml");
+    let mut sipp = Command::new("sipp")
+        .current_dir(&server.data_dir)
+        .arg("-sf")
+        .arg(&scenario)
+        .arg("-inf")
+        .arg(&fields)
+        .args([
+            "-s",
+            "*45",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            &free_port().to_string(),
+        ])
+        .args(["-mp", &free_port().to_string(), "-m", "1", "-nostdin"])
+        .args(["-timeout", "30s", "-timeout_error"])
+        .arg(server.target())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sipp (the README's test command installs sip-tester)");
+    let mut packets = Vec::new();
+    let mut buf = [0u8; 2048];
+    let give_up = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < give_up {
+        if let Ok((n, _)) = media.recv_from(&mut buf) {
+            let p = switchboard_media::rtp::Packet::parse(&buf[..n]).unwrap();
+            assert_eq!(p.payload_type, 0, "PCMU, as answered");
+            packets.push((p.sequence, p.payload.to_vec()));
+        }
+        if sipp.try_wait().unwrap().is_some() {
+            break;
+        }
+    }
+    let out = sipp.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "sipp: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The packets in sequence order (numbers wrap), decoded.
+    let first = packets[0].0;
+    packets.sort_by_key(|(seq, _)| seq.wrapping_sub(first));
+    let mut heard = Vec::new();
+    for (_, payload) in &packets {
+        Law::Ulaw.decode(payload, &mut heard);
+    }
+    assert!(heard.len() > 8000 * 8, "{} packets came", packets.len());
+    says_in_order(&heard, &["test-digits", "digit-1", "digit-2", "digit-3"]);
+}
+
+#[test]
+fn the_echo_test_sends_back_what_the_caller_says() {
+    let server = server();
+    let dir = phones_dir(&server);
+    let tone = common::baresip::tone(&dir, 440);
+    let phone = Phone::new(&server, &dir, PHONE.0, PHONE.1, &tone, "PCMU");
+    dial(&server, &phone, "*43", 9, "");
+    let heard = phone.heard();
+    says_in_order(&heard, &["test-echo"]);
+    // After the explanation (5.2 s), the caller's own 440 Hz tone.
+    let echoed = &heard[8000 * 6..8000 * 8];
+    let (tone, other) = (power(echoed, 440.0), power(echoed, 1000.0));
+    assert!(
+        tone > 1e4 * other.max(1.0),
+        "440 Hz should come back: {tone:e} against {other:e}"
+    );
+}
+
+#[test]
+fn the_prompt_test_plays_its_prompt_and_hangs_up() {
+    let server = server();
+    let dir = phones_dir(&server);
+    let silence = dir.join("silence.wav");
+    sox(&silence, &["trim", "0", "14"]);
+    let phone = Phone::new(&server, &dir, PHONE.0, PHONE.1, &silence, "PCMA");
+    let log = dial(&server, &phone, "*44", 14, "");
+    says_in_order(&phone.heard(), &["test-prompt"]);
+    assert!(log.contains("terminated"), "{log}");
+    // The record names who hung up.
+    let env = server.cli_env();
+    let give_up = Instant::now() + Duration::from_secs(5);
+    let csv = loop {
+        let csv = cli(&env, &["cdr", "--csv"]);
+        if csv.lines().count() > 1 || Instant::now() > give_up {
+            break csv;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let fields: Vec<&str> = csv.lines().nth(1).expect("a record").split(',').collect();
+    assert_eq!(&fields[1..3], ["1001", "*44"], "{csv}");
+    assert_eq!(fields[8], "answered", "{csv}");
+    assert_eq!(fields[9], "hung up by prompt test", "{csv}");
+    assert_eq!(fields[11], "PCMA", "{csv}");
+}
