@@ -2,7 +2,8 @@
 //! PBX does with it, with no sockets and no clock of its own.
 //!
 //! - [`rtp`]: reading and writing RTP packets.
-//! - [`g711`]: the PCMU (µ-law) and PCMA (A-law) codecs.
+//! - [`g711`]: the PCMU (µ-law) and PCMA (A-law) codecs; [`codec`]: those,
+//!   G.722 and Opus behind one encoder and one decoder.
 //! - [`telephone_event`]: DTMF carried as RTP events (RFC 4733), received
 //!   and sent.
 //! - [`dtmf`]: DTMF heard in the audio itself (a Goertzel detector made to
@@ -20,6 +21,7 @@
 //! same result every run.
 
 pub mod channel;
+pub mod codec;
 pub mod dtmf;
 pub mod g711;
 pub mod goertzel;
