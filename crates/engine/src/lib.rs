@@ -11,10 +11,9 @@ pub mod endpoint;
 pub mod registrar;
 pub mod security;
 
+pub use call::media::LegCodec;
 pub use call::media::Reserve;
 pub use call::{CallConfig, CallRecord, Disposition, LiveCall, MediaEvent, MediaOrder, Side};
-pub use endpoint::{
-    Counters, Endpoint, EndpointConfig, LocalCodec, Notice, Service, Transmit, Transport,
-};
+pub use endpoint::{Counters, Endpoint, EndpointConfig, Notice, Service, Transmit, Transport};
 pub use registrar::{Binding, RegistrarConfig};
 pub use security::{Alarm, Ban, Dropped, SecurityConfig};

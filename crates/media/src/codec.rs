@@ -20,11 +20,18 @@ pub enum Kind {
 const OPUS_BITRATE: i32 = 32_000;
 
 impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Pcmu, Kind::Pcma, Kind::G722, Kind::Opus];
+
+    /// The codec of that name (as SDP writes it, any case).
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(name))
+    }
+
     /// The codec an SDP `rtpmap` names (`PCMU/8000`, `opus/48000/2` …).
     pub fn from_sdp(name: &str, clock_rate: u32) -> Option<Kind> {
-        let kind = [Kind::Pcmu, Kind::Pcma, Kind::G722, Kind::Opus]
-            .into_iter()
-            .find(|k| k.name().eq_ignore_ascii_case(name))?;
+        let kind = Kind::from_name(name)?;
         (kind.rtp_clock() == clock_rate).then_some(kind)
     }
 

@@ -12,6 +12,7 @@
 //!   tones and echo played in 20 ms packets.
 //! - [`resample`], [`wav`]: sound files of any rate and format, read as
 //!   what a call needs.
+//! - [`transcode`]: one direction of a call whose phones share no codec.
 //! - [`tone`]: call-progress tones (ringback, busy, congestion, call
 //!   waiting, beep) in the cadences of several countries.
 //!
@@ -29,6 +30,7 @@ pub mod resample;
 pub mod rtp;
 pub mod telephone_event;
 pub mod tone;
+pub mod transcode;
 pub mod wav;
 
 /// A DTMF key: `0`–`9`, `*`, `#`, `A`–`D`.

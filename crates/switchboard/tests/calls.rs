@@ -103,3 +103,76 @@ fn two_phones_hear_each_other_through_the_relay() {
     let (code, body) = admin_api(&server, "GET", "/api/v1/cdr?disposition=busy", None);
     assert_eq!((code, body.as_str()), (200, "[]"));
 }
+
+/// A PCMA-only phone calls a PCMU-only one: Switchboard offers the callee
+/// the codecs it transcodes, the callee takes PCMU, the caller keeps PCMA,
+/// and the relay converts each way; each still hears the other's tone.
+#[test]
+fn phones_without_a_common_codec_hear_each_other_through_transcoding() {
+    let data_dir = Server::fresh_data_dir();
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let cli_env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
+    for (number, secret) in SECRETS {
+        cli(&cli_env, &["extension", "add", number, "--secret", secret]);
+    }
+    let server = Server::start_in(data_dir, &[("SWITCHBOARD_SIP__DIGEST", "MD5")]);
+    let dir = server.data_dir.join("phones");
+    std::fs::create_dir_all(&dir).unwrap();
+    let low = tone(&dir, 440);
+    let high = tone(&dir, 1000);
+    let caller = Phone::new(&server, &dir, "1001", SECRETS[0].1, &low, "PCMA");
+    let callee = Phone::new(&server, &dir, "1002", SECRETS[1].1, &high, "PCMU");
+    let mut answering = callee.run(25, None);
+    let give_up = Instant::now() + Duration::from_secs(10);
+    while !registered(&server, "1002") {
+        assert!(Instant::now() < give_up, "1002 did not register");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let dial = format!("/dial sip:1002@{}", server.target());
+    let calling = caller.run(10, Some(&dial)).wait_with_output().unwrap();
+    let _ = answering.kill();
+    let answering = answering.wait_with_output().unwrap();
+    let calling_log = String::from_utf8_lossy(&calling.stdout).into_owned();
+    let answering_log = String::from_utf8_lossy(&answering.stdout).into_owned();
+    assert!(
+        calling_log.contains("Call established"),
+        "not answered:\n{calling_log}"
+    );
+    assert!(
+        calling_log.contains("Set audio decoder: PCMA"),
+        "{calling_log}"
+    );
+    assert!(
+        answering_log.contains("Set audio decoder: PCMU"),
+        "{answering_log}"
+    );
+
+    let skip = |s: Vec<i16>| s.get(8000..).unwrap_or_default().to_vec();
+    let (at_caller, at_callee) = (skip(caller.heard()), skip(callee.heard()));
+    assert!(
+        at_caller.len() >= 16000 && at_callee.len() >= 16000,
+        "recordings too short"
+    );
+    let caller_hears = (power(&at_caller, 1000.0), power(&at_caller, 440.0));
+    let callee_hears = (power(&at_callee, 440.0), power(&at_callee, 1000.0));
+    assert!(
+        caller_hears.0 > 1e4 * caller_hears.1.max(1.0),
+        "1001 should hear 1 kHz: {caller_hears:?}"
+    );
+    assert!(
+        callee_hears.0 > 1e4 * callee_hears.1.max(1.0),
+        "1002 should hear 440 Hz: {callee_hears:?}"
+    );
+
+    let env = server.cli_env();
+    let give_up = Instant::now() + Duration::from_secs(5);
+    let csv = loop {
+        let csv = cli(&env, &["cdr", "--csv"]);
+        if csv.lines().count() > 1 || Instant::now() > give_up {
+            break csv;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let fields: Vec<&str> = csv.lines().nth(1).expect("a record").split(',').collect();
+    assert_eq!(fields[11], "PCMA to PCMU", "{csv}");
+}

@@ -8,7 +8,7 @@
 //! between them and learns each phone's real address from its packets
 //! (symmetric RTP), so phones behind NAT get audio both ways.
 
-use crate::endpoint::{LocalCodec, Service};
+use crate::endpoint::Service;
 use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
 use switchboard_sip::sdp::{Media, Sdp};
@@ -70,14 +70,41 @@ pub enum MediaOrder {
         call: u64,
         port: u16,
         peer: Option<SocketAddr>,
-        codec: LocalCodec,
+        codec: LegCodec,
         service: Service,
+    },
+    /// The phones share no codec: the relay decodes each side's audio
+    /// and encodes it in the other's.
+    Transcode {
+        call: u64,
+        caller: LegCodec,
+        callee: LegCodec,
     },
     /// A key the phone sent by SIP INFO, in a call Switchboard answered.
     Key { call: u64, key: char },
     /// The call is over.
     Close { call: u64 },
 }
+
+/// The codec one leg speaks, as the relay needs it to transcode or to
+/// answer: its name (one of [`TRANSCODABLE`]), payload type and
+/// telephone-event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LegCodec {
+    pub name: &'static str,
+    pub payload_type: u8,
+    /// telephone-event's payload type, when the phone took it.
+    pub events: Option<u8>,
+}
+
+/// The codecs Switchboard decodes and encodes itself: name, usual payload
+/// type, and rtpmap.
+pub const TRANSCODABLE: [(&str, u8, &str); 4] = [
+    ("PCMU", 0, "PCMU/8000"),
+    ("PCMA", 8, "PCMA/8000"),
+    ("G722", 9, "G722/8000"),
+    ("opus", 111, "opus/48000/2"),
+];
 
 /// What the relay tells the engine.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -257,6 +284,108 @@ pub fn offer(
     Some(sdp)
 }
 
+/// Adds to an offer's audio stream the codecs of `allowed` that
+/// Switchboard transcodes and the offer lacks, after the offer's own: a
+/// phone sharing a codec with the caller picks that one, and one that does
+/// not still finds one it speaks.
+pub fn add_transcodable(sdp: &mut Sdp, allowed: &[String]) {
+    let Some(audio) = sdp.media.iter_mut().find(|m| is_audio(m)) else {
+        return;
+    };
+    let has = |m: &Media, name: &str| m.codecs().iter().any(|c| c.name.eq_ignore_ascii_case(name));
+    for name in allowed {
+        let Some(&(name, pt, map)) = TRANSCODABLE
+            .iter()
+            .find(|(n, ..)| n.eq_ignore_ascii_case(name))
+        else {
+            continue;
+        };
+        if has(audio, name) {
+            continue;
+        }
+        let taken = |pt: &str| audio.formats.iter().any(|f| f == pt);
+        let pt = if !taken(&pt.to_string()) {
+            pt.to_string()
+        } else {
+            match (96..=127).map(|p: u8| p.to_string()).find(|p| !taken(p)) {
+                Some(free) => free,
+                None => continue,
+            }
+        };
+        audio.lines.push(switchboard_sip::sdp::Line::new(
+            b'a',
+            format!("rtpmap:{pt} {map}"),
+        ));
+        audio.formats.push(pt);
+    }
+}
+
+/// The first codec of `sdp`'s audio stream that Switchboard transcodes
+/// (an offer's preferred, an answer's choice), with its telephone-event.
+pub fn leg_codec(sdp: &Sdp) -> Option<LegCodec> {
+    let audio = sdp.media.iter().find(|m| is_audio(m))?;
+    let codecs = audio.codecs();
+    let events = codecs
+        .iter()
+        .find(|c| c.name.eq_ignore_ascii_case("telephone-event"))
+        .and_then(|c| c.payload_type.parse().ok());
+    codecs.iter().find_map(|c| {
+        let &(name, ..) = TRANSCODABLE.iter().find(|(n, _, map)| {
+            n.eq_ignore_ascii_case(&c.name)
+                && map.split('/').nth(1) == Some(&c.clock_rate.to_string())
+        })?;
+        Some(LegCodec {
+            name,
+            payload_type: c.payload_type.parse().ok()?,
+            events,
+        })
+    })
+}
+
+/// Whether `sdp`'s audio stream offers a codec of that name.
+pub fn offers(sdp: &Sdp, name: &str) -> bool {
+    sdp.media
+        .iter()
+        .find(|m| is_audio(m))
+        .is_some_and(|m| m.codecs().iter().any(|c| c.name.eq_ignore_ascii_case(name)))
+}
+
+/// Makes `sdp`'s audio stream carry `codec` (and its telephone-event)
+/// alone: what a phone of a transcoded call must see, whatever the other
+/// phone chose.
+pub fn set_codec(sdp: &mut Sdp, codec: &LegCodec) {
+    let Some(audio) = sdp.media.iter_mut().find(|m| is_audio(m)) else {
+        return;
+    };
+    let events = audio
+        .codecs()
+        .into_iter()
+        .find(|c| c.name.eq_ignore_ascii_case("telephone-event"));
+    audio.retain_formats(|_| false);
+    audio.formats.clear();
+    let map = TRANSCODABLE
+        .iter()
+        .find(|(n, ..)| *n == codec.name)
+        .map_or("PCMU/8000", |(.., map)| map);
+    audio.formats.push(codec.payload_type.to_string());
+    let mut lines = vec![switchboard_sip::sdp::Line::new(
+        b'a',
+        format!("rtpmap:{} {map}", codec.payload_type),
+    )];
+    if let (Some(pt), Some(_)) = (codec.events, events) {
+        audio.formats.push(pt.to_string());
+        lines.push(switchboard_sip::sdp::Line::new(
+            b'a',
+            format!("rtpmap:{pt} telephone-event/8000"),
+        ));
+        lines.push(switchboard_sip::sdp::Line::new(
+            b'a',
+            format!("fmtp:{pt} 0-16"),
+        ));
+    }
+    audio.lines.splice(0..0, lines);
+}
+
 fn is_audio(m: &Media) -> bool {
     m.kind == "audio" && m.port != 0
 }
@@ -328,6 +457,43 @@ mod tests {
         assert_eq!(Sdp::parse(&sdp.to_bytes()).unwrap(), sdp, "round trip");
         let unknown = vec!["iLBC".to_owned()];
         assert!(offer("192.0.2.1".parse().unwrap(), 30000, &unknown, 7, 1).is_none());
+    }
+
+    #[test]
+    fn an_offer_gains_the_codecs_switchboard_transcodes_and_each_side_keeps_its_own() {
+        let offer =
+            "v=0\r\ns=-\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\nm=audio 4000 RTP/AVP 8 111 101\r\n\
+            a=rtpmap:111 iLBC/8000\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n";
+        let mut sdp = Sdp::parse(offer.as_bytes()).unwrap();
+        let allowed: Vec<String> = ["PCMU", "PCMA", "opus"].map(String::from).into();
+        add_transcodable(&mut sdp, &allowed);
+        let text = sdp.to_string();
+        assert!(
+            text.contains("m=audio 4000 RTP/AVP 8 111 101 0 96\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("a=rtpmap:96 opus/48000/2\r\n"),
+            "111 was taken: {text}"
+        );
+        assert!(offers(&sdp, "PCMA") && offers(&sdp, "opus") && !offers(&sdp, "G722"));
+        let caller = leg_codec(&sdp).unwrap();
+        assert_eq!(
+            (caller.name, caller.payload_type, caller.events),
+            ("PCMA", 8, Some(101))
+        );
+
+        let answer = "v=0\r\ns=-\r\nc=IN IP4 10.0.0.6\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0 101\r\n\
+            a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n";
+        let mut sdp = Sdp::parse(answer.as_bytes()).unwrap();
+        assert_eq!(leg_codec(&sdp).unwrap().name, "PCMU");
+        set_codec(&mut sdp, &caller);
+        let text = sdp.to_string();
+        assert!(text.contains("m=audio 5000 RTP/AVP 8 101\r\n"), "{text}");
+        assert!(text.contains("a=rtpmap:8 PCMA/8000\r\n"), "{text}");
+        assert!(!text.contains("0-15"), "{text}");
+        assert!(text.contains("a=sendrecv"), "{text}");
+        assert_eq!(Sdp::parse(&sdp.to_bytes()).unwrap(), sdp, "round trip");
     }
 
     #[test]

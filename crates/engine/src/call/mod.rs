@@ -213,6 +213,9 @@ pub struct Call {
     /// the callee itself and offers to the caller in its 200; the caller's
     /// answer, in its ACK, is still to come.
     pub answer_in_ack: bool,
+    /// The phones share no codec: what the caller speaks and what the
+    /// callee does, the relay transcoding between them.
+    pub transcoding: Option<[media::LegCodec; 2]>,
 }
 
 impl Call {

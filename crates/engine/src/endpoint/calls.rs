@@ -183,6 +183,7 @@ impl Endpoint {
             pending: None,
             timers: [None, None],
             answer_in_ack: offer.is_none(),
+            transcoding: None,
         };
         for phone in phones {
             let local = phone.local.clone();
@@ -193,8 +194,12 @@ impl Endpoint {
             let sdp = match &offer {
                 Some(offer) => {
                     let mut sdp = offer.clone();
-                    media::rewrite(&mut sdp, address, callee_port, codecs, session, version)
-                        .then_some(sdp)
+                    let usable =
+                        media::rewrite(&mut sdp, address, callee_port, codecs, session, version);
+                    // A phone that shares no codec with the caller may take
+                    // one Switchboard transcodes to.
+                    media::add_transcodable(&mut sdp, codecs);
+                    usable.then_some(sdp)
                 }
                 None => media::offer(address, callee_port, codecs, session, version),
             };
@@ -572,6 +577,7 @@ impl Endpoint {
         );
         let answer = Sdp::parse(&from_callee.body).ok();
         let mut order = None;
+        let mut order_transcoding = None;
         let mut message = Message::Response(r);
         if let Some(mut sdp) = answer {
             if let Some(peer) = media::audio_peer(&sdp) {
@@ -581,8 +587,27 @@ impl Endpoint {
                     peer,
                 });
             }
+            // The callee chose a codec the caller did not offer: the caller
+            // gets its own, and the relay transcodes.
+            let chosen = media::leg_codec(&sdp);
+            let caller_offer = Sdp::parse(&call.invite.body).ok();
+            if let (Some(callee), Some(offer), None) = (chosen, &caller_offer, &call.transcoding) {
+                if !media::offers(offer, callee.name) {
+                    if let Some(caller) = media::leg_codec(offer) {
+                        order_transcoding = Some(MediaOrder::Transcode {
+                            call: id,
+                            caller: caller.clone(),
+                            callee: callee.clone(),
+                        });
+                        call.transcoding = Some([caller, callee]);
+                    }
+                }
+            }
             if from_callee.code >= 200 {
-                call.codec = media::chosen_codec(&sdp);
+                call.codec = match &call.transcoding {
+                    Some([caller, callee]) => Some(format!("{} to {}", caller.name, callee.name)),
+                    None => media::chosen_codec(&sdp),
+                };
             }
             // A late offer's caller gets Switchboard's offer in the 200, and
             // no SDP before: an unreliable provisional cannot carry it.
@@ -595,6 +620,9 @@ impl Endpoint {
                     call.sdp_session,
                     call.sdp_version,
                 );
+                if let Some([caller, _]) = &call.transcoding {
+                    media::set_codec(&mut sdp, caller);
+                }
                 call.sdp_version += 1;
                 message.set_body(Some(SDP), sdp.to_bytes().into());
                 if from_callee.code >= 200 {
@@ -606,7 +634,7 @@ impl Endpoint {
         let Message::Response(mut r) = message else {
             unreachable!("set_body keeps the kind")
         };
-        if let Some(order) = order {
+        for order in [order, order_transcoding].into_iter().flatten() {
             self.notices.push_back(Notice::Media(order));
         }
         if (200..300).contains(&from_callee.code) {

@@ -225,6 +225,11 @@ impl Endpoint {
             call.sdp_session,
             call.sdp_version,
         );
+        // Each phone of a transcoded call keeps seeing the codec it chose.
+        if let Some(codecs) = &call.transcoding {
+            media::set_codec(sdp, &codecs[side.index()]);
+        }
+        let kept = kept || call.transcoding.is_some();
         if let Some(call) = self.calls.calls.get_mut(&id) {
             call.sdp_version += 1;
         }

@@ -34,7 +34,7 @@ mod qualify;
 mod services;
 mod session_timer;
 
-pub use services::{LocalCodec, Service};
+pub use services::Service;
 
 use bytes::Bytes;
 use ipnet::IpNet;

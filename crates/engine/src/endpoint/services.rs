@@ -10,7 +10,7 @@
 //! or `application/dtmf`) are passed on as [`MediaOrder::Key`].
 
 use super::{Endpoint, Notice};
-use crate::call::media::{self, MediaOrder};
+use crate::call::media::{self, LegCodec, MediaOrder};
 use crate::call::{call_id_text, CallRecord, Dialog, Disposition, LiveCall};
 use crate::registrar::{Account, Arrival};
 use rand::Rng;
@@ -56,16 +56,6 @@ impl Service {
             Service::ReadBack => "key read-back test",
         }
     }
-}
-
-/// The codec Switchboard speaks on a leg it answered.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LocalCodec {
-    /// `PCMU` or `PCMA`.
-    pub name: &'static str,
-    pub payload_type: u8,
-    /// telephone-event's payload type, when the phone offered it.
-    pub events: Option<u8>,
 }
 
 /// A call Switchboard answered.
@@ -326,7 +316,7 @@ impl Endpoint {
 
 /// The first codec of the offer's audio stream that Switchboard plays,
 /// and the offer's telephone-event.
-fn local_codec(offer: &Sdp) -> Option<LocalCodec> {
+fn local_codec(offer: &Sdp) -> Option<LegCodec> {
     let audio = offer
         .media
         .iter()
@@ -340,7 +330,7 @@ fn local_codec(offer: &Sdp) -> Option<LocalCodec> {
         let (name, pt) = PLAYABLE
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(&c.name) && c.clock_rate == 8000)?;
-        (c.payload_type.parse::<u8>().ok()? == *pt).then_some(LocalCodec {
+        (c.payload_type.parse::<u8>().ok()? == *pt).then_some(LegCodec {
             name,
             payload_type: *pt,
             events,
@@ -350,7 +340,7 @@ fn local_codec(offer: &Sdp) -> Option<LocalCodec> {
 
 /// Switchboard's answer: `codec` (and telephone-event) at
 /// `address`:`port`.
-fn answer(address: IpAddr, port: u16, codec: &LocalCodec, session: u64) -> Option<Sdp> {
+fn answer(address: IpAddr, port: u16, codec: &LegCodec, session: u64) -> Option<Sdp> {
     let pt = codec.payload_type;
     let mut formats = pt.to_string();
     let mut attributes = format!("a=rtpmap:{pt} {}/8000\r\n", codec.name);
@@ -418,7 +408,7 @@ mod tests {
         );
         assert_eq!(
             local_codec(&offer),
-            Some(LocalCodec {
+            Some(LegCodec {
                 name: "PCMA",
                 payload_type: 8,
                 events: Some(96)

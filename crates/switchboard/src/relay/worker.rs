@@ -20,9 +20,11 @@ use std::io::ErrorKind;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
-use switchboard_engine::{LocalCodec, MediaEvent, MediaOrder, Service, Side};
+use switchboard_engine::{LegCodec, MediaEvent, MediaOrder, Service, Side};
 use switchboard_media::channel::{Channel, Codec};
+use switchboard_media::codec::Kind;
 use switchboard_media::g711::Law;
+use switchboard_media::transcode::{Leg as TranscodeLeg, Transcoder};
 
 const WAKER: Token = Token(usize::MAX);
 /// Tokens from here on are the sockets of answered legs: slot `s` has
@@ -63,6 +65,8 @@ struct CallMedia {
     /// A packet came since the last sweep.
     heard: bool,
     quiet_since: Instant,
+    /// The phones share no codec: caller to callee, callee to caller.
+    transcoders: Option<Box<[Transcoder; 2]>>,
 }
 
 /// Where one phone is: RTP and RTCP addresses, from SDP until its own
@@ -205,6 +209,21 @@ impl Worker {
                     let _ = self.events.send(MediaEvent::Failed { call });
                 }
             }
+            MediaOrder::Transcode {
+                call,
+                caller,
+                callee,
+            } => {
+                let (Some(a), Some(b)) = (transcode_leg(&caller), transcode_leg(&callee)) else {
+                    return;
+                };
+                if let Some(media) = self.call_mut(call) {
+                    let t = |from, to| {
+                        Transcoder::new(from, to, rand::random(), rand::random(), rand::random())
+                    };
+                    media.transcoders = Some(Box::new([t(a, b), t(b, a)]));
+                }
+            }
             MediaOrder::Key { call, key } => {
                 if let Some(leg) = self.answered_mut(call) {
                     let _ = leg.flow.send(Heard::Key(key));
@@ -223,7 +242,7 @@ impl Worker {
         call: u64,
         port: u16,
         peer: Option<SocketAddr>,
-        codec: &LocalCodec,
+        codec: &LegCodec,
         service: Service,
     ) -> std::io::Result<()> {
         let [rtp, rtcp] = self.pair(port)?;
@@ -334,6 +353,7 @@ impl Worker {
             peers: [Peer::default(), Peer::default()],
             heard: false,
             quiet_since: Instant::now(),
+            transcoders: None,
         };
         for (i, socket) in media.sockets.iter_mut().enumerate() {
             if let Err(e) =
@@ -427,10 +447,20 @@ impl Worker {
             }
             let other = &media.peers[1 - from];
             let to = if rtcp { other.rtcp } else { other.rtp };
-            if let Some(to) = to {
-                let out = &media.sockets[(1 - from) * 2 + index % 2];
-                if out.send_to(packet, to).is_ok() {
-                    relayed += 1;
+            let Some(to) = to else { continue };
+            let out = &media.sockets[(1 - from) * 2 + index % 2];
+            match &mut media.transcoders {
+                // RTCP describes a stream the other phone never sees.
+                Some(_) if rtcp => {}
+                Some(t) => t[from].packet(packet, &mut |p: &[u8]| {
+                    if out.send_to(p, to).is_ok() {
+                        relayed += 1;
+                    }
+                }),
+                None => {
+                    if out.send_to(packet, to).is_ok() {
+                        relayed += 1;
+                    }
                 }
             }
         }
@@ -470,6 +500,15 @@ impl Peer {
             self.rtcp = Some(next_port(peer));
         }
     }
+}
+
+/// A leg's codec as the transcoder takes it; none for a codec it lacks.
+fn transcode_leg(codec: &LegCodec) -> Option<TranscodeLeg> {
+    Some(TranscodeLeg {
+        codec: Kind::from_name(codec.name)?,
+        payload_type: codec.payload_type,
+        events: codec.events,
+    })
 }
 
 fn next_port(address: SocketAddr) -> SocketAddr {
