@@ -1,15 +1,16 @@
 //! One call leg that Switchboard itself answers (a test number, later an
 //! IVR, voicemail, a queue): the phone's packets in, the keys it pressed
 //! out, and every 20 ms the next packet of whatever Switchboard plays —
-//! a prompt, a tone, the phone's own audio back (echo), or silence.
+//! a prompt, a tone, the phone's own audio back (echo), or silence, in
+//! whichever codec the phone chose (G.711, G.722, Opus).
 //!
 //! Keys are heard however the phone sends them: as RTP events (RFC 4733)
 //! when it agreed to `telephone-event`, as tones in the audio otherwise
 //! (both are checked: some phones send tones although they offered
 //! events). Keys sent by SIP INFO reach the flow by the engine, not here.
 
+use crate::codec::{Decoder, Encoder, Kind};
 use crate::dtmf::Detector;
-use crate::g711::Law;
 use crate::rtp::{self, Packet, Stream};
 use crate::telephone_event::Receiver;
 use crate::tone::{Player, Tone};
@@ -17,8 +18,6 @@ use crate::Digit;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-/// Samples per 20 ms frame at 8 kHz.
-pub const FRAME: usize = 160;
 /// Frames of echo kept at most: more means the phone sends faster than
 /// real time, and the oldest are dropped.
 const ECHO_DEPTH: usize = 8;
@@ -26,7 +25,7 @@ const ECHO_DEPTH: usize = 8;
 /// The codec a leg agreed on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Codec {
-    pub law: Law,
+    pub kind: Kind,
     pub payload_type: u8,
     /// The payload type of `telephone-event`, when the phone offered it.
     pub events: Option<u8>,
@@ -59,6 +58,8 @@ pub enum Frame {
 #[derive(Debug)]
 pub struct Channel {
     codec: Codec,
+    decoder: Decoder,
+    encoder: Encoder,
     stream: Stream,
     source: Source,
     events: Receiver,
@@ -74,13 +75,15 @@ impl Channel {
     pub fn new(codec: Codec, ssrc: u32, sequence: u16, timestamp: u32) -> Channel {
         Channel {
             codec,
+            decoder: Decoder::new(codec.kind),
+            encoder: Encoder::new(codec.kind),
             stream: Stream::new(ssrc, sequence, timestamp),
             source: Source::Silence,
             events: Receiver::default(),
-            detector: Detector::new(8000),
+            detector: Detector::new(codec.kind.rate()),
             echo: VecDeque::new(),
-            samples: Vec::with_capacity(FRAME * 2),
-            payload: Vec::with_capacity(FRAME * 2),
+            samples: Vec::with_capacity(codec.kind.frame() * 2),
+            payload: Vec::with_capacity(1500),
         }
     }
 
@@ -88,13 +91,13 @@ impl Channel {
         self.codec
     }
 
-    /// Plays `samples` (8 kHz), in place of whatever played.
+    /// Plays `samples` (at the codec's rate), in place of whatever played.
     pub fn play(&mut self, samples: Arc<[i16]>) {
         self.source = Source::Audio { samples, at: 0 };
     }
 
     pub fn tone(&mut self, tone: Tone) {
-        self.source = Source::Tone(Player::new(tone, 8000));
+        self.source = Source::Tone(Player::new(tone, self.codec.kind.rate()));
     }
 
     pub fn echo(&mut self) {
@@ -122,7 +125,7 @@ impl Channel {
             return;
         }
         self.samples.clear();
-        self.codec.law.decode(packet.payload, &mut self.samples);
+        self.decoder.decode(packet.payload, &mut self.samples);
         self.detector.push(&self.samples, keys);
         if matches!(self.source, Source::Echo) {
             if self.echo.len() == ECHO_DEPTH {
@@ -134,39 +137,41 @@ impl Channel {
 
     /// The next 20 ms packet, appended to `out`.
     pub fn frame(&mut self, out: &mut Vec<u8>) -> Frame {
+        let frame = self.codec.kind.frame();
         self.payload.clear();
+        self.samples.clear();
+        self.samples.resize(frame, 0);
         let mut outcome = Frame::Sent;
         match &mut self.source {
-            Source::Echo => match self.echo.pop_front() {
-                Some(p) => self.payload.extend_from_slice(&p),
-                None => self.payload.resize(FRAME, self.codec.law.silence()),
-            },
-            Source::Silence => self.payload.resize(FRAME, self.codec.law.silence()),
+            Source::Echo => {
+                if let Some(p) = self.echo.pop_front() {
+                    self.payload.extend_from_slice(&p);
+                }
+            }
+            Source::Silence => {}
             Source::Audio { samples, at } => {
-                let end = (*at + FRAME).min(samples.len());
-                self.samples.clear();
-                self.samples.extend_from_slice(&samples[*at..end]);
-                self.samples.resize(FRAME, 0);
+                let end = (*at + frame).min(samples.len());
+                self.samples[..end - *at].copy_from_slice(&samples[*at..end]);
                 *at = end;
                 if end == samples.len() {
                     outcome = Frame::Finished;
                 }
-                self.codec.law.encode(&self.samples, &mut self.payload);
             }
             Source::Tone(player) => {
-                self.samples.clear();
-                self.samples.resize(FRAME, 0);
-                if player.fill(&mut self.samples) < FRAME {
+                if player.fill(&mut self.samples) < frame {
                     outcome = Frame::Finished;
                 }
-                self.codec.law.encode(&self.samples, &mut self.payload);
             }
+        }
+        if self.payload.is_empty() {
+            self.encoder.encode(&self.samples, &mut self.payload);
         }
         if outcome == Frame::Finished {
             self.source = Source::Silence;
         }
+        let ticks = self.codec.kind.ticks();
         self.stream
-            .next(self.codec.payload_type, false, &self.payload, FRAME as u32)
+            .next(self.codec.payload_type, false, &self.payload, ticks)
             .write(out);
         outcome
     }
@@ -178,8 +183,13 @@ mod tests {
     use crate::dtmf;
     use crate::telephone_event::Sender;
 
+    use crate::g711::Law;
+
+    /// Samples per 20 ms frame at 8 kHz.
+    const FRAME: usize = 160;
+
     const PCMU: Codec = Codec {
-        law: Law::Ulaw,
+        kind: Kind::Pcmu,
         payload_type: 0,
         events: Some(101),
     };
@@ -246,7 +256,6 @@ mod tests {
             "400 samples: the third frame ends them"
         );
         assert_eq!(sent[3].1, vec![0xFF; FRAME], "then silence");
-        assert_eq!(Law::Ulaw.silence(), 0xFF);
         let first: Vec<i16> = sent[0]
             .1
             .iter()
@@ -272,6 +281,60 @@ mod tests {
             assert_eq!(back.payload, Packet::parse(p).unwrap().payload);
             assert_eq!(back.ssrc, 1, "our own stream");
         }
+    }
+
+    #[test]
+    fn a_wideband_leg_plays_and_hears_at_16_khz() {
+        let g722 = Codec {
+            kind: Kind::G722,
+            payload_type: 9,
+            events: None,
+        };
+        let mut ch = Channel::new(g722, 1, 2, 3);
+        let tone: Vec<i16> = (0..16000)
+            .map(|i| (6000.0 * (std::f32::consts::TAU * 5000.0 * i as f32 / 16000.0).sin()) as i16)
+            .collect();
+        ch.play(tone.into());
+        let mut dec = Decoder::new(Kind::G722);
+        let mut heard = Vec::new();
+        let mut last_ts = None;
+        loop {
+            let mut out = Vec::new();
+            let f = ch.frame(&mut out);
+            let p = Packet::parse(&out).unwrap();
+            assert_eq!(p.payload.len(), 160, "64 kbit/s");
+            if let Some(ts) = last_ts {
+                assert_eq!(
+                    p.timestamp,
+                    u32::wrapping_add(ts, 160),
+                    "G.722 counts 8 kHz"
+                );
+            }
+            last_ts = Some(p.timestamp);
+            dec.decode(p.payload, &mut heard);
+            if f == Frame::Finished {
+                break;
+            }
+        }
+        assert_eq!(heard.len(), 16000);
+        let tail: Vec<f32> = heard[8000..].iter().map(|&s| f32::from(s)).collect();
+        let level = crate::goertzel::Goertzel::new(5000.0, 16000).amplitude(&tail);
+        assert!(level > 3000.0, "5 kHz, beyond narrowband: {level}");
+        // Keys pressed as tones, at 16 kHz.
+        let mut player = crate::tone::Player::new(dtmf::tones("7", 100, 100), 16000);
+        let mut keypad = vec![0; 3200];
+        player.fill(&mut keypad);
+        let mut enc = Encoder::new(Kind::G722);
+        let mut stream = Stream::new(5, 0, 0);
+        let mut keys = Vec::new();
+        for chunk in keypad.chunks(320) {
+            let mut payload = Vec::new();
+            enc.encode(chunk, &mut payload);
+            let mut out = Vec::new();
+            stream.next(9, false, &payload, 160).write(&mut out);
+            ch.receive(&out, &mut keys);
+        }
+        assert_eq!(keys, ['7']);
     }
 
     #[test]

@@ -124,14 +124,6 @@ impl Law {
             Law::Alaw => out.extend(samples.iter().map(|&s| linear_to_alaw(s))),
         }
     }
-
-    /// The octet that decodes to silence.
-    pub fn silence(self) -> u8 {
-        match self {
-            Law::Ulaw => 0xFF,
-            Law::Alaw => 0xD5,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! (`prompts/LANG/` in the repository, made by `scripts/make-prompts`);
 //! an administrator's WAV at `DATA_DIR/prompts/LANG/NAME.wav` replaces the
 //! shipped one of that name. Any rate and format is read; each prompt is
-//! converted to 8 kHz the first time it is played and kept so.
+//! converted to the rate a call needs (8 kHz for G.711, 16 for G.722, 48
+//! for Opus) the first time it is played at that rate, and kept so.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,11 +16,14 @@ static SHIPPED: &[(&str, &str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/pro
 /// The language used when a prompt is missing from the chosen one.
 const FALLBACK: &str = "en";
 
+/// A prompt's samples at one rate, shared by every call playing it.
+type Samples = Arc<[i16]>;
+
 pub struct Prompts {
     language: String,
     /// The administrator's prompts: `DATA_DIR/prompts`.
     own: PathBuf,
-    cache: Mutex<HashMap<String, Arc<[i16]>>>,
+    cache: Mutex<HashMap<(String, u32), Samples>>,
 }
 
 impl Prompts {
@@ -36,32 +40,33 @@ impl Prompts {
         SHIPPED.iter().any(|(l, ..)| *l == language)
     }
 
-    /// Prompt `name` as 8 kHz samples, if there is one.
-    pub fn get(&self, name: &str) -> Option<Arc<[i16]>> {
-        if let Some(p) = self.cache.lock().expect("the prompts' lock").get(name) {
+    /// Prompt `name` as samples at `rate`, if there is one.
+    pub fn get(&self, name: &str, rate: u32) -> Option<Arc<[i16]>> {
+        let key = (name.to_owned(), rate);
+        if let Some(p) = self.cache.lock().expect("the prompts' lock").get(&key) {
             return Some(p.clone());
         }
-        let samples: Arc<[i16]> = self.load(name)?.into();
+        let samples: Arc<[i16]> = self.load(name, rate)?.into();
         self.cache
             .lock()
             .expect("the prompts' lock")
-            .insert(name.to_owned(), samples.clone());
+            .insert(key, samples.clone());
         Some(samples)
     }
 
-    /// The prompt that says a key.
-    pub fn key(&self, key: char) -> Option<Arc<[i16]>> {
+    /// The prompt that says a key, at `rate`.
+    pub fn key(&self, key: char, rate: u32) -> Option<Arc<[i16]>> {
         let name = match key {
             '*' => "star".to_owned(),
             '#' => "pound".to_owned(),
             k => k.to_ascii_lowercase().to_string(),
         };
-        self.get(&format!("digit-{name}"))
+        self.get(&format!("digit-{name}"), rate)
     }
 
-    fn load(&self, name: &str) -> Option<Vec<i16>> {
+    fn load(&self, name: &str, rate: u32) -> Option<Vec<i16>> {
         let read = |bytes: &[u8], from: &dyn std::fmt::Display| {
-            switchboard_media::wav::read_mono(std::io::Cursor::new(bytes), 8000)
+            switchboard_media::wav::read_mono(std::io::Cursor::new(bytes), rate)
                 .map_err(|e| tracing::warn!("prompt {from}: {e}"))
                 .ok()
         };
@@ -92,19 +97,17 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("sb-prompts-{}", std::process::id()));
         let prompts = Prompts::new(&dir, "en");
         assert!(Prompts::shipped("en"));
-        let one = prompts.key('1').expect("digit-1 ships");
-        assert!(
-            one.len() > 2000,
-            "about half a second at 8 kHz: {}",
-            one.len()
-        );
-        assert!(prompts.get("no-such-prompt").is_none());
+        let one = prompts.key('1', 8000).expect("digit-1 ships");
+        assert!(one.len() > 2000, "half a second at 8 kHz: {}", one.len());
+        let wide = prompts.key('1', 16000).unwrap();
+        assert_eq!(wide.len(), one.len() * 2, "the same prompt at 16 kHz");
+        assert!(prompts.get("no-such-prompt", 8000).is_none());
         std::fs::create_dir_all(dir.join("prompts/en")).unwrap();
         let mut file = std::fs::File::create(dir.join("prompts/en/goodbye.wav")).unwrap();
         switchboard_media::wav::write(&mut file, 16000, 1, &[1000; 1600]).unwrap();
         let other_language = Prompts::new(&dir, "de");
         assert_eq!(
-            other_language.get("goodbye").unwrap().len(),
+            other_language.get("goodbye", 8000).unwrap().len(),
             800,
             "its own, converted to 8 kHz"
         );

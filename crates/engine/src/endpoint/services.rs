@@ -94,9 +94,6 @@ impl ServiceCalls {
     }
 }
 
-/// The codecs Switchboard plays itself, by preference.
-const PLAYABLE: [(&str, u8); 2] = [("PCMU", 0), ("PCMA", 8)];
-
 impl Endpoint {
     /// Answers an authenticated INVITE for a service number.
     pub(super) fn answer_service(
@@ -117,8 +114,12 @@ impl Endpoint {
             Ok(sdp) if !req.body.is_empty() => sdp,
             _ => return refuse(self, 488, "Not Acceptable Here (an SDP offer is needed)"),
         };
-        let Some(codec) = local_codec(&offer) else {
-            return refuse(self, 488, "Not Acceptable Here (PCMU or PCMA is needed)");
+        let Some(codec) = media::leg_codec(&offer) else {
+            return refuse(
+                self,
+                488,
+                "Not Acceptable Here (no codec Switchboard speaks)",
+            );
         };
         let (Ok(from), Ok(to)) = (req.headers.from(), req.headers.to()) else {
             return refuse(self, 400, "Bad Request (From or To)");
@@ -314,36 +315,16 @@ impl Endpoint {
     }
 }
 
-/// The first codec of the offer's audio stream that Switchboard plays,
-/// and the offer's telephone-event.
-fn local_codec(offer: &Sdp) -> Option<LegCodec> {
-    let audio = offer
-        .media
-        .iter()
-        .find(|m| m.kind == "audio" && m.port != 0)?;
-    let codecs = audio.codecs();
-    let events = codecs
-        .iter()
-        .find(|c| c.name.eq_ignore_ascii_case("telephone-event") && c.clock_rate == 8000)
-        .and_then(|c| c.payload_type.parse().ok());
-    codecs.iter().find_map(|c| {
-        let (name, pt) = PLAYABLE
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(&c.name) && c.clock_rate == 8000)?;
-        (c.payload_type.parse::<u8>().ok()? == *pt).then_some(LegCodec {
-            name,
-            payload_type: *pt,
-            events,
-        })
-    })
-}
-
 /// Switchboard's answer: `codec` (and telephone-event) at
 /// `address`:`port`.
 fn answer(address: IpAddr, port: u16, codec: &LegCodec, session: u64) -> Option<Sdp> {
     let pt = codec.payload_type;
     let mut formats = pt.to_string();
-    let mut attributes = format!("a=rtpmap:{pt} {}/8000\r\n", codec.name);
+    let map = media::TRANSCODABLE
+        .iter()
+        .find(|(n, ..)| *n == codec.name)
+        .map_or("PCMU/8000", |(.., map)| map);
+    let mut attributes = format!("a=rtpmap:{pt} {map}\r\n");
     if let Some(e) = codec.events {
         formats += &format!(" {e}");
         attributes += &format!("a=rtpmap:{e} telephone-event/8000\r\na=fmtp:{e} 0-16\r\n");
@@ -401,36 +382,30 @@ mod tests {
     }
 
     #[test]
-    fn the_first_playable_codec_is_chosen_with_telephone_event() {
+    fn the_answer_carries_the_offers_first_codec_with_telephone_event() {
         let offer = sdp(
             "v=0\r\ns=-\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\nm=audio 4000 RTP/AVP 9 8 0 96\r\n\
              a=rtpmap:96 telephone-event/8000\r\n",
         );
+        let codec = media::leg_codec(&offer).unwrap();
         assert_eq!(
-            local_codec(&offer),
-            Some(LegCodec {
-                name: "PCMA",
-                payload_type: 8,
-                events: Some(96)
-            })
+            (codec.name, codec.payload_type, codec.events),
+            ("G722", 9, Some(96))
         );
-        let g722_only =
-            sdp("v=0\r\ns=-\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\nm=audio 4000 RTP/AVP 9\r\n");
-        assert_eq!(local_codec(&g722_only), None);
-        let text = answer(
-            "192.0.2.1".parse().unwrap(),
-            30000,
-            &local_codec(&offer).unwrap(),
-            5,
-        )
-        .unwrap()
-        .to_string();
-        assert!(text.contains("m=audio 30000 RTP/AVP 8 96\r\n"), "{text}");
+        let text = answer("192.0.2.1".parse().unwrap(), 30000, &codec, 5)
+            .unwrap()
+            .to_string();
+        assert!(text.contains("m=audio 30000 RTP/AVP 9 96\r\n"), "{text}");
+        assert!(text.contains("a=rtpmap:9 G722/8000\r\n"), "{text}");
         assert!(text.contains("c=IN IP4 192.0.2.1\r\n"), "{text}");
         assert!(
             text.contains("a=rtpmap:96 telephone-event/8000\r\n"),
             "{text}"
         );
+        let ilbc_only = sdp(
+            "v=0\r\ns=-\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\nm=audio 4000 RTP/AVP 97\r\na=rtpmap:97 iLBC/8000\r\n",
+        );
+        assert_eq!(media::leg_codec(&ilbc_only), None);
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct Gone;
 /// A flow's hold on its call.
 pub struct Leg {
     call: u64,
+    /// The sample rate of what it plays.
+    rate: u32,
     control: Control,
     heard: UnboundedReceiver<Heard>,
     /// Keys pressed while something played, not yet asked for.
@@ -29,8 +31,13 @@ pub struct Leg {
 }
 
 impl Leg {
-    /// Plays `samples` (8 kHz) to the end; keys pressed meanwhile wait for
-    /// [`Leg::key`].
+    /// The sample rate audio played must have (its codec's).
+    pub fn rate(&self) -> u32 {
+        self.rate
+    }
+
+    /// Plays `samples` (at [`Leg::rate`]) to the end; keys pressed
+    /// meanwhile wait for [`Leg::key`].
     pub async fn play(&mut self, samples: Arc<[i16]>) -> Result<(), Gone> {
         self.control.play(self.call, Play::Audio(samples));
         loop {
@@ -81,11 +88,13 @@ pub fn start(
         while let Some(Started {
             call,
             service,
+            rate,
             heard,
         }) = started.recv().await
         {
             let leg = Leg {
                 call,
+                rate,
                 control: control.clone(),
                 heard,
                 keys: VecDeque::new(),

@@ -9,7 +9,7 @@ use crate::prompts::Prompts;
 /// `*43`: a word of explanation, then the caller's own audio back until
 /// they hang up.
 pub async fn echo(mut leg: Leg, prompts: &Prompts) -> Result<(), Gone> {
-    if let Some(p) = prompts.get("test-echo") {
+    if let Some(p) = prompts.get("test-echo", leg.rate()) {
         leg.play(p).await?;
     }
     leg.echo();
@@ -20,7 +20,7 @@ pub async fn echo(mut leg: Leg, prompts: &Prompts) -> Result<(), Gone> {
 
 /// `*44`: the test prompt, then Switchboard hangs up.
 pub async fn prompt(mut leg: Leg, prompts: &Prompts) -> Result<(), Gone> {
-    if let Some(p) = prompts.get("test-prompt") {
+    if let Some(p) = prompts.get("test-prompt", leg.rate()) {
         leg.play(p).await?;
     }
     leg.hang_up("prompt test").await;
@@ -30,12 +30,12 @@ pub async fn prompt(mut leg: Leg, prompts: &Prompts) -> Result<(), Gone> {
 /// `*45`: every key pressed is said back, in order, until the caller hangs
 /// up.
 pub async fn read_back(mut leg: Leg, prompts: &Prompts) -> Result<(), Gone> {
-    if let Some(p) = prompts.get("test-digits") {
+    if let Some(p) = prompts.get("test-digits", leg.rate()) {
         leg.play(p).await?;
     }
     loop {
         let key = leg.key().await?;
-        if let Some(p) = prompts.key(key) {
+        if let Some(p) = prompts.key(key, leg.rate()) {
             leg.play(p).await?;
         }
     }

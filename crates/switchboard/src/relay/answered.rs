@@ -27,7 +27,7 @@ pub enum Heard {
 /// What a flow has its leg do.
 #[derive(Debug)]
 pub enum Play {
-    /// 8 kHz samples.
+    /// Samples at the leg's rate.
     Audio(Arc<[i16]>),
     /// The phone's own audio, back.
     Echo,

@@ -45,6 +45,8 @@ pub enum Order {
 pub struct Started {
     pub call: u64,
     pub service: Service,
+    /// The sample rate of what it plays (its codec's).
+    pub rate: u32,
     /// Keys and the ends of what was played; closed with the call.
     pub heard: tokio::sync::mpsc::UnboundedReceiver<Heard>,
 }

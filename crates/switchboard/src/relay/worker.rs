@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 use switchboard_engine::{LegCodec, MediaEvent, MediaOrder, Service, Side};
 use switchboard_media::channel::{Channel, Codec};
 use switchboard_media::codec::Kind;
-use switchboard_media::g711::Law;
 use switchboard_media::transcode::{Leg as TranscodeLeg, Transcoder};
 
 const WAKER: Token = Token(usize::MAX);
@@ -250,13 +249,11 @@ impl Worker {
             self.answered.push(None);
             self.answered.len() - 1
         });
-        let law = if codec.name == "PCMA" {
-            Law::Alaw
-        } else {
-            Law::Ulaw
+        let Some(kind) = Kind::from_name(codec.name) else {
+            return Err(std::io::Error::other(format!("no codec {}", codec.name)));
         };
         let codec = Codec {
-            law,
+            kind,
             payload_type: codec.payload_type,
             events: codec.events,
         };
@@ -288,6 +285,7 @@ impl Worker {
         let _ = self.flows.send(Started {
             call,
             service,
+            rate: kind.rate(),
             heard,
         });
         Ok(())

@@ -1,7 +1,8 @@
 //! baresip phones for tests, with no sound card: each plays a WAV file
 //! into its calls (`aufile`), records what it sends and hears (`sndfile`:
 //! `dumps/*-enc.wav` and `*-dec.wav`), and takes keys over a UDP console
-//! (`cons`), which it sends as RFC 4733 events during a call.
+//! (`cons`), which it sends as RFC 4733 events during a call. It speaks
+//! G.711 and G.722.
 
 use super::{admin_api, free_port, Server};
 use std::net::UdpSocket;
@@ -26,8 +27,13 @@ pub fn tone(dir: &Path, hz: u32) -> PathBuf {
 
 /// Makes `file` (8 kHz, 16-bit, mono) with sox's `effects`.
 pub fn sox(file: &Path, effects: &[&str]) {
+    sox_at(file, 8000, effects);
+}
+
+/// Makes `file` (`rate`, 16-bit, mono) with sox's `effects`.
+pub fn sox_at(file: &Path, rate: u32, effects: &[&str]) {
     let ok = Command::new("sox")
-        .args(["-n", "-r", "8000", "-c", "1", "-b", "16"])
+        .args(["-n", "-r", &rate.to_string(), "-c", "1", "-b", "16"])
         .arg(file)
         .args(effects)
         .status()
@@ -70,7 +76,7 @@ impl Phone {
                  audio_player aufile,{unused}\n\
                  audio_alert aufile,/dev/null\n\
                  module_path /usr/lib/baresip/modules\n\
-                 module stdio.so\nmodule cons.so\nmodule g711.so\nmodule aufile.so\n\
+                 module stdio.so\nmodule cons.so\nmodule g711.so\nmodule g722.so\nmodule aufile.so\n\
                  module sndfile.so\nmodule account.so\nmodule_app menu.so\n\
                  cons_listen 127.0.0.1:{console}\n\
                  snd_path {dumps}\n",
@@ -119,12 +125,17 @@ impl Phone {
 
     /// What the phone heard in its (only) call: 8 kHz samples.
     pub fn heard(&self) -> Vec<i16> {
-        let dec = std::fs::read_dir(self.home.join("dumps"))
+        samples(&self.recording())
+    }
+
+    /// The file of what the phone heard in its (only) call, at its codec's
+    /// rate.
+    pub fn recording(&self) -> PathBuf {
+        std::fs::read_dir(self.home.join("dumps"))
             .unwrap()
             .map(|e| e.unwrap().path())
             .find(|p| p.to_string_lossy().ends_with("-dec.wav"))
-            .unwrap_or_else(|| panic!("{} recorded nothing", self.home.display()));
-        samples(&dec)
+            .unwrap_or_else(|| panic!("{} recorded nothing", self.home.display()))
     }
 }
 
