@@ -20,6 +20,7 @@ mod json;
 mod metrics;
 pub mod openapi;
 mod problem;
+mod recordings;
 mod registrations;
 mod security;
 mod session;
@@ -64,6 +65,13 @@ pub fn router(service: Service, metrics: MetricsText) -> Router {
         .route("/api/v1/registrations", get(registrations::list))
         .route("/api/v1/calls", get(calls::live))
         .route("/api/v1/calls/{id}/hangup", post(calls::hang_up))
+        .route("/api/v1/calls/{id}/recording", post(recordings::record))
+        .route("/api/v1/recordings", get(recordings::list))
+        .route("/api/v1/recordings/{id}/audio", get(recordings::audio))
+        .route(
+            "/api/v1/recordings/{id}",
+            axum::routing::delete(recordings::remove),
+        )
         .route("/api/v1/cdr", get(calls::records))
         .route("/api/v1/security/bans", get(security::bans))
         .route(

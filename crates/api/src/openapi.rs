@@ -2,12 +2,14 @@
 //! layer's types, served at `/api/v1/openapi.json`.
 
 use crate::{
-    accounts, calls, events, extensions, registrations, security, session, tokens, Problem,
+    accounts, calls, events, extensions, recordings, registrations, security, session, tokens,
+    Problem,
 };
 use axum::Json;
 use switchboard_service::{
     Account, AddressList, BanInfo, Cdr, Extension, ExtensionInput, ExtensionList, ExtensionPatch,
-    ListEntry, LiveCall, NewAccount, NewListEntry, Registration,
+    ListEntry, LiveCall, NewAccount, NewListEntry, RecordAction, RecordRequest, Recording,
+    RecordingPolicy, Registration,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -23,9 +25,10 @@ use utoipa::{Modify, OpenApi};
         accounts::create, accounts::list, accounts::remove,
         registrations::list,
         calls::live, calls::hang_up, calls::records,
+        recordings::list, recordings::audio, recordings::remove, recordings::record,
         security::bans, security::unban, security::lists, security::add, security::remove,
     ),
-    components(schemas(Registration, Cdr, LiveCall, BanInfo, ListEntry, NewListEntry, AddressList, Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, session::SessionInfo, tokens::NewToken)),
+    components(schemas(Recording, RecordRequest, RecordAction, RecordingPolicy, Registration, Cdr, LiveCall, BanInfo, ListEntry, NewListEntry, AddressList, Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, session::SessionInfo, tokens::NewToken)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;

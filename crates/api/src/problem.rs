@@ -67,6 +67,13 @@ impl From<ServiceError> for Problem {
                     "the database failed; see the server log",
                 );
             }
+            ServiceError::Files(err) => {
+                tracing::error!("{err}");
+                return Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "a file could not be read or written; see the server log",
+                );
+            }
         };
         let field = e.field();
         let problem = Problem::new(status, e.to_string());

@@ -12,6 +12,7 @@
 //!   tones and echo played in 20 ms packets.
 //! - [`resample`], [`wav`]: sound files of any rate and format, read as
 //!   what a call needs.
+//! - [`record`]: a call's two sides as one stereo recording.
 //! - [`transcode`]: one direction of a call whose phones share no codec.
 //! - [`tone`]: call-progress tones (ringback, busy, congestion, call
 //!   waiting, beep) in the cadences of several countries.
@@ -26,6 +27,7 @@ pub mod codec;
 pub mod dtmf;
 pub mod g711;
 pub mod goertzel;
+pub mod record;
 pub mod resample;
 pub mod rtp;
 pub mod telephone_event;

@@ -151,6 +151,7 @@ impl Service {
                 enabled: Some(e.enabled),
                 outbound_caller_id: e.outbound_caller_id,
                 call_limit: Some(e.call_limit),
+                recording: Some(e.recording),
             }));
             if done {
                 return Ok(Declaration { extensions });
@@ -263,5 +264,6 @@ fn difference(have: &ExtensionInput, want: &ExtensionInput) -> (ExtensionPatch, 
     differs!(enabled, |v| v, shown);
     differs!(outbound_caller_id, Some, shown);
     differs!(call_limit, |v| v, shown);
+    differs!(recording, |v| v, shown);
     (patch, changes)
 }

@@ -31,6 +31,10 @@ pub enum ServiceError {
     Locked,
     #[error(transparent)]
     Store(StoreError),
+    /// A file under the data directory (a recording) could not be read,
+    /// written or removed.
+    #[error("files: {0}")]
+    Files(String),
 }
 
 impl ServiceError {

@@ -42,6 +42,13 @@ pub enum Event {
     /// Someone asked for call `call` to be ended.
     #[serde(rename = "call.hang_up")]
     CallHangUp { call: String, by: String },
+    /// Someone asked for call `call`'s recording to start, pause, resume
+    /// or stop (`action`).
+    #[serde(rename = "call.recording")]
+    CallRecording { call: String, action: String },
+    /// A call's recording was kept, or recordings deleted.
+    #[serde(rename = "recordings.changed")]
+    RecordingsChanged,
 }
 
 impl Event {
@@ -51,8 +58,9 @@ impl Event {
             Event::SecurityBanned { .. }
             | Event::SecurityUnbanned { .. }
             | Event::SecurityListsChanged
-            | Event::CallHangUp { .. } => false,
-            Event::CallsChanged => true,
+            | Event::CallHangUp { .. }
+            | Event::CallRecording { .. } => false,
+            Event::CallsChanged | Event::RecordingsChanged => true,
             Event::ExtensionCreated { number } | Event::ExtensionDeleted { number } => {
                 number == extension
             }

@@ -23,6 +23,8 @@ pub struct Extension {
     pub enabled: bool,
     pub outbound_caller_id: Option<String>,
     pub call_limit: u32,
+    /// Whether its calls are recorded.
+    pub recording: RecordingPolicy,
     /// Unix milliseconds.
     pub created_at: i64,
     /// Unix milliseconds.
@@ -56,6 +58,49 @@ pub struct ExtensionInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 1, maximum = 100)]
     pub call_limit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recording: Option<RecordingPolicy>,
+}
+
+/// Whether an extension's calls are recorded: never, every call, or when
+/// asked for during the call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordingPolicy {
+    #[default]
+    Never,
+    Always,
+    OnDemand,
+}
+
+impl RecordingPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordingPolicy::Never => "never",
+            RecordingPolicy::Always => "always",
+            RecordingPolicy::OnDemand => "on_demand",
+        }
+    }
+
+    /// As the store keeps it; anything unknown reads as never.
+    pub fn parse(s: &str) -> RecordingPolicy {
+        match s {
+            "always" => RecordingPolicy::Always,
+            "on_demand" => RecordingPolicy::OnDemand,
+            _ => RecordingPolicy::Never,
+        }
+    }
+}
+
+impl std::str::FromStr for RecordingPolicy {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<RecordingPolicy, String> {
+        match s {
+            "never" | "always" | "on_demand" => Ok(RecordingPolicy::parse(s)),
+            _ => Err(format!("{s:?}: must be never, always or on_demand")),
+        }
+    }
 }
 
 /// A change: only the fields given change. `Some(None)` clears an optional
@@ -83,6 +128,7 @@ pub struct ExtensionPatch {
     pub outbound_caller_id: Option<Option<String>>,
     #[schema(minimum = 1, maximum = 100)]
     pub call_limit: Option<u32>,
+    pub recording: Option<RecordingPolicy>,
 }
 
 /// Which extensions to list.
@@ -220,6 +266,7 @@ impl From<ExtensionRecord> for Extension {
             enabled: r.enabled,
             outbound_caller_id: r.outbound_caller_id,
             call_limit: u32::try_from(r.call_limit).unwrap_or(0),
+            recording: RecordingPolicy::parse(&r.recording),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -255,6 +302,7 @@ impl Service {
             enabled: input.enabled.unwrap_or(true),
             outbound_caller_id: optional(input.outbound_caller_id),
             call_limit: i64::from(input.call_limit.unwrap_or(2)),
+            recording: input.recording.unwrap_or_default().as_str().to_owned(),
             created_at: now,
             updated_at: now,
         };
@@ -358,7 +406,8 @@ impl Service {
             || patch.auth_name.is_some()
             || patch.enabled.is_some()
             || patch.outbound_caller_id.is_some()
-            || patch.call_limit.is_some();
+            || patch.call_limit.is_some()
+            || patch.recording.is_some();
         if admin_only {
             actor.require_manager()?;
         }
@@ -380,6 +429,7 @@ impl Service {
         apply!(enabled, patch.enabled);
         apply!(outbound_caller_id, patch.outbound_caller_id.map(optional));
         apply!(call_limit, patch.call_limit.map(i64::from));
+        apply!(recording, patch.recording.map(|p| p.as_str().to_owned()));
         if changed.is_empty() {
             return Ok(r.into());
         }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod extension;
 mod feed;
+pub mod recordings;
 pub mod registrations;
 mod secrets;
 pub mod security;
@@ -27,7 +28,10 @@ pub use apply::{Declaration, FieldChange, Format, Plan, Step};
 pub use calls::{Cdr, ListCdrs, LiveCall};
 pub use error::ServiceError;
 pub use events::Event;
-pub use extension::{Extension, ExtensionInput, ExtensionList, ExtensionPatch, ListExtensions};
+pub use extension::{
+    Extension, ExtensionInput, ExtensionList, ExtensionPatch, ListExtensions, RecordingPolicy,
+};
+pub use recordings::{ListRecordings, RecordAction, RecordRequest, Recording};
 pub use registrations::{ListRegistrations, Registration};
 pub use security::{AddressList, BanInfo, ListEntry, NewListEntry};
 
@@ -44,6 +48,8 @@ pub struct Service {
     events: broadcast::Sender<Event>,
     /// Wakes the change-feed reader when this process records a change.
     feed: Arc<Notify>,
+    /// The data directory, where recordings are kept.
+    files: Option<std::path::PathBuf>,
 }
 
 impl Service {
@@ -54,7 +60,14 @@ impl Service {
             store,
             events,
             feed: Arc::new(Notify::new()),
+            files: None,
         }
+    }
+
+    /// The same service, keeping files (recordings) under `data_dir`.
+    pub fn with_files(mut self, data_dir: &std::path::Path) -> Service {
+        self.files = Some(data_dir.to_owned());
+        self
     }
 
     /// Every change from now on, as it happens, once

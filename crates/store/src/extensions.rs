@@ -18,6 +18,8 @@ pub struct ExtensionRecord {
     pub enabled: bool,
     pub outbound_caller_id: Option<String>,
     pub call_limit: i64,
+    /// `never`, `always` or `on_demand`.
+    pub recording: String,
     /// Unix milliseconds.
     pub created_at: i64,
     /// Unix milliseconds.
@@ -39,7 +41,7 @@ pub struct ExtensionQuery {
 macro_rules! columns {
     () => {
         "id, number, display_name, auth_name, secret, email, voicemail_pin, \
-         enabled, outbound_caller_id, call_limit, created_at, updated_at"
+         enabled, outbound_caller_id, call_limit, recording, created_at, updated_at"
     };
 }
 
@@ -65,6 +67,7 @@ fn record(row: &AnyRow) -> Result<ExtensionRecord, sqlx::Error> {
         enabled: row.try_get::<i64, _>("enabled")? != 0,
         outbound_caller_id: row.try_get("outbound_caller_id")?,
         call_limit: row.try_get("call_limit")?,
+        recording: row.try_get("recording")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -72,7 +75,7 @@ fn record(row: &AnyRow) -> Result<ExtensionRecord, sqlx::Error> {
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, <sqlx::Any as sqlx::Database>::Arguments>;
 
-/// Binds `$1` to `$10`: the id, then every column up to `call_limit`, in
+/// Binds `$1` to `$11`: the id, then every column up to `recording`, in
 /// the order of `columns!()`; callers bind the timestamps after.
 fn bind_columns<'q>(q: AnyQuery<'q>, e: &'q ExtensionRecord) -> AnyQuery<'q> {
     q.bind(&e.id)
@@ -85,6 +88,7 @@ fn bind_columns<'q>(q: AnyQuery<'q>, e: &'q ExtensionRecord) -> AnyQuery<'q> {
         .bind(i64::from(e.enabled))
         .bind(e.outbound_caller_id.as_deref())
         .bind(e.call_limit)
+        .bind(&e.recording)
 }
 
 impl Store {
@@ -93,7 +97,7 @@ impl Store {
         let sql = concat!(
             "INSERT INTO extensions (",
             columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
         );
         bind_columns(sqlx::query(sql), e)
             .bind(e.created_at)
@@ -152,7 +156,7 @@ impl Store {
             sqlx::query(
             "UPDATE extensions SET number = $2, display_name = $3, auth_name = $4, secret = $5, \
              email = $6, voicemail_pin = $7, enabled = $8, outbound_caller_id = $9, \
-             call_limit = $10, updated_at = $11 WHERE id = $1",
+             call_limit = $10, recording = $11, updated_at = $12 WHERE id = $1",
             ),
             e,
         )

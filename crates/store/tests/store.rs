@@ -20,6 +20,7 @@ fn extension(number: &str) -> ExtensionRecord {
         enabled: true,
         outbound_caller_id: None,
         call_limit: 2,
+        recording: "never".to_owned(),
         created_at: 1_000,
         updated_at: 1_000,
     }

@@ -78,6 +78,17 @@ pub enum Command {
     /// Call records (CDRs), newest first: who called whom, when, for how
     /// long, and how the call ended.
     Cdr(CdrArgs),
+    /// Call recordings, newest first (`recordings delete ID` deletes one).
+    Recordings {
+        #[command(subcommand)]
+        action: Option<RecordingsCommand>,
+        /// Calls this extension made or received.
+        #[arg(long)]
+        extension: Option<String>,
+        /// At most this many [default: 100].
+        #[arg(long)]
+        limit: Option<u32>,
+    },
     /// Write the configuration as a declaration `apply` takes back
     /// (secrets included: keep the file private).
     Export {
@@ -152,6 +163,18 @@ pub struct ExtensionFields {
     /// Most simultaneous calls [default: 2].
     #[arg(long, value_name = "N")]
     pub call_limit: Option<u32>,
+    /// Whether its calls are recorded [default: never].
+    #[arg(long, value_name = "never|always|on_demand")]
+    pub recording: Option<switchboard_service::RecordingPolicy>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordingsCommand {
+    /// Delete a recording and its file.
+    Delete {
+        /// The recording's id (its call's).
+        id: String,
+    },
 }
 
 /// Options that override the configuration for this run.
@@ -209,6 +232,13 @@ pub enum CallsCommand {
     Hangup {
         /// The call's id, as `switchboard calls` shows it.
         id: String,
+    },
+    /// Start, pause, resume or stop recording a call.
+    Record {
+        /// The call's id, as `switchboard calls` shows it.
+        id: String,
+        #[arg(value_name = "start|pause|resume|stop")]
+        action: switchboard_service::RecordAction,
     },
 }
 

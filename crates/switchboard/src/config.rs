@@ -57,6 +57,8 @@ pub struct CallsConfig {
     pub session_expires: u64,
     /// The prompt set Switchboard speaks in (`prompts/LANG`; `en` ships).
     pub language: String,
+    /// Days recordings are kept before they are deleted (0: kept).
+    pub recording_retention: u64,
 }
 
 impl Default for CallsConfig {
@@ -73,6 +75,7 @@ impl Default for CallsConfig {
             shutdown_grace: 60,
             session_expires: engine.session_expires,
             language: "en".to_owned(),
+            recording_retention: 0,
         }
     }
 }

@@ -50,6 +50,7 @@ pub fn run(config: Config, command: ExtensionCommand) -> anyhow::Result<()> {
                     enabled: fields.enabled,
                     outbound_caller_id: fields.caller_id,
                     call_limit: fields.call_limit,
+                    recording: fields.recording,
                 };
                 show(&service.create_extension(&actor, input).await?);
             }
@@ -87,6 +88,7 @@ fn patch(f: ExtensionFields, new_number: Option<String>) -> ExtensionPatch {
         enabled: f.enabled,
         outbound_caller_id: f.caller_id.map(Some),
         call_limit: f.call_limit,
+        recording: f.recording,
     }
 }
 
@@ -110,4 +112,5 @@ fn show(e: &Extension) {
         e.outbound_caller_id.as_ref().unwrap_or(&none)
     );
     println!("call limit:         {}", e.call_limit);
+    println!("recording:          {}", e.recording.as_str());
 }

@@ -53,7 +53,13 @@ async fn on_event(service: &Service, event: Event) -> anyhow::Result<Vec<Inbound
         },
         Event::SecurityListsChanged => security(vec![guard::lists(service).await?]),
         Event::CallHangUp { call, by } => vec![Inbound::HangUp { call, by }],
-        Event::RegistrationChanged { .. } | Event::CallsChanged => Vec::new(),
+        Event::CallRecording { call, action } => match action.parse() {
+            Ok(action) => vec![Inbound::Recording { call, action }],
+            Err(_) => Vec::new(),
+        },
+        Event::RegistrationChanged { .. } | Event::CallsChanged | Event::RecordingsChanged => {
+            Vec::new()
+        }
     })
 }
 

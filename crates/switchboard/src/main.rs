@@ -16,6 +16,7 @@ mod follow;
 mod guard;
 mod metrics;
 mod prompts;
+mod recordings;
 mod registrar;
 mod registrations_cmd;
 mod relay;
@@ -71,5 +72,10 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Registrations { extension } => registrations_cmd::run(load(None)?, extension),
         cli::Command::Calls { action } => calls_cmd::calls(load(None)?, action),
         cli::Command::Cdr(args) => calls_cmd::cdr(load(None)?, args),
+        cli::Command::Recordings {
+            action,
+            extension,
+            limit,
+        } => calls_cmd::recordings(load(None)?, action, extension, limit),
     }
 }

@@ -8,8 +8,8 @@
 use crate::batches::take_waiting;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
-use switchboard_engine::{Binding, Endpoint, Transport};
-use switchboard_service::{Actor, ListRegistrations, Registration, Service};
+use switchboard_engine::{Binding, Endpoint, Recording, Transport};
+use switchboard_service::{Actor, ListRegistrations, RecordingPolicy, Registration, Service};
 use switchboard_sip::Uri;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -38,6 +38,8 @@ pub struct Credentials {
     pub enabled: bool,
     /// Calls it may be in at once.
     pub call_limit: u32,
+    /// Whether its calls are recorded.
+    pub recording: RecordingPolicy,
 }
 
 /// How long phones that came or went wait before they are written.
@@ -59,6 +61,7 @@ pub async fn credentials(service: &Service) -> anyhow::Result<Vec<Credentials>> 
                 secret: e.secret?,
                 enabled: e.enabled.unwrap_or(true),
                 call_limit: e.call_limit.unwrap_or(0),
+                recording: e.recording.unwrap_or_default(),
                 number: e.number,
             })
         })
@@ -89,6 +92,14 @@ pub fn apply(endpoint: &mut Endpoint, change: AccountChange) {
 pub fn set(endpoint: &mut Endpoint, c: &Credentials) {
     endpoint.set_account(&c.number, &c.auth_name, &c.secret, c.enabled);
     endpoint.set_call_limit(&c.number, c.call_limit);
+    endpoint.set_recording(
+        &c.number,
+        match c.recording {
+            RecordingPolicy::Never => Recording::Never,
+            RecordingPolicy::Always => Recording::Always,
+            RecordingPolicy::OnDemand => Recording::OnDemand,
+        },
+    );
 }
 
 /// Gives the endpoint the registrations kept from before a restart.
@@ -128,6 +139,7 @@ pub async fn changed(
             secret: e.secret,
             enabled: e.enabled,
             call_limit: e.call_limit,
+            recording: e.recording,
         })),
         Err(e) => tracing::warn!("registrar: extension {number}: {e}"),
     }

@@ -9,8 +9,9 @@ use crate::follow;
 use crate::guard::{self, SecurityChange};
 use crate::metrics::Metrics;
 use crate::prompts::Prompts;
+use crate::recordings;
 use crate::registrar;
-use crate::relay::Relay;
+use crate::relay::{self, Relay};
 use crate::transport::driver::{self, Inbound};
 use crate::transport::{tcp, udp};
 use anyhow::Context;
@@ -166,11 +167,16 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 s => s,
             }),
             media_tx,
-            flows_tx,
+            relay::Outlets {
+                flows: flows_tx,
+                recordings: recordings::start(data.path(), service.clone())
+                    .context("starting the recordings' writer")?,
+            },
             metrics.clone(),
         )
         .context("starting the media relay")?;
         flows::start(flows_rx, relay.control(), driver_tx.clone(), prompts);
+        recordings::expire(service.clone(), config.calls.recording_retention);
         endpoint.set_media_port_reserve(relay.reserve());
         driver::spawn(
             endpoint,

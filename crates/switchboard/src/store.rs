@@ -14,7 +14,7 @@ pub async fn open(config: &Config, data: &DataDir) -> anyhow::Result<Service> {
     let store = Store::open(&url)
         .await
         .with_context(|| format!("cannot open the database {}", redact(&url)))?;
-    Ok(Service::new(store))
+    Ok(Service::new(store).with_files(data.path()))
 }
 
 /// Runs `work` with the service layer, as the local administrator (`cli`),

@@ -80,6 +80,18 @@ pub enum MediaOrder {
         caller: LegCodec,
         callee: LegCodec,
     },
+    /// Record the call from now on: each side's codec, and who the parties
+    /// are (caller, callee).
+    Record {
+        call: u64,
+        caller: LegCodec,
+        callee: LegCodec,
+        parties: [String; 2],
+    },
+    /// The recording stops for now (`true`) or goes on again.
+    RecordPause { call: u64, paused: bool },
+    /// The recording ends (its file is finished); the call goes on.
+    RecordStop { call: u64 },
     /// A key the phone sent by SIP INFO, in a call Switchboard answered.
     Key { call: u64, key: char },
     /// The call is over.

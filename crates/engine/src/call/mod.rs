@@ -54,6 +54,26 @@ impl Default for CallConfig {
     }
 }
 
+/// Whether an extension's calls are recorded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Recording {
+    #[default]
+    Never,
+    /// Every call, from its answer.
+    Always,
+    /// When someone asks during the call (the API).
+    OnDemand,
+}
+
+/// What is asked of a call's recording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordAction {
+    Start,
+    Pause,
+    Resume,
+    Stop,
+}
+
 /// How a call ended, for its record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Disposition {
@@ -216,6 +236,10 @@ pub struct Call {
     /// The phones share no codec: what the caller speaks and what the
     /// callee does, the relay transcoding between them.
     pub transcoding: Option<[media::LegCodec; 2]>,
+    /// Each side's codec, for a recording: known once answered.
+    pub codecs: Option<[media::LegCodec; 2]>,
+    /// Being recorded now.
+    pub recording: bool,
 }
 
 impl Call {

@@ -10,7 +10,9 @@ use super::services::Service;
 use super::session_timer::{session_expires, MIN_SE};
 use super::{Endpoint, Notice, Transmit};
 use crate::call::media::{self, MediaEvent, MediaOrder, Side};
-use crate::call::{call_id_text, Branch, Call, CallRecord, Dialog, Disposition, Phase};
+use crate::call::{
+    call_id_text, Branch, Call, CallRecord, Dialog, Disposition, Phase, RecordAction, Recording,
+};
 use crate::registrar::{Account, Arrival};
 use rand::Rng;
 use std::net::IpAddr;
@@ -184,6 +186,8 @@ impl Endpoint {
             timers: [None, None],
             answer_in_ack: offer.is_none(),
             transcoding: None,
+            codecs: None,
+            recording: false,
         };
         for phone in phones {
             let local = phone.local.clone();
@@ -674,6 +678,27 @@ impl Endpoint {
             self.cancel_branch(now, id, j);
         }
         self.relay_to_caller(now, id, response);
+        if let Some(call) = self.calls.calls.get_mut(&id) {
+            let callee = Sdp::parse(&response.body)
+                .ok()
+                .and_then(|s| media::leg_codec(&s));
+            call.codecs = match (&call.transcoding, callee) {
+                (Some(both), _) => Some(both.clone()),
+                (None, Some(c)) => Some([c.clone(), c]),
+                (None, None) => None,
+            };
+        }
+        let always = |this: &Endpoint, number: &str| {
+            this.registrar
+                .directory
+                .by_number(number)
+                .is_some_and(|a| a.recording == Recording::Always)
+        };
+        if let Some(call) = self.calls.calls.get(&id) {
+            if always(self, &call.caller) || always(self, &call.callee) {
+                self.record(id, RecordAction::Start);
+            }
+        }
         if let Some(call) = self.calls.calls.get(&id) {
             self.notices.push_back(Notice::CallChanged(call.live()));
         }

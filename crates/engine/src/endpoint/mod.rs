@@ -31,6 +31,7 @@ mod calls;
 mod keepalive;
 mod mid_call;
 mod qualify;
+mod recording;
 mod services;
 mod session_timer;
 
@@ -241,6 +242,11 @@ impl Endpoint {
     /// configured default); set after [`set_account`](Endpoint::set_account).
     pub fn set_call_limit(&mut self, number: &str, limit: u32) {
         self.registrar.directory.set_call_limit(number, limit);
+    }
+
+    /// Sets whether extension `number`'s calls are recorded.
+    pub fn set_recording(&mut self, number: &str, recording: crate::call::Recording) {
+        self.registrar.directory.set_recording(number, recording);
     }
 
     /// Forgets an extension, and its registrations.

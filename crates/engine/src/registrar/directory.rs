@@ -2,6 +2,7 @@
 //! name. Only the digest HA1 values for the realm are kept (MD5 and
 //! SHA-256), not the secret itself.
 
+use crate::call::Recording;
 use std::collections::HashMap;
 use switchboard_sip::digest::{ha1, Algorithm};
 
@@ -15,6 +16,8 @@ pub struct Account {
     pub enabled: bool,
     /// Calls the extension may be in at once; 0 takes the default.
     pub call_limit: u32,
+    /// Whether its calls are recorded.
+    pub recording: Recording,
     ha1_md5: String,
     ha1_sha256: String,
 }
@@ -27,6 +30,7 @@ impl Account {
             auth_name: auth_name.to_owned(),
             enabled,
             call_limit: 0,
+            recording: Recording::Never,
             ha1_md5: ha1(Algorithm::Md5, auth_name, realm, secret),
             ha1_sha256: ha1(Algorithm::Sha256, auth_name, realm, secret),
         }
@@ -75,16 +79,20 @@ impl Directory {
     /// Sets how many calls extension `number` may be in at once (0: the
     /// default); false when there is no such extension.
     pub fn set_call_limit(&mut self, number: &str, limit: u32) -> bool {
-        let Some(auth_name) = self.auth_name_of.get(number) else {
-            return false;
-        };
-        match self.by_auth_name.get_mut(auth_name) {
-            Some(account) => {
-                account.call_limit = limit;
-                true
-            }
-            None => false,
-        }
+        self.account_mut(number)
+            .map(|a| a.call_limit = limit)
+            .is_some()
+    }
+
+    /// Sets an extension's recording policy; false when it has no account.
+    pub fn set_recording(&mut self, number: &str, recording: Recording) -> bool {
+        self.account_mut(number)
+            .map(|a| a.recording = recording)
+            .is_some()
+    }
+
+    fn account_mut(&mut self, number: &str) -> Option<&mut Account> {
+        self.by_auth_name.get_mut(self.auth_name_of.get(number)?)
     }
 
     /// The numbers of every account.

@@ -51,6 +51,13 @@ pub struct Started {
     pub heard: tokio::sync::mpsc::UnboundedReceiver<Heard>,
 }
 
+/// Where the media thread hands what is not its to do: answered legs to
+/// their flows, recordings to their writer.
+pub struct Outlets {
+    pub flows: tokio::sync::mpsc::UnboundedSender<Started>,
+    pub recordings: mpsc::Sender<crate::recordings::Write>,
+}
+
 /// The flows' way to the media thread.
 #[derive(Clone)]
 pub struct Control {
@@ -87,7 +94,7 @@ impl Relay {
         bind: IpAddr,
         timeout: Duration,
         events: tokio::sync::mpsc::UnboundedSender<MediaEvent>,
-        flows: tokio::sync::mpsc::UnboundedSender<Started>,
+        outlets: Outlets,
         metrics: Metrics,
     ) -> std::io::Result<Relay> {
         let reserved = Reserved::default();
@@ -98,7 +105,7 @@ impl Relay {
             inbox,
             timeout,
             events,
-            flows,
+            outlets,
             metrics,
         )?;
         let waker = media.waker();

@@ -13,6 +13,7 @@ use super::answered::{Answered, Heard};
 use super::batch::{Batch, SLOTS};
 use super::{bind_pair, Order, Reserved, Started};
 use crate::metrics::Metrics;
+use crate::recordings::Write;
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token, Waker};
 use std::collections::HashMap;
@@ -23,6 +24,7 @@ use std::time::{Duration, Instant};
 use switchboard_engine::{LegCodec, MediaEvent, MediaOrder, Service, Side};
 use switchboard_media::channel::{Channel, Codec};
 use switchboard_media::codec::Kind;
+use switchboard_media::record::Recorder;
 use switchboard_media::transcode::{Leg as TranscodeLeg, Transcoder};
 
 const WAKER: Token = Token(usize::MAX);
@@ -42,6 +44,8 @@ pub(super) struct Worker {
     events: tokio::sync::mpsc::UnboundedSender<MediaEvent>,
     /// Where answered legs go to have their flow started.
     flows: tokio::sync::mpsc::UnboundedSender<Started>,
+    /// The recordings' writer.
+    recordings: mpsc::Sender<Write>,
     metrics: Metrics,
     /// Calls by slot; the sockets of slot `s` have tokens `4s` to `4s + 3`.
     slots: Vec<Option<CallMedia>>,
@@ -66,7 +70,14 @@ struct CallMedia {
     quiet_since: Instant,
     /// The phones share no codec: caller to callee, callee to caller.
     transcoders: Option<Box<[Transcoder; 2]>>,
+    /// Being recorded, and the stereo samples not yet handed to the
+    /// writer.
+    recorder: Option<Box<Recorder>>,
+    recorded: Vec<i16>,
 }
+
+/// Stereo samples gathered before they go to the recordings' writer.
+const RECORDED_BATCH: usize = 16_000;
 
 /// Where one phone is: RTP and RTCP addresses, from SDP until its own
 /// packets say otherwise.
@@ -84,9 +95,10 @@ impl Worker {
         inbox: mpsc::Receiver<Order>,
         timeout: Duration,
         events: tokio::sync::mpsc::UnboundedSender<MediaEvent>,
-        flows: tokio::sync::mpsc::UnboundedSender<Started>,
+        outlets: super::Outlets,
         metrics: Metrics,
     ) -> std::io::Result<Worker> {
+        let super::Outlets { flows, recordings } = outlets;
         let poll = Poll::new()?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
         Ok(Worker {
@@ -98,6 +110,7 @@ impl Worker {
             timeout,
             events,
             flows,
+            recordings,
             metrics,
             slots: Vec::new(),
             free: Vec::new(),
@@ -221,6 +234,37 @@ impl Worker {
                         Transcoder::new(from, to, rand::random(), rand::random(), rand::random())
                     };
                     media.transcoders = Some(Box::new([t(a, b), t(b, a)]));
+                }
+            }
+            MediaOrder::Record {
+                call,
+                caller,
+                callee,
+                parties,
+            } => {
+                let (Some(a), Some(b)) = (transcode_leg(&caller), transcode_leg(&callee)) else {
+                    return;
+                };
+                if let Some(media) = self.call_mut(call) {
+                    let recorder = Recorder::new(a, b);
+                    let rate = recorder.rate();
+                    media.recorder = Some(Box::new(recorder));
+                    let _ = self.recordings.send(Write::Open {
+                        call,
+                        rate,
+                        parties,
+                    });
+                }
+            }
+            MediaOrder::RecordPause { call, paused } => {
+                if let Some(r) = self.call_mut(call).and_then(|m| m.recorder.as_mut()) {
+                    r.pause(paused);
+                }
+            }
+            MediaOrder::RecordStop { call } => {
+                if let Some(media) = self.call_mut(call) {
+                    let done = finish_recording(call, media);
+                    self.send_recorded(done);
                 }
             }
             MediaOrder::Key { call, key } => {
@@ -352,6 +396,8 @@ impl Worker {
             heard: false,
             quiet_since: Instant::now(),
             transcoders: None,
+            recorder: None,
+            recorded: Vec::new(),
         };
         for (i, socket) in media.sockets.iter_mut().enumerate() {
             if let Err(e) =
@@ -403,6 +449,8 @@ impl Worker {
             for socket in &mut media.sockets {
                 let _ = self.poll.registry().deregister(socket);
             }
+            let done = finish_recording(call, &mut media);
+            self.send_recorded(done);
         }
         self.free.push(slot);
         switchboard_sip::sparse::shrink_map(&mut self.by_call);
@@ -445,6 +493,9 @@ impl Worker {
             }
             let other = &media.peers[1 - from];
             let to = if rtcp { other.rtcp } else { other.rtp };
+            if let (Some(r), false) = (&mut media.recorder, rtcp) {
+                r.packet(from, packet, &mut media.recorded);
+            }
             let Some(to) = to else { continue };
             let out = &media.sockets[(1 - from) * 2 + index % 2];
             match &mut media.transcoders {
@@ -462,7 +513,23 @@ impl Worker {
                 }
             }
         }
+        if media.recorded.len() >= RECORDED_BATCH {
+            let samples = std::mem::take(&mut media.recorded);
+            let _ = self.recordings.send(Write::Samples {
+                call: media.call,
+                samples,
+            });
+        }
         relayed
+    }
+
+    /// Hands a finished recording's last samples to the writer, and closes
+    /// it there.
+    fn send_recorded(&self, done: Option<(u64, Vec<i16>)>) {
+        if let Some((call, samples)) = done {
+            let _ = self.recordings.send(Write::Samples { call, samples });
+            let _ = self.recordings.send(Write::Close { call });
+        }
     }
 
     /// Reports calls silent for the timeout, once per silence; returns the
@@ -498,6 +565,15 @@ impl Peer {
             self.rtcp = Some(next_port(peer));
         }
     }
+}
+
+/// Ends a call's recording: what the recorder still held, after what was
+/// gathered; none when it was not being recorded.
+fn finish_recording(call: u64, media: &mut CallMedia) -> Option<(u64, Vec<i16>)> {
+    let mut recorder = media.recorder.take()?;
+    let mut samples = std::mem::take(&mut media.recorded);
+    recorder.finish(&mut samples);
+    Some((call, samples))
 }
 
 /// A leg's codec as the transcoder takes it; none for a codec it lacks.

@@ -23,7 +23,7 @@ use bytes::Bytes;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
-use switchboard_engine::{Alarm, Endpoint, MediaEvent, Notice, Transport};
+use switchboard_engine::{Alarm, Endpoint, MediaEvent, Notice, RecordAction, Transport};
 use switchboard_sip::{Message, ParseError};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
@@ -49,6 +49,11 @@ pub enum Inbound {
     HangUp {
         call: String,
         by: String,
+    },
+    /// Start, pause, resume or stop recording call `call`.
+    Recording {
+        call: String,
+        action: switchboard_service::RecordAction,
     },
     /// Shut down: refuse new calls (503, Retry-After `retry_after`), let
     /// the calls in progress go on for up to `grace`, then end them with
@@ -204,6 +209,18 @@ async fn run(
             Wake::Inbound(Inbound::Security(change)) => guard::apply(&mut endpoint, change),
             Wake::Inbound(Inbound::HangUp { call, by }) => {
                 endpoint.hang_up(now, now_unix(), &call, &by);
+            }
+            Wake::Inbound(Inbound::Recording { call, action }) => {
+                use switchboard_service::RecordAction as A;
+                let action = match action {
+                    A::Start => RecordAction::Start,
+                    A::Pause => RecordAction::Pause,
+                    A::Resume => RecordAction::Resume,
+                    A::Stop => RecordAction::Stop,
+                };
+                if !endpoint.recording(&call, action) {
+                    tracing::info!("recording of call {call}: nothing to {action:?}");
+                }
             }
             Wake::Inbound(Inbound::Stop { grace, retry_after }) => {
                 endpoint.stop_taking_calls(retry_after);
