@@ -10,6 +10,7 @@ import { Layout } from "./Layout";
 import { LoginPage } from "./LoginPage";
 import { ExtensionsPage } from "./ExtensionsPage";
 import { CallsPage } from "./CallsPage";
+import { RecordingsPage } from "./RecordingsPage";
 import { SECTIONS } from "./sections";
 
 export function App() {
@@ -44,6 +45,7 @@ export function App() {
     <Layout session={session} current={section.path} onLogOut={leave}>
       {section.path === "/extensions" && <ExtensionsPage session={session} />}
       {section.path === "/calls" && <CallsPage session={session} />}
+      {section.path === "/recordings" && <RecordingsPage session={session} />}
     </Layout>
   );
 }

@@ -22,10 +22,11 @@ function fieldsOf(ext: Extension | null): ExtensionFields {
     enabled: ext?.enabled ?? true,
     outbound_caller_id: ext?.outbound_caller_id ?? "",
     call_limit: ext?.call_limit ?? 2,
+    recording: ext?.recording ?? "never",
   };
 }
 
-type TextField = Exclude<keyof ExtensionFields, "enabled" | "call_limit">;
+type TextField = Exclude<keyof ExtensionFields, "enabled" | "call_limit" | "recording">;
 
 const TEXT_FIELDS: { key: TextField; label: string; hint?: string }[] = [
   { key: "number", label: "Number", hint: "2 to 10 digits" },
@@ -36,7 +37,7 @@ const TEXT_FIELDS: { key: TextField; label: string; hint?: string }[] = [
   { key: "outbound_caller_id", label: "Outbound caller ID" },
 ];
 
-const SHOWN = new Set<string>([...TEXT_FIELDS.map((f) => f.key), "call_limit"]);
+const SHOWN = new Set<string>([...TEXT_FIELDS.map((f) => f.key), "call_limit", "recording"]);
 
 export function ExtensionForm({ extension, onDone, onCancel }: Props) {
   const [fields, setFields] = useState(fieldsOf(extension));
@@ -88,6 +89,16 @@ export function ExtensionForm({ extension, onDone, onCancel }: Props) {
             value={fields.call_limit} {...invalid("call_limit")}
             onInput={(e) => set("call_limit", Number(e.currentTarget.value))} />
           {fieldError("call_limit")}
+        </div>
+        <div class="field">
+          <label for="field-recording">Call recording</label>
+          <select id="field-recording" name="recording" value={fields.recording} {...invalid("recording")}
+            onChange={(e) => set("recording", e.currentTarget.value as extensions.Recording)}>
+            <option value="never">Never</option>
+            <option value="always">Every call</option>
+            <option value="on_demand">When asked during a call</option>
+          </select>
+          {fieldError("recording")}
         </div>
         <label class="check">
           <input name="enabled" type="checkbox" checked={fields.enabled}

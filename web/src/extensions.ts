@@ -12,6 +12,7 @@ export interface Extension {
   enabled: boolean;
   outbound_caller_id: string | null;
   call_limit: number;
+  recording: Recording;
   created_at: number;
   updated_at: number;
 }
@@ -23,6 +24,9 @@ export interface ExtensionPage {
   offset: number;
 }
 
+/** Whether an extension's calls are recorded. */
+export type Recording = "never" | "always" | "on_demand";
+
 /** The fields an administrator edits; empty optional fields are cleared. */
 export interface ExtensionFields {
   number: string;
@@ -33,6 +37,7 @@ export interface ExtensionFields {
   enabled: boolean;
   outbound_caller_id: string;
   call_limit: number;
+  recording: Recording;
 }
 
 export const PAGE_SIZE = 50;
@@ -51,6 +56,7 @@ export function create(fields: ExtensionFields): Promise<Extension> {
     display_name: fields.display_name.trim(),
     enabled: fields.enabled,
     call_limit: fields.call_limit,
+    recording: fields.recording,
   };
   for (const key of ["auth_name", "email", "voicemail_pin", "outbound_caller_id"] as const) {
     const value = optional(fields[key]);
@@ -69,6 +75,7 @@ export function update(number: string, fields: ExtensionFields): Promise<Extensi
     enabled: fields.enabled,
     outbound_caller_id: optional(fields.outbound_caller_id),
     call_limit: fields.call_limit,
+    recording: fields.recording,
   });
 }
 

@@ -10,6 +10,7 @@ export interface Section {
 export const SECTIONS: Section[] = [
   { path: "/extensions", title: "Extensions", ready: true },
   { path: "/calls", title: "Live calls", ready: true },
+  { path: "/recordings", title: "Recordings", ready: true },
   { path: "/ring-groups", title: "Ring groups", ready: false },
   { path: "/queues", title: "Call queues", ready: false },
   { path: "/ivr", title: "IVR menus", ready: false },

@@ -100,7 +100,12 @@ mod tests {
         let one = prompts.key('1', 8000).expect("digit-1 ships");
         assert!(one.len() > 2000, "half a second at 8 kHz: {}", one.len());
         let wide = prompts.key('1', 16000).unwrap();
-        assert_eq!(wide.len(), one.len() * 2, "the same prompt at 16 kHz");
+        assert!(
+            wide.len().abs_diff(one.len() * 2) <= 2,
+            "the same prompt at 16 kHz: {} and {}",
+            wide.len(),
+            one.len()
+        );
         assert!(prompts.get("no-such-prompt", 8000).is_none());
         std::fs::create_dir_all(dir.join("prompts/en")).unwrap();
         let mut file = std::fs::File::create(dir.join("prompts/en/goodbye.wav")).unwrap();

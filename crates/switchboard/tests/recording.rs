@@ -2,7 +2,8 @@
 //! always`); two baresip phones on G.722 call each other, each playing
 //! its own tone; the recording is listed by the CLI and the API, and its
 //! WAV (downloaded through the API) is stereo at 16 kHz with the caller's
-//! tone on the left and the callee's on the right. Then on demand: the
+//! tone on the left and the callee's on the right; the console plays and
+//! deletes it. Then on demand: the
 //! administrator starts and stops recording a call in progress from the
 //! CLI, and only that stretch is kept. Deleting removes row and file.
 
@@ -173,9 +174,24 @@ fn an_extension_that_records_always_gets_each_party_on_its_own_channel() {
         "right is the callee's 1 kHz: {r1k} against {r440}"
     );
 
-    let (code, body) = admin_api(&server, "DELETE", &format!("/api/v1/recordings/{id}"), None);
-    assert_eq!(code, 204, "{body}");
+    // The console (web/e2e/recordings.mjs in Chromium) lists and plays
+    // it, deletes it, and sets 1002 to record every call.
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-screenshots/recordings");
+    let status = Command::new("node")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web/e2e/recordings.mjs"))
+        .env("SB_URL", format!("http://127.0.0.1:{}/", server.http_port))
+        .env("SB_PASSWORD", server.admin_password())
+        .env("SB_SCREENSHOTS", &shots)
+        .env("SB_CALLER", "1001")
+        .env("SB_CALLEE", "1002")
+        .status()
+        .expect("running node (the README's test command installs nodejs)");
+    assert!(status.success(), "the recordings end-to-end run failed");
     recordings(&server, 0);
+    let shown = cli(&server.cli_env(), &["extension", "show", "1002"]);
+    assert!(shown.contains("recording:          always"), "{shown}");
+    let (code, body) = admin_api(&server, "DELETE", &format!("/api/v1/recordings/{id}"), None);
+    assert_eq!(code, 404, "already gone: {body}");
     let kept = std::fs::read_dir(server.data_dir.join("recordings"))
         .unwrap()
         .flat_map(|day| std::fs::read_dir(day.unwrap().path()).unwrap())
