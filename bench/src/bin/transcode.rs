@@ -9,9 +9,9 @@
 
 use std::path::Path;
 use std::time::Duration;
-use switchboard_media::codec::{Encoder, Kind};
+use switchboard_media::codec::{Encoder, Kind, Leg};
 use switchboard_media::rtp;
-use switchboard_media::transcode::{Leg, Transcoder};
+use switchboard_media::transcode::Transcoder;
 
 /// Seconds of speech pushed through each pair.
 const SECONDS: usize = 120;

@@ -9,10 +9,9 @@
 //! (both are checked: some phones send tones although they offered
 //! events). Keys sent by SIP INFO reach the flow by the engine, not here.
 
-use crate::codec::{Decoder, Encoder, Kind};
-use crate::dtmf::Detector;
-use crate::rtp::{self, Packet, Stream};
-use crate::telephone_event::Receiver;
+use crate::codec::{Encoder, Kind, Leg};
+use crate::keys::{Heard, Keys};
+use crate::rtp::Stream;
 use crate::tone::{Player, Tone};
 use crate::Digit;
 use std::collections::VecDeque;
@@ -58,12 +57,10 @@ pub enum Frame {
 #[derive(Debug)]
 pub struct Channel {
     codec: Codec,
-    decoder: Decoder,
+    keys: Keys,
     encoder: Encoder,
     stream: Stream,
     source: Source,
-    events: Receiver,
-    detector: Detector,
     echo: VecDeque<Vec<u8>>,
     samples: Vec<i16>,
     payload: Vec<u8>,
@@ -75,12 +72,14 @@ impl Channel {
     pub fn new(codec: Codec, ssrc: u32, sequence: u16, timestamp: u32) -> Channel {
         Channel {
             codec,
-            decoder: Decoder::new(codec.kind),
+            keys: Keys::new(Leg {
+                codec: codec.kind,
+                payload_type: codec.payload_type,
+                events: codec.events,
+            }),
             encoder: Encoder::new(codec.kind),
             stream: Stream::new(ssrc, sequence, timestamp),
             source: Source::Silence,
-            events: Receiver::default(),
-            detector: Detector::new(codec.kind.rate()),
             echo: VecDeque::new(),
             samples: Vec::with_capacity(codec.kind.frame() * 2),
             payload: Vec::with_capacity(1500),
@@ -111,27 +110,14 @@ impl Channel {
 
     /// A datagram from the phone; the keys pressed in it go to `keys`.
     pub fn receive(&mut self, datagram: &[u8], keys: &mut Vec<Digit>) {
-        let Ok(packet) = Packet::parse(datagram) else {
+        let Heard::Audio(payload) = self.keys.packet(datagram, keys) else {
             return;
         };
-        if rtp::is_rtcp(datagram) {
-            return;
-        }
-        if Some(packet.payload_type) == self.codec.events {
-            keys.extend(self.events.receive(packet.timestamp, packet.payload));
-            return;
-        }
-        if packet.payload_type != self.codec.payload_type {
-            return;
-        }
-        self.samples.clear();
-        self.decoder.decode(packet.payload, &mut self.samples);
-        self.detector.push(&self.samples, keys);
         if matches!(self.source, Source::Echo) {
             if self.echo.len() == ECHO_DEPTH {
                 self.echo.pop_front();
             }
-            self.echo.push_back(packet.payload.to_vec());
+            self.echo.push_back(payload.to_vec());
         }
     }
 
@@ -180,7 +166,9 @@ impl Channel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::Decoder;
     use crate::dtmf;
+    use crate::rtp::Packet;
     use crate::telephone_event::Sender;
 
     use crate::g711::Law;

@@ -73,6 +73,15 @@ impl Kind {
     }
 }
 
+/// What one phone speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Leg {
+    pub codec: Kind,
+    pub payload_type: u8,
+    /// telephone-event's payload type, when the phone took it.
+    pub events: Option<u8>,
+}
+
 /// Turns payloads into samples at the codec's rate.
 pub struct Decoder {
     kind: Kind,

@@ -8,6 +8,7 @@
 //!   and sent.
 //! - [`dtmf`]: DTMF heard in the audio itself (a Goertzel detector made to
 //!   resist speech), and made as audio for phones without events.
+//! - [`keys`]: the keys one phone presses, by event or by tone.
 //! - [`channel`]: a leg Switchboard answers itself: keys heard, prompts,
 //!   tones and echo played in 20 ms packets.
 //! - [`resample`], [`wav`]: sound files of any rate and format, read as
@@ -27,6 +28,7 @@ pub mod codec;
 pub mod dtmf;
 pub mod g711;
 pub mod goertzel;
+pub mod keys;
 pub mod record;
 pub mod resample;
 pub mod rtp;

@@ -6,10 +6,9 @@
 //! comfort noise) is filled with silence once the other is `MAX_LAG`
 //! ahead, so the channels stay in step without a clock.
 
-use crate::codec::{Decoder, Kind};
+use crate::codec::{Decoder, Kind, Leg};
 use crate::resample::Stream;
 use crate::rtp::{self, Packet};
-use crate::transcode::Leg;
 use std::collections::VecDeque;
 
 /// How far one side may run ahead before the other is taken for silent.

@@ -6,21 +6,12 @@
 //! telephone-event, and become tones in the audio when the far one did
 //! not.
 
-use crate::codec::{Decoder, Encoder, Kind};
+use crate::codec::{Decoder, Encoder, Leg};
 use crate::dtmf;
 use crate::resample::Stream;
 use crate::rtp::{self, Packet};
 use crate::telephone_event::Receiver;
 use crate::tone::Player;
-
-/// What one phone speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Leg {
-    pub codec: Kind,
-    pub payload_type: u8,
-    /// telephone-event's payload type, when the phone took it.
-    pub events: Option<u8>,
-}
 
 #[derive(Debug)]
 pub struct Transcoder {
@@ -136,6 +127,7 @@ impl Transcoder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::Kind;
     use crate::dtmf::Detector;
     use crate::goertzel::Goertzel;
     use crate::telephone_event::Sender;

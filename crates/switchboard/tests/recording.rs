@@ -3,7 +3,8 @@
 //! its own tone; the recording is listed by the CLI and the API, and its
 //! WAV (downloaded through the API) is stereo at 16 kHz with the caller's
 //! tone on the left and the callee's on the right; the console plays and
-//! deletes it. Then on demand: the
+//! deletes it. Then on demand: the caller's *1 starts and its next *1
+//! stops the recording; the
 //! administrator starts and stops recording a call in progress from the
 //! CLI, and only that stretch is kept. Deleting removes row and file.
 
@@ -45,8 +46,8 @@ fn server(policy: &str) -> Server {
 }
 
 /// 1001 calls 1002 for `seconds`, both on G.722, 440 Hz against 1 kHz;
-/// `during` runs while the call is up.
-fn call(server: &Server, seconds: u32, during: impl FnOnce()) {
+/// `during` runs while the call is up, with the calling phone.
+fn call(server: &Server, seconds: u32, during: impl FnOnce(&Phone)) {
     let dir = server.data_dir.join("phones");
     std::fs::create_dir_all(&dir).unwrap();
     let tone = |hz: u32| {
@@ -72,7 +73,7 @@ fn call(server: &Server, seconds: u32, during: impl FnOnce()) {
         seconds,
         Some(&format!("/dial sip:1002@{}", server.target())),
     );
-    during();
+    during(&caller);
     let out = calling.wait_with_output().unwrap();
     let _ = answering.kill();
     let _ = answering.wait();
@@ -140,7 +141,7 @@ fn level(x: &[f32], hz: f32, rate: u32) -> f32 {
 #[test]
 fn an_extension_that_records_always_gets_each_party_on_its_own_channel() {
     let server = server("always");
-    call(&server, 8, || {});
+    call(&server, 8, |_| {});
     let list = recordings(&server, 1);
     let r = &list[0];
     assert_eq!(
@@ -203,7 +204,7 @@ fn an_extension_that_records_always_gets_each_party_on_its_own_channel() {
 fn recording_on_demand_keeps_only_what_was_asked_for() {
     let server = server("on_demand");
     let env = server.cli_env();
-    call(&server, 12, || {
+    call(&server, 12, |_| {
         // The call, once the server lists it answered.
         let give_up = Instant::now() + Duration::from_secs(8);
         let id = loop {
@@ -246,7 +247,7 @@ fn recording_on_demand_keeps_only_what_was_asked_for() {
 #[test]
 fn a_call_nobody_may_record_is_not_recorded_on_request() {
     let server = server("never");
-    call(&server, 6, || {
+    call(&server, 6, |_| {
         let give_up = Instant::now() + Duration::from_secs(5);
         let id = loop {
             let (_, body) = admin_api(&server, "GET", "/api/v1/calls", None);
@@ -268,4 +269,29 @@ fn a_call_nobody_may_record_is_not_recorded_on_request() {
     });
     std::thread::sleep(Duration::from_secs(1));
     recordings(&server, 0);
+}
+
+#[test]
+fn a_party_that_records_on_demand_starts_and_stops_with_star_1() {
+    let server = server("on_demand");
+    call(&server, 12, |caller| {
+        // Once the call is up, *1 starts recording, *1 three seconds
+        // later stops it (baresip sends the keys as RFC 4733 events).
+        std::thread::sleep(Duration::from_secs(3));
+        for key in ['*', '1'] {
+            caller.press(key);
+            std::thread::sleep(Duration::from_millis(400));
+        }
+        std::thread::sleep(Duration::from_secs(3));
+        for key in ['*', '1'] {
+            caller.press(key);
+            std::thread::sleep(Duration::from_millis(400));
+        }
+    });
+    let list = recordings(&server, 1);
+    let ms = list[0]["duration_ms"].as_i64().unwrap();
+    assert!(
+        (2500..=4500).contains(&ms),
+        "from one *1 to the next: {ms} ms"
+    );
 }

@@ -92,6 +92,12 @@ pub enum MediaOrder {
     RecordPause { call: u64, paused: bool },
     /// The recording ends (its file is finished); the call goes on.
     RecordStop { call: u64 },
+    /// Report the keys `side` presses (for star codes during the call).
+    WatchKeys {
+        call: u64,
+        side: Side,
+        codec: LegCodec,
+    },
     /// A key the phone sent by SIP INFO, in a call Switchboard answered.
     Key { call: u64, key: char },
     /// The call is over.
@@ -125,6 +131,8 @@ pub enum MediaEvent {
     Silent { call: u64 },
     /// The relay could not take its ports.
     Failed { call: u64 },
+    /// A phone whose keys are watched pressed one.
+    Key { call: u64, side: Side, key: char },
 }
 
 /// Reserves an RTP port and the next one for a call (by binding them);

@@ -240,6 +240,9 @@ pub struct Call {
     pub codecs: Option<[media::LegCodec; 2]>,
     /// Being recorded now.
     pub recording: bool,
+    /// A star pressed during the call, by which side and when: the start
+    /// of a star code.
+    pub star: Option<(media::Side, Instant)>,
 }
 
 impl Call {

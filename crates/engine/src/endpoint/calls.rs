@@ -10,9 +10,7 @@ use super::services::Service;
 use super::session_timer::{session_expires, MIN_SE};
 use super::{Endpoint, Notice, Transmit};
 use crate::call::media::{self, MediaEvent, MediaOrder, Side};
-use crate::call::{
-    call_id_text, Branch, Call, CallRecord, Dialog, Disposition, Phase, RecordAction, Recording,
-};
+use crate::call::{call_id_text, Branch, Call, CallRecord, Dialog, Disposition, Phase};
 use crate::registrar::{Account, Arrival};
 use rand::Rng;
 use std::net::IpAddr;
@@ -188,6 +186,7 @@ impl Endpoint {
             transcoding: None,
             codecs: None,
             recording: false,
+            star: None,
         };
         for phone in phones {
             let local = phone.local.clone();
@@ -451,6 +450,11 @@ impl Endpoint {
     /// start, is ended.
     pub fn handle_media_event(&mut self, now: Instant, now_unix: u64, event: MediaEvent) {
         let (id, cause) = match event {
+            MediaEvent::Key { call, side, key } => {
+                self.clock_unix = now_unix;
+                self.star_code(now, call, side, key);
+                return self.drain(now, now_unix);
+            }
             MediaEvent::Silent { call } => {
                 let quiet_allowed = self
                     .calls
@@ -688,17 +692,7 @@ impl Endpoint {
                 (None, None) => None,
             };
         }
-        let always = |this: &Endpoint, number: &str| {
-            this.registrar
-                .directory
-                .by_number(number)
-                .is_some_and(|a| a.recording == Recording::Always)
-        };
-        if let Some(call) = self.calls.calls.get(&id) {
-            if always(self, &call.caller) || always(self, &call.callee) {
-                self.record(id, RecordAction::Start);
-            }
-        }
+        self.recording_at_answer(id);
         if let Some(call) = self.calls.calls.get(&id) {
             self.notices.push_back(Notice::CallChanged(call.live()));
         }

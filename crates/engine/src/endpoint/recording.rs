@@ -1,13 +1,21 @@
 //! Recording a call between extensions: started at the answer when
-//! either party's extension records always, or on request (the API, for
-//! any call one of whose parties does not refuse recording — the service
-//! layer checks that); paused, resumed and stopped on request. The engine
-//! only keeps the state and orders the relay, which decodes both sides
-//! and writes the file.
+//! either party's extension records always; on request (the API, for any
+//! call one of whose parties does not refuse recording — the service layer
+//! checks that); or by the star code `*1`, pressed during the call by a
+//! party whose extension records on demand, which starts the recording or,
+//! pressed again, stops it. Paused, resumed and stopped on request. The
+//! engine keeps the state and orders the relay, which hears the keys,
+//! decodes both sides and writes the file.
 
 use super::{Endpoint, Notice};
-use crate::call::media::MediaOrder;
-use crate::call::{Phase, RecordAction};
+use crate::call::media::{MediaOrder, Side};
+use crate::call::{Phase, RecordAction, Recording};
+use std::time::{Duration, Instant};
+
+/// The star code that starts or stops recording: `*` then this key,
+/// within `STAR_CODE_TIME`.
+const RECORD_KEY: char = '1';
+const STAR_CODE_TIME: Duration = Duration::from_secs(3);
 
 impl Endpoint {
     /// Does `action` to the recording of call `id` (as the API names
@@ -23,6 +31,57 @@ impl Endpoint {
             return false;
         };
         self.record(id, action)
+    }
+
+    /// At the answer: recording starts if a party records always; the
+    /// keys of a party that records on demand are listened to.
+    pub(super) fn recording_at_answer(&mut self, id: u64) {
+        let Some(call) = self.calls.calls.get(&id) else {
+            return;
+        };
+        let policy = |number: &str| {
+            self.registrar
+                .directory
+                .by_number(number)
+                .map_or(Recording::Never, |a| a.recording)
+        };
+        let policies = [policy(&call.caller), policy(&call.callee)];
+        if let Some(codecs) = call.codecs.clone() {
+            for (side, codec) in [Side::Caller, Side::Callee].into_iter().zip(codecs) {
+                if policies[side.index()] == Recording::OnDemand {
+                    self.notices.push_back(Notice::Media(MediaOrder::WatchKeys {
+                        call: id,
+                        side,
+                        codec,
+                    }));
+                }
+            }
+        }
+        if policies.contains(&Recording::Always) {
+            self.record(id, RecordAction::Start);
+        }
+    }
+
+    /// A key pressed during call `id` by a party whose keys are watched.
+    pub(super) fn star_code(&mut self, now: Instant, id: u64, side: Side, key: char) {
+        let Some(call) = self.calls.calls.get_mut(&id) else {
+            return;
+        };
+        let star = call.star.take();
+        if key == '*' {
+            call.star = Some((side, now));
+            return;
+        }
+        let started =
+            star.is_some_and(|(s, at)| s == side && now.duration_since(at) <= STAR_CODE_TIME);
+        if started && key == RECORD_KEY {
+            let action = if call.recording {
+                RecordAction::Stop
+            } else {
+                RecordAction::Start
+            };
+            self.record(id, action);
+        }
     }
 
     pub(super) fn record(&mut self, id: u64, action: RecordAction) -> bool {

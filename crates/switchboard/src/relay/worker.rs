@@ -23,9 +23,10 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 use switchboard_engine::{LegCodec, MediaEvent, MediaOrder, Service, Side};
 use switchboard_media::channel::{Channel, Codec};
-use switchboard_media::codec::Kind;
+use switchboard_media::codec::{Kind, Leg};
+use switchboard_media::keys::Keys;
 use switchboard_media::record::Recorder;
-use switchboard_media::transcode::{Leg as TranscodeLeg, Transcoder};
+use switchboard_media::transcode::Transcoder;
 
 const WAKER: Token = Token(usize::MAX);
 /// Tokens from here on are the sockets of answered legs: slot `s` has
@@ -74,6 +75,8 @@ struct CallMedia {
     /// writer.
     recorder: Option<Box<Recorder>>,
     recorded: Vec<i16>,
+    /// The keys of each side, when the engine listens for star codes.
+    keys: [Option<Box<Keys>>; 2],
 }
 
 /// Stereo samples gathered before they go to the recordings' writer.
@@ -226,7 +229,7 @@ impl Worker {
                 caller,
                 callee,
             } => {
-                let (Some(a), Some(b)) = (transcode_leg(&caller), transcode_leg(&callee)) else {
+                let (Some(a), Some(b)) = (media_leg(&caller), media_leg(&callee)) else {
                     return;
                 };
                 if let Some(media) = self.call_mut(call) {
@@ -242,7 +245,7 @@ impl Worker {
                 callee,
                 parties,
             } => {
-                let (Some(a), Some(b)) = (transcode_leg(&caller), transcode_leg(&callee)) else {
+                let (Some(a), Some(b)) = (media_leg(&caller), media_leg(&callee)) else {
                     return;
                 };
                 if let Some(media) = self.call_mut(call) {
@@ -266,6 +269,12 @@ impl Worker {
                     let done = finish_recording(call, media);
                     self.send_recorded(done);
                 }
+            }
+            MediaOrder::WatchKeys { call, side, codec } => {
+                let (Some(leg), Some(media)) = (media_leg(&codec), self.call_mut(call)) else {
+                    return;
+                };
+                media.keys[side.index()] = Some(Box::new(Keys::new(leg)));
             }
             MediaOrder::Key { call, key } => {
                 if let Some(leg) = self.answered_mut(call) {
@@ -398,6 +407,7 @@ impl Worker {
             transcoders: None,
             recorder: None,
             recorded: Vec::new(),
+            keys: [None, None],
         };
         for (i, socket) in media.sockets.iter_mut().enumerate() {
             if let Err(e) =
@@ -496,6 +506,19 @@ impl Worker {
             if let (Some(r), false) = (&mut media.recorder, rtcp) {
                 r.packet(from, packet, &mut media.recorded);
             }
+            if let (Some(k), false) = (&mut media.keys[from], rtcp) {
+                let mut pressed = Vec::new();
+                k.packet(packet, &mut pressed);
+                let side = if from == 0 {
+                    Side::Caller
+                } else {
+                    Side::Callee
+                };
+                for key in pressed {
+                    let call = media.call;
+                    let _ = self.events.send(MediaEvent::Key { call, side, key });
+                }
+            }
             let Some(to) = to else { continue };
             let out = &media.sockets[(1 - from) * 2 + index % 2];
             match &mut media.transcoders {
@@ -576,9 +599,9 @@ fn finish_recording(call: u64, media: &mut CallMedia) -> Option<(u64, Vec<i16>)>
     Some((call, samples))
 }
 
-/// A leg's codec as the transcoder takes it; none for a codec it lacks.
-fn transcode_leg(codec: &LegCodec) -> Option<TranscodeLeg> {
-    Some(TranscodeLeg {
+/// A leg's codec as the media layer takes it; none for a codec it lacks.
+fn media_leg(codec: &LegCodec) -> Option<Leg> {
+    Some(Leg {
         codec: Kind::from_name(codec.name)?,
         payload_type: codec.payload_type,
         events: codec.events,
