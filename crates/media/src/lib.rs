@@ -15,6 +15,7 @@
 //!   what a call needs.
 //! - [`record`]: a call's two sides as one stereo recording.
 //! - [`transcode`]: one direction of a call whose phones share no codec.
+//! - [`silence`]: sound told from silence (ending and discarding voicemail).
 //! - [`tone`]: call-progress tones (ringback, busy, congestion, call
 //!   waiting, beep) in the cadences of several countries.
 //!
@@ -32,6 +33,7 @@ pub mod keys;
 pub mod record;
 pub mod resample;
 pub mod rtp;
+pub mod silence;
 pub mod telephone_event;
 pub mod tone;
 pub mod transcode;

@@ -3,10 +3,10 @@
 //! its own tone; the recording is listed by the CLI and the API, and its
 //! WAV (downloaded through the API) is stereo at 16 kHz with the caller's
 //! tone on the left and the callee's on the right; the console plays and
-//! deletes it. Then on demand: the caller's *1 starts and its next *1
-//! stops the recording; the
-//! administrator starts and stops recording a call in progress from the
-//! CLI, and only that stretch is kept. Deleting removes row and file.
+//! deletes it with its file. Then on demand: the caller's *1 starts and
+//! its next *1 stops the recording; the administrator starts, pauses,
+//! resumes and stops recording a call from the CLI, and only what was not
+//! paused is kept; a call nobody may record is refused.
 
 mod common;
 
@@ -204,7 +204,7 @@ fn an_extension_that_records_always_gets_each_party_on_its_own_channel() {
 fn recording_on_demand_keeps_only_what_was_asked_for() {
     let server = server("on_demand");
     let env = server.cli_env();
-    call(&server, 12, |_| {
+    call(&server, 14, |_| {
         // The call, once the server lists it answered.
         let give_up = Instant::now() + Duration::from_secs(8);
         let id = loop {
@@ -216,10 +216,12 @@ fn recording_on_demand_keeps_only_what_was_asked_for() {
             assert!(Instant::now() < give_up, "no answered call: {body}");
             std::thread::sleep(Duration::from_millis(200));
         };
+        // Two seconds recorded, two paused, two more, then stopped.
         std::thread::sleep(Duration::from_secs(1));
-        cli(&env, &["calls", "record", &id, "start"]);
-        std::thread::sleep(Duration::from_secs(3));
-        cli(&env, &["calls", "record", &id, "stop"]);
+        for (action, then) in [("start", 2), ("pause", 2), ("resume", 2), ("stop", 0)] {
+            cli(&env, &["calls", "record", &id, action]);
+            std::thread::sleep(Duration::from_secs(then));
+        }
         // Stopped twice: nothing to stop, and not an error for the caller.
         let (code, _) = admin_api(
             &server,
