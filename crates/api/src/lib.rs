@@ -18,6 +18,7 @@ mod events;
 mod extensions;
 mod json;
 mod metrics;
+mod music;
 pub mod openapi;
 mod problem;
 mod recordings;
@@ -66,6 +67,14 @@ pub fn router(service: Service, metrics: MetricsText) -> Router {
         .route("/api/v1/calls", get(calls::live))
         .route("/api/v1/calls/{id}/hangup", post(calls::hang_up))
         .route("/api/v1/calls/{id}/recording", post(recordings::record))
+        .route(
+            "/api/v1/music-on-hold",
+            axum::routing::put(music::set)
+                .delete(music::reset)
+                .layer(DefaultBodyLimit::max(
+                    switchboard_service::MAX_MUSIC_BYTES + 1,
+                )),
+        )
         .route("/api/v1/recordings", get(recordings::list))
         .route("/api/v1/recordings/{id}/audio", get(recordings::audio))
         .route(

@@ -2,8 +2,8 @@
 //! layer's types, served at `/api/v1/openapi.json`.
 
 use crate::{
-    accounts, calls, events, extensions, recordings, registrations, security, session, tokens,
-    Problem,
+    accounts, calls, events, extensions, music, recordings, registrations, security, session,
+    tokens, Problem,
 };
 use axum::Json;
 use switchboard_service::{
@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
         registrations::list,
         calls::live, calls::hang_up, calls::records,
         recordings::list, recordings::audio, recordings::remove, recordings::record,
+        music::set, music::reset,
         security::bans, security::unban, security::lists, security::add, security::remove,
     ),
     components(schemas(Recording, RecordRequest, RecordAction, RecordingPolicy, Registration, Cdr, LiveCall, BanInfo, ListEntry, NewListEntry, AddressList, Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, session::SessionInfo, tokens::NewToken)),

@@ -49,6 +49,9 @@ pub enum Event {
     /// A call's recording was kept, or recordings deleted.
     #[serde(rename = "recordings.changed")]
     RecordingsChanged,
+    /// The music on hold was set or reset.
+    #[serde(rename = "music_on_hold.changed")]
+    MusicOnHoldChanged,
 }
 
 impl Event {
@@ -59,7 +62,8 @@ impl Event {
             | Event::SecurityUnbanned { .. }
             | Event::SecurityListsChanged
             | Event::CallHangUp { .. }
-            | Event::CallRecording { .. } => false,
+            | Event::CallRecording { .. }
+            | Event::MusicOnHoldChanged => false,
             Event::CallsChanged | Event::RecordingsChanged => true,
             Event::ExtensionCreated { number } | Event::ExtensionDeleted { number } => {
                 number == extension

@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod extension;
 mod feed;
+pub mod music;
 pub mod recordings;
 pub mod registrations;
 mod secrets;
@@ -31,6 +32,7 @@ pub use events::Event;
 pub use extension::{
     Extension, ExtensionInput, ExtensionList, ExtensionPatch, ListExtensions, RecordingPolicy,
 };
+pub use music::{MAX_MUSIC_BYTES, MUSIC_ON_HOLD};
 pub use recordings::{ListRecordings, RecordAction, RecordRequest, Recording};
 pub use registrations::{ListRegistrations, Registration};
 pub use security::{AddressList, BanInfo, ListEntry, NewListEntry};

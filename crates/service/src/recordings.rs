@@ -269,7 +269,7 @@ impl Service {
     }
 
     /// Where a stored file name points, under the data directory.
-    fn file(&self, name: &str) -> Result<PathBuf, ServiceError> {
+    pub(crate) fn file(&self, name: &str) -> Result<PathBuf, ServiceError> {
         let dir = self
             .files
             .as_ref()

@@ -78,6 +78,12 @@ pub enum Command {
     /// Call records (CDRs), newest first: who called whom, when, for how
     /// long, and how the call ended.
     Cdr(CdrArgs),
+    /// Music on hold: `music set FILE` (a WAV file) or `music reset` (the
+    /// track that ships).
+    Music {
+        #[command(subcommand)]
+        action: MusicCommand,
+    },
     /// Call recordings, newest first (`recordings delete ID` deletes one).
     Recordings {
         #[command(subcommand)]
@@ -166,6 +172,14 @@ pub struct ExtensionFields {
     /// Whether its calls are recorded [default: never].
     #[arg(long, value_name = "never|always|on_demand")]
     pub recording: Option<switchboard_service::RecordingPolicy>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MusicCommand {
+    /// Make a WAV file (any common rate and format) the music on hold.
+    Set { file: PathBuf },
+    /// Go back to the music that ships.
+    Reset,
 }
 
 #[derive(Debug, Subcommand)]

@@ -57,9 +57,10 @@ async fn on_event(service: &Service, event: Event) -> anyhow::Result<Vec<Inbound
             Ok(action) => vec![Inbound::Recording { call, action }],
             Err(_) => Vec::new(),
         },
-        Event::RegistrationChanged { .. } | Event::CallsChanged | Event::RecordingsChanged => {
-            Vec::new()
-        }
+        Event::RegistrationChanged { .. }
+        | Event::CallsChanged
+        | Event::RecordingsChanged
+        | Event::MusicOnHoldChanged => Vec::new(),
     })
 }
 

@@ -15,6 +15,8 @@ mod flows;
 mod follow;
 mod guard;
 mod metrics;
+mod music;
+mod music_cmd;
 mod prompts;
 mod recordings;
 mod registrar;
@@ -72,6 +74,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Registrations { extension } => registrations_cmd::run(load(None)?, extension),
         cli::Command::Calls { action } => calls_cmd::calls(load(None)?, action),
         cli::Command::Cdr(args) => calls_cmd::cdr(load(None)?, args),
+        cli::Command::Music { action } => music_cmd::music(load(None)?, action),
         cli::Command::Recordings {
             action,
             extension,

@@ -8,6 +8,7 @@ use crate::flows;
 use crate::follow;
 use crate::guard::{self, SecurityChange};
 use crate::metrics::Metrics;
+use crate::music::Music;
 use crate::prompts::Prompts;
 use crate::recordings;
 use crate::registrar;
@@ -160,6 +161,12 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         let prompts = Arc::new(Prompts::new(data.path(), language));
         let (media_tx, media_rx) = mpsc::unbounded_channel();
         let (flows_tx, flows_rx) = mpsc::unbounded_channel();
+        let music = Arc::new(Music::new(data.path()));
+        music.follow(&service);
+        // Converted now, not on the media thread at the first hold.
+        for rate in [8000, 16000] {
+            music.get(rate);
+        }
         let relay = Relay::start(
             sip.listen,
             Duration::from_secs(match config.calls.media_timeout {
@@ -171,6 +178,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 flows: flows_tx,
                 recordings: recordings::start(data.path(), service.clone())
                     .context("starting the recordings' writer")?,
+                music: music.clone(),
             },
             metrics.clone(),
         )

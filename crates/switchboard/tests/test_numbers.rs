@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::audio::find;
 use common::baresip::{power, sox, sox_at, Phone};
 use common::{cli, free_port, Server};
 use std::net::UdpSocket;
@@ -38,41 +39,6 @@ fn prompt(name: &str) -> Vec<i16> {
     Law::Ulaw.encode(&samples, &mut octets);
     Law::Ulaw.decode(&octets, &mut back);
     back
-}
-
-/// Where `needle` best matches in `haystack`, and how well (normalised
-/// cross-correlation, 1.0 for the same samples). The needle may run past
-/// the end by its last tenth (a phone hung up by Switchboard records
-/// little of the last packets it got).
-fn find(haystack: &[i16], needle: &[i16]) -> (usize, f64) {
-    let n: Vec<f64> = needle.iter().map(|&s| f64::from(s)).collect();
-    let mut h: Vec<f64> = haystack.iter().map(|&s| f64::from(s)).collect();
-    h.resize(h.len() + n.len() / 10, 0.0);
-    let last = h.len().saturating_sub(n.len());
-    // First on both signals averaged over 4 samples (a sixteenth of the
-    // work), then at full rate around the best place found.
-    let quarter =
-        |x: &[f64]| -> Vec<f64> { x.chunks(4).map(|c| c.iter().sum::<f64>() / 4.0).collect() };
-    let (hq, nq) = (quarter(&h), quarter(&n));
-    let coarse = best(&hq, &nq, 0..=hq.len().saturating_sub(nq.len())).0 * 4;
-    best(&h, &n, coarse.saturating_sub(8)..=(coarse + 8).min(last))
-}
-
-/// The best place of `n` in `h` among `places`, and its score.
-fn best(h: &[f64], n: &[f64], places: std::ops::RangeInclusive<usize>) -> (usize, f64) {
-    let n_energy: f64 = n.iter().map(|x| x * x).sum();
-    places
-        .map(|at| {
-            let window = &h[at..at + n.len()];
-            let (mut dot, mut energy) = (0.0, 0.0);
-            for (a, b) in window.iter().zip(n) {
-                dot += a * b;
-                energy += a * a;
-            }
-            (at, dot / (energy * n_energy).sqrt().max(1.0))
-        })
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .unwrap_or((0, 0.0))
 }
 
 /// Asserts the recording says the prompts `names`, in this order, each

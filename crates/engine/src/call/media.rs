@@ -92,6 +92,14 @@ pub enum MediaOrder {
     RecordPause { call: u64, paused: bool },
     /// The recording ends (its file is finished); the call goes on.
     RecordStop { call: u64 },
+    /// `side` is on hold: play it music, and nothing of the other phone.
+    Hold {
+        call: u64,
+        side: Side,
+        codec: LegCodec,
+    },
+    /// Off hold: the phones hear each other again.
+    Unhold { call: u64 },
     /// Report the keys `side` presses (for star codes during the call).
     WatchKeys {
         call: u64,

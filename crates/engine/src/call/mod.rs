@@ -243,6 +243,8 @@ pub struct Call {
     /// A star pressed during the call, by which side and when: the start
     /// of a star code.
     pub star: Option<(media::Side, Instant)>,
+    /// The phone hearing music on hold, while one is held.
+    pub music: Option<media::Side>,
 }
 
 impl Call {

@@ -187,6 +187,7 @@ impl Endpoint {
             codecs: None,
             recording: false,
             star: None,
+            music: None,
         };
         for phone in phones {
             let local = phone.local.clone();

@@ -7,13 +7,14 @@
 //! wait). A re-INVITE or UPDATE without SDP (a session refresh, or a
 //! re-INVITE asking for an offer) is answered by Switchboard itself with
 //! the session as it stands. Either way a change that succeeds refreshes
-//! the legs' session timers (`session_timer.rs`).
+//! the legs' session timers (`session_timer.rs`). A phone put on hold
+//! hears music from Switchboard while it is.
 
 use super::{Endpoint, Notice, Transmit};
 use crate::call::media::{self, MediaOrder, Side};
 use crate::call::{Pending, Phase};
 use std::time::Instant;
-use switchboard_sip::sdp::Sdp;
+use switchboard_sip::sdp::{Direction, Sdp};
 use switchboard_sip::transaction::TransactionKey;
 use switchboard_sip::{HeaderName, Message, Method, Request, Response};
 
@@ -173,6 +174,9 @@ impl Endpoint {
             self.refreshed_by_phone(now, id, from, &mut r);
         }
         self.respond(now, &pending.key, r);
+        if answered {
+            self.music_on_hold(id, to);
+        }
         if code == 481 || code == 408 {
             // The other phone lost the call.
             self.bye(now, id, from, None);
@@ -184,6 +188,35 @@ impl Endpoint {
             );
         }
         true
+    }
+
+    /// After a change offered to `to`: a phone told the other only sends
+    /// (sendonly) or sends nothing (inactive) is on hold and hears music
+    /// from Switchboard until it is taken off.
+    fn music_on_hold(&mut self, id: u64, to: Side) {
+        let Some(call) = self.calls.calls.get_mut(&id) else {
+            return;
+        };
+        let offered = call.sdp_sent[to.index()]
+            .as_ref()
+            .map(|sdp| sdp.direction(0));
+        let held = matches!(offered, Some(Direction::SendOnly | Direction::Inactive)).then_some(to);
+        if held == call.music {
+            return;
+        }
+        if call.music.take().is_some() {
+            self.notices
+                .push_back(Notice::Media(MediaOrder::Unhold { call: id }));
+        }
+        if let (Some(side), Some(codecs)) = (held, &call.codecs) {
+            call.music = held;
+            let codec = codecs[side.index()].clone();
+            self.notices.push_back(Notice::Media(MediaOrder::Hold {
+                call: id,
+                side,
+                codec,
+            }));
+        }
     }
 
     /// A relayed re-INVITE or UPDATE got no answer: the phone is gone.

@@ -51,11 +51,14 @@ pub struct Started {
     pub heard: tokio::sync::mpsc::UnboundedReceiver<Heard>,
 }
 
-/// Where the media thread hands what is not its to do: answered legs to
-/// their flows, recordings to their writer.
+/// What the media thread works with besides its sockets: where answered
+/// legs go to their flows, recordings to their writer, and the music on
+/// hold.
 pub struct Outlets {
     pub flows: tokio::sync::mpsc::UnboundedSender<Started>,
     pub recordings: mpsc::Sender<crate::recordings::Write>,
+    /// What phones on hold hear.
+    pub music: Arc<crate::music::Music>,
 }
 
 /// The flows' way to the media thread.

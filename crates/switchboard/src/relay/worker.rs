@@ -13,6 +13,7 @@ use super::answered::{Answered, Heard};
 use super::batch::{Batch, SLOTS};
 use super::{bind_pair, Order, Reserved, Started};
 use crate::metrics::Metrics;
+use crate::music::Music;
 use crate::recordings::Write;
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token, Waker};
@@ -22,7 +23,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 use switchboard_engine::{LegCodec, MediaEvent, MediaOrder, Service, Side};
-use switchboard_media::channel::{Channel, Codec};
+use switchboard_media::channel::{Channel, Codec, Frame};
 use switchboard_media::codec::{Kind, Leg};
 use switchboard_media::keys::Keys;
 use switchboard_media::record::Recorder;
@@ -59,6 +60,9 @@ pub(super) struct Worker {
     answered_free: Vec<usize>,
     answered_by_call: HashMap<u64, usize>,
     next_frame: Option<Instant>,
+    /// Calls playing music on hold (they need the clock too).
+    on_hold: usize,
+    music: Arc<Music>,
 }
 
 struct CallMedia {
@@ -77,6 +81,9 @@ struct CallMedia {
     recorded: Vec<i16>,
     /// The keys of each side, when the engine listens for star codes.
     keys: [Option<Box<Keys>>; 2],
+    /// A side on hold (0 the caller, 1 the callee) and the music it
+    /// hears, in its codec.
+    music: Option<(usize, Box<Channel>)>,
 }
 
 /// Stereo samples gathered before they go to the recordings' writer.
@@ -101,7 +108,11 @@ impl Worker {
         outlets: super::Outlets,
         metrics: Metrics,
     ) -> std::io::Result<Worker> {
-        let super::Outlets { flows, recordings } = outlets;
+        let super::Outlets {
+            flows,
+            recordings,
+            music,
+        } = outlets;
         let poll = Poll::new()?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
         Ok(Worker {
@@ -123,6 +134,8 @@ impl Worker {
             answered_free: Vec::new(),
             answered_by_call: HashMap::new(),
             next_frame: None,
+            on_hold: 0,
+            music,
         })
     }
 
@@ -270,6 +283,38 @@ impl Worker {
                     self.send_recorded(done);
                 }
             }
+            MediaOrder::Hold { call, side, codec } => {
+                let Some(leg) = media_leg(&codec) else {
+                    return;
+                };
+                let track = self.music.get(leg.codec.rate());
+                let Some(media) = self.call_mut(call) else {
+                    return;
+                };
+                let codec = Codec {
+                    kind: leg.codec,
+                    payload_type: leg.payload_type,
+                    events: leg.events,
+                };
+                let mut player =
+                    Channel::new(codec, rand::random(), rand::random(), rand::random());
+                player.play(track);
+                if media
+                    .music
+                    .replace((side.index(), Box::new(player)))
+                    .is_none()
+                {
+                    self.on_hold += 1;
+                }
+                self.next_frame
+                    .get_or_insert_with(|| Instant::now() + FRAME);
+            }
+            MediaOrder::Unhold { call } => {
+                if self.call_mut(call).and_then(|m| m.music.take()).is_some() {
+                    self.on_hold -= 1;
+                    self.stop_clock_if_idle();
+                }
+            }
             MediaOrder::WatchKeys { call, side, codec } => {
                 let (Some(leg), Some(media)) = (media_leg(&codec), self.call_mut(call)) else {
                     return;
@@ -354,7 +399,12 @@ impl Worker {
             }
         }
         self.answered_free.push(slot);
-        if self.answered_by_call.is_empty() {
+        self.stop_clock_if_idle();
+    }
+
+    /// The 20 ms clock runs while answered legs or music on hold need it.
+    fn stop_clock_if_idle(&mut self) {
+        if self.answered_by_call.is_empty() && self.on_hold == 0 {
             self.next_frame = None;
         }
     }
@@ -378,6 +428,20 @@ impl Worker {
     fn send_frames(&mut self, now: Instant, out: &mut Vec<u8>) {
         for leg in self.answered.iter_mut().flatten() {
             leg.send_frame(out);
+        }
+        if self.on_hold > 0 {
+            for media in self.slots.iter_mut().flatten() {
+                let Some((side, player)) = &mut media.music else {
+                    continue;
+                };
+                out.clear();
+                if player.frame(out) == Frame::Finished {
+                    player.play(self.music.get(player.codec().kind.rate()));
+                }
+                if let Some(to) = media.peers[*side].rtp {
+                    let _ = media.sockets[*side * 2].send_to(out, to);
+                }
+            }
         }
         let next = self.next_frame.map_or(now, |f| f + FRAME);
         self.next_frame = Some(if next + FRAME * 5 < now {
@@ -408,6 +472,7 @@ impl Worker {
             recorder: None,
             recorded: Vec::new(),
             keys: [None, None],
+            music: None,
         };
         for (i, socket) in media.sockets.iter_mut().enumerate() {
             if let Err(e) =
@@ -461,6 +526,10 @@ impl Worker {
             }
             let done = finish_recording(call, &mut media);
             self.send_recorded(done);
+            if media.music.is_some() {
+                self.on_hold -= 1;
+                self.stop_clock_if_idle();
+            }
         }
         self.free.push(slot);
         switchboard_sip::sparse::shrink_map(&mut self.by_call);
@@ -520,6 +589,14 @@ impl Worker {
                 }
             }
             let Some(to) = to else { continue };
+            if media
+                .music
+                .as_ref()
+                .is_some_and(|(held, _)| *held == 1 - from)
+            {
+                // The phone on hold hears the music, not the other phone.
+                continue;
+            }
             let out = &media.sockets[(1 - from) * 2 + index % 2];
             match &mut media.transcoders {
                 // RTCP describes a stream the other phone never sees.

@@ -123,19 +123,30 @@ impl Phone {
             .unwrap();
     }
 
-    /// What the phone heard in its (only) call: 8 kHz samples.
+    /// What the phone heard in its (only) call: 8 kHz samples. baresip
+    /// starts a new file when a re-INVITE restarts the audio; they are
+    /// joined in the order they were made.
     pub fn heard(&self) -> Vec<i16> {
-        samples(&self.recording())
+        self.recordings().iter().flat_map(|f| samples(f)).collect()
     }
 
     /// The file of what the phone heard in its (only) call, at its codec's
-    /// rate.
+    /// rate (the first, if a re-INVITE made more).
     pub fn recording(&self) -> PathBuf {
-        std::fs::read_dir(self.home.join("dumps"))
+        self.recordings()
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("{} recorded nothing", self.home.display()))
+    }
+
+    fn recordings(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.home.join("dumps"))
             .unwrap()
             .map(|e| e.unwrap().path())
-            .find(|p| p.to_string_lossy().ends_with("-dec.wav"))
-            .unwrap_or_else(|| panic!("{} recorded nothing", self.home.display()))
+            .filter(|p| p.to_string_lossy().ends_with("-dec.wav"))
+            .collect();
+        files.sort();
+        files
     }
 }
 
