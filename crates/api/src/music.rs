@@ -11,7 +11,8 @@ use switchboard_service::Service;
 
 /// Sets the music on hold; the body is the WAV file itself.
 #[utoipa::path(put, path = "/api/v1/music-on-hold", tag = "media",
-    request_body(content = Vec<u8>, content_type = "audio/wav"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+        description = "the WAV file, sent as it is (any Content-Type)"),
     security(("session" = []), ("token" = [])),
     responses((status = 204, description = "every server plays it from now on"),
               (status = 413, description = "over 20 MiB", body = Problem, content_type = "application/problem+json"),

@@ -499,3 +499,15 @@ fn sigterm_refuses_new_calls_and_ends_the_others_after_the_grace() {
         "the call went on through the grace: {rows:?}"
     );
 }
+
+/// A key pressed by SIP INFO during a call reaches the other phone as an
+/// INFO in its own dialog; an INFO that is no key gets 415.
+#[test]
+fn keys_by_sip_info_pass_from_phone_to_phone() {
+    let server = server(&[]);
+    let port = free_port();
+    register_callee(&server, port);
+    call(&server, port, "caller_info.xml", "callee_gets_info.xml");
+    let rows = records(&server, 1);
+    assert_eq!(outcome(&rows[0]), ("answered", "BYE", "caller"));
+}

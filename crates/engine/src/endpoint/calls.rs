@@ -389,6 +389,7 @@ impl Endpoint {
                 }
             }
             Method::Invite | Method::Update => self.mid_call_offer(now, key, req, id, side),
+            Method::Info => self.info_in_call(now, key, req, id, side),
             _ => {
                 let r = Response::to(req, 405, Some(&tag)).with_reason(format!(
                     "Method Not Allowed ({} is not relayed inside calls)",

@@ -3,7 +3,9 @@
 //! call one of whose parties does not refuse recording — the service layer
 //! checks that); or by the star code `*1`, pressed during the call by a
 //! party whose extension records on demand, which starts the recording or,
-//! pressed again, stops it. Paused, resumed and stopped on request. The
+//! pressed again, stops it (heard by the relay, or sent by SIP INFO, which
+//! is also passed on to the other phone). Paused, resumed and stopped on
+//! request. The
 //! engine keeps the state and orders the relay, which hears the keys,
 //! decodes both sides and writes the file.
 
@@ -11,6 +13,8 @@ use super::{Endpoint, Notice};
 use crate::call::media::{MediaOrder, Side};
 use crate::call::{Phase, RecordAction, Recording};
 use std::time::{Duration, Instant};
+use switchboard_sip::transaction::TransactionKey;
+use switchboard_sip::{HeaderName, Message, Method, Request, Response};
 
 /// The star code that starts or stops recording: `*` then this key,
 /// within `STAR_CODE_TIME`.
@@ -60,6 +64,56 @@ impl Endpoint {
         if policies.contains(&Recording::Always) {
             self.record(id, RecordAction::Start);
         }
+    }
+
+    /// A key `side` sent by SIP INFO during call `id`: a star code if
+    /// that party records on demand; passed on to the other phone, in an
+    /// INFO of its own dialog, either way.
+    pub(super) fn info_in_call(
+        &mut self,
+        now: Instant,
+        key: &TransactionKey,
+        req: &Request,
+        id: u64,
+        side: Side,
+    ) {
+        let tag = self.tag();
+        let Some(pressed) = super::services::info_key(req) else {
+            return self.respond(now, key, super::services::unsupported_info(req, &tag));
+        };
+        self.respond(now, key, Response::to(req, 200, Some(&tag)));
+        let on_demand = self.calls.calls.get(&id).is_some_and(|call| {
+            let number = if side == Side::Caller {
+                &call.caller
+            } else {
+                &call.callee
+            };
+            self.registrar
+                .directory
+                .by_number(number)
+                .is_some_and(|a| a.recording == Recording::OnDemand)
+        });
+        if let (Some(k), true) = (pressed, on_demand) {
+            self.star_code(now, id, side, k);
+        }
+        let Some(dialog) = self
+            .calls
+            .calls
+            .get_mut(&id)
+            .and_then(|c| c.dialog_mut(side.other()))
+        else {
+            return;
+        };
+        let branch = self.layer.new_branch();
+        let info = dialog.request(Method::Info, &branch, None);
+        let (peer, transport) = (dialog.peer, dialog.transport);
+        let mut message = Message::Request(info);
+        let content_type = req.headers.get(&HeaderName::ContentType).map(str::to_owned);
+        message.set_body(content_type.as_deref(), req.body.clone());
+        let Message::Request(info) = message else {
+            unreachable!("set_body keeps the kind")
+        };
+        let _ = self.layer.send_request(now, info, peer, transport);
     }
 
     /// A key pressed during call `id` by a party whose keys are watched.

@@ -239,14 +239,7 @@ impl Endpoint {
                         .push_back(Notice::Media(MediaOrder::Key { call: id, key: k }));
                 }
                 Some(None) => self.respond(now, key, Response::to(req, 200, Some(&tag))),
-                None => {
-                    let mut r = Response::to(req, 415, Some(&tag));
-                    r.headers.push(
-                        HeaderName::Accept,
-                        "application/dtmf-relay, application/dtmf",
-                    );
-                    self.respond(now, key, r);
-                }
+                None => self.respond(now, key, unsupported_info(req, &tag)),
             },
             Method::Invite | Method::Update => {
                 // A refresh or a new offer: the session stays as it is.
@@ -315,6 +308,17 @@ impl Endpoint {
     }
 }
 
+/// The answer to an INFO whose body is not a key: 415, naming what is
+/// taken.
+pub(super) fn unsupported_info(req: &Request, tag: &str) -> Response {
+    let mut r = Response::to(req, 415, Some(tag));
+    r.headers.push(
+        HeaderName::Accept,
+        "application/dtmf-relay, application/dtmf",
+    );
+    r
+}
+
 /// Switchboard's answer: `codec` (and telephone-event) at
 /// `address`:`port`.
 fn answer(address: IpAddr, port: u16, codec: &LegCodec, session: u64) -> Option<Sdp> {
@@ -341,7 +345,7 @@ fn answer(address: IpAddr, port: u16, codec: &LegCodec, session: u64) -> Option<
 /// The key in a SIP INFO: `Some(Some(key))` for a key, `Some(None)` for a
 /// known body without one (an end of press), `None` for a body of another
 /// kind.
-fn info_key(req: &Request) -> Option<Option<char>> {
+pub(super) fn info_key(req: &Request) -> Option<Option<char>> {
     let t = req.headers.content_type().ok().flatten()?;
     if !t.kind.eq_ignore_ascii_case("application") {
         return None;
