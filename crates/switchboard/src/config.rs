@@ -59,6 +59,9 @@ pub struct CallsConfig {
     pub language: String,
     /// Days recordings are kept before they are deleted (0: kept).
     pub recording_retention: u64,
+    /// Whose call-progress tones Switchboard plays: `us`, `gb`, `de`,
+    /// `fr` (ISO 3166 codes; `ca`, `uk`, `at`, `ch` too).
+    pub tones: String,
 }
 
 impl Default for CallsConfig {
@@ -76,11 +79,22 @@ impl Default for CallsConfig {
             session_expires: engine.session_expires,
             language: "en".to_owned(),
             recording_retention: 0,
+            tones: "us".to_owned(),
         }
     }
 }
 
 impl CallsConfig {
+    /// The country whose tones are played.
+    pub fn tones(&self) -> anyhow::Result<switchboard_media::tone::Country> {
+        switchboard_media::tone::Country::from_code(&self.tones).ok_or_else(|| {
+            anyhow::anyhow!(
+                "calls.tones: {:?} is no country whose tones Switchboard knows (us, gb, de, fr)",
+                self.tones
+            )
+        })
+    }
+
     /// As the engine takes it.
     pub fn engine(&self) -> anyhow::Result<switchboard_engine::CallConfig> {
         if self.rtp_port_min < 1024 || self.rtp_port_max <= self.rtp_port_min + 4 {
@@ -345,6 +359,7 @@ impl Config {
     /// What the types alone cannot say.
     fn check(&self) -> anyhow::Result<()> {
         self.sip.digest_algorithms()?;
+        self.calls.tones()?;
         let r = &self.registration;
         if r.min_expires == 0
             || r.min_expires > r.default_expires
@@ -458,6 +473,17 @@ mod tests {
             let e = Config::load(None, env(&[("SWITCHBOARD_SIP__DIGEST", bad)])).unwrap_err();
             assert!(format!("{e:#}").contains("sip.digest"), "{e:#}");
         }
+    }
+
+    #[test]
+    fn tones_are_a_country_switchboard_knows() {
+        let c = Config::load(None, env(&[("SWITCHBOARD_CALLS__TONES", "GB")])).unwrap();
+        assert_eq!(
+            c.calls.tones().unwrap(),
+            switchboard_media::tone::Country::Uk
+        );
+        let e = Config::load(None, env(&[("SWITCHBOARD_CALLS__TONES", "xx")])).unwrap_err();
+        assert!(format!("{e:#}").contains("calls.tones"), "{e:#}");
     }
 
     #[test]

@@ -4,11 +4,14 @@
 //! an administrator's WAV at `DATA_DIR/prompts/LANG/NAME.wav` replaces the
 //! shipped one of that name. Any rate and format is read; each prompt is
 //! converted to the rate a call needs (8 kHz for G.711, 16 for G.722, 48
-//! for Opus) the first time it is played at that rate, and kept so.
+//! for Opus) the first time it is played at that rate, and kept so. The
+//! call-progress tones of the configured country (`calls.tones`) come
+//! from here too.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use switchboard_media::tone::{Country, Kind, Tone};
 
 /// (language, name, WAV file) of every shipped prompt.
 static SHIPPED: &[(&str, &str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/prompts.rs"));
@@ -21,15 +24,18 @@ type Samples = Arc<[i16]>;
 
 pub struct Prompts {
     language: String,
+    /// Whose call-progress tones are played with the prompts.
+    tones: Country,
     /// The administrator's prompts: `DATA_DIR/prompts`.
     own: PathBuf,
     cache: Mutex<HashMap<(String, u32), Samples>>,
 }
 
 impl Prompts {
-    pub fn new(data_dir: &Path, language: &str) -> Prompts {
+    pub fn new(data_dir: &Path, language: &str, tones: Country) -> Prompts {
         Prompts {
             language: language.to_owned(),
+            tones,
             own: data_dir.join("prompts"),
             cache: Mutex::default(),
         }
@@ -52,6 +58,11 @@ impl Prompts {
             .expect("the prompts' lock")
             .insert(key, samples.clone());
         Some(samples)
+    }
+
+    /// A call-progress tone, as the configured country plays it.
+    pub fn tone(&self, kind: Kind) -> Tone {
+        self.tones.tone(kind)
     }
 
     /// The prompt that says a key, at `rate`.
@@ -95,7 +106,7 @@ mod tests {
     #[test]
     fn shipped_prompts_are_read_and_an_administrators_file_wins() {
         let dir = std::env::temp_dir().join(format!("sb-prompts-{}", std::process::id()));
-        let prompts = Prompts::new(&dir, "en");
+        let prompts = Prompts::new(&dir, "en", Country::Us);
         assert!(Prompts::shipped("en"));
         let one = prompts.key('1', 8000).expect("digit-1 ships");
         assert!(one.len() > 2000, "half a second at 8 kHz: {}", one.len());
@@ -110,7 +121,7 @@ mod tests {
         std::fs::create_dir_all(dir.join("prompts/en")).unwrap();
         let mut file = std::fs::File::create(dir.join("prompts/en/goodbye.wav")).unwrap();
         switchboard_media::wav::write(&mut file, 16000, 1, &[1000; 1600]).unwrap();
-        let other_language = Prompts::new(&dir, "de");
+        let other_language = Prompts::new(&dir, "de", Country::De);
         assert_eq!(
             other_language.get("goodbye", 8000).unwrap().len(),
             800,

@@ -158,7 +158,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 data.path().join("prompts").display()
             );
         }
-        let prompts = Arc::new(Prompts::new(data.path(), language));
+        let prompts = Arc::new(Prompts::new(data.path(), language, config.calls.tones()?));
         let (media_tx, media_rx) = mpsc::unbounded_channel();
         let (flows_tx, flows_rx) = mpsc::unbounded_channel();
         let music = Arc::new(Music::new(data.path()));

@@ -281,9 +281,22 @@ fn the_echo_test_sends_back_what_the_caller_says() {
     let phone = Phone::new(&server, &dir, PHONE.0, PHONE.1, &tone, "PCMU");
     dial(&server, &phone, "*43", 9, "");
     let heard = phone.heard();
-    says_in_order(&heard, &["test-echo"]);
-    // After the explanation (5.2 s), the caller's own 440 Hz tone.
-    let echoed = &heard[8000 * 6..8000 * 8];
+    // The explanation, then a beep (1 kHz, a quarter second), then the
+    // caller's own 440 Hz tone.
+    let explanation = prompt("test-echo");
+    let (at, score) = find(&heard, &explanation);
+    assert!(
+        score > 0.9,
+        "the explanation is not there (best {score:.3})"
+    );
+    let end = at + explanation.len();
+    let beep = &heard[end..end + 2000];
+    let (b1k, b440) = (power(beep, 1000.0), power(beep, 440.0));
+    assert!(
+        b1k > 1e3 * b440.max(1.0),
+        "a beep after the explanation: {b1k:e} against {b440:e}"
+    );
+    let echoed = &heard[end + 4000..end + 20000];
     let (tone, other) = (power(echoed, 440.0), power(echoed, 1000.0));
     assert!(
         tone > 1e4 * other.max(1.0),

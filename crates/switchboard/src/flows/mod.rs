@@ -12,6 +12,7 @@ use crate::transport::driver::{DriverTx, Inbound};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use switchboard_engine::Service;
+use switchboard_media::tone::Tone;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 /// The call ended (the phone hung up, or it was hung up).
@@ -40,12 +41,23 @@ impl Leg {
     /// meanwhile wait for [`Leg::key`].
     pub async fn play(&mut self, samples: Arc<[i16]>) -> Result<(), Gone> {
         self.control.play(self.call, Play::Audio(samples));
+        self.wait_played().await
+    }
+
+    /// Waits for the end of what plays, keeping the keys pressed meanwhile.
+    async fn wait_played(&mut self) -> Result<(), Gone> {
         loop {
             match self.heard.recv().await.ok_or(Gone)? {
                 Heard::Played => return Ok(()),
                 Heard::Key(k) => self.keys.push_back(k),
             }
         }
+    }
+
+    /// Plays a tone that ends (a beep) to its end.
+    pub async fn tone(&mut self, tone: Tone) -> Result<(), Gone> {
+        self.control.play(self.call, Play::Tone(tone));
+        self.wait_played().await
     }
 
     /// The next key pressed.

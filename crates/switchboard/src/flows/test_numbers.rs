@@ -5,13 +5,15 @@
 
 use super::{Gone, Leg};
 use crate::prompts::Prompts;
+use switchboard_media::tone::Kind;
 
-/// `*43`: a word of explanation, then the caller's own audio back until
-/// they hang up.
+/// `*43`: a word of explanation and a beep, then the caller's own audio
+/// back until they hang up.
 pub async fn echo(mut leg: Leg, prompts: &Prompts) -> Result<(), Gone> {
     if let Some(p) = prompts.get("test-echo", leg.rate()) {
         leg.play(p).await?;
     }
+    leg.tone(prompts.tone(Kind::Beep)).await?;
     leg.echo();
     loop {
         leg.key().await?;

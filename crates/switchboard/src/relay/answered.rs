@@ -13,6 +13,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 use switchboard_media::channel::{Channel, Frame};
+use switchboard_media::tone::Tone;
 use tokio::sync::mpsc::UnboundedSender;
 
 /// What a flow hears of its leg.
@@ -29,6 +30,8 @@ pub enum Heard {
 pub enum Play {
     /// Samples at the leg's rate.
     Audio(Arc<[i16]>),
+    /// A call-progress tone (at the leg's rate).
+    Tone(Tone),
     /// The phone's own audio, back.
     Echo,
 }
@@ -86,6 +89,7 @@ impl Answered {
     pub fn play(&mut self, what: Play) {
         match what {
             Play::Audio(samples) => self.channel.play(samples),
+            Play::Tone(tone) => self.channel.tone(tone),
             Play::Echo => self.channel.echo(),
         }
     }
