@@ -1,7 +1,8 @@
 //! Benchmarks; see bench/README.md.
 //!
 //! This library holds the messages every benchmark parses, so the parsers
-//! compared are always fed the same bytes. They use long header names and no
+//! compared are always fed the same bytes, and the speech the media
+//! benchmarks use (the prompts Switchboard ships). They use long header names and no
 //! line folding: a realistic mix that both parsers understand fully (rsip
 //! knows no compact forms and does not unfold lines, see the README).
 
@@ -129,4 +130,18 @@ pub fn samples() -> Vec<Sample> {
             bytes: ok_200(),
         },
     ]
+}
+
+/// The shipped English prompts, in name order: speech for the media
+/// benchmarks.
+pub fn shipped_prompts() -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../prompts/en");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the shipped prompts")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "wav"))
+        .collect();
+    files.sort();
+    files
 }

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import type { Session } from "./api";
 import * as calls from "./calls";
 import type { CallRecord, LiveCall } from "./calls";
-import { useChanges } from "./live";
+import { useLoaded } from "./live";
 import { clock, time } from "./format";
 
 const RECENT = 20;
@@ -41,18 +41,7 @@ export function CallsPage({ session }: { session: Session }) {
     }
   }, []);
 
-  useEffect(() => {
-    load();
-  }, [load]);
-
-  useChanges(
-    useCallback(
-      (change) => {
-        if (change === "lagged" || change.type === "calls.changed") load();
-      },
-      [load],
-    ),
-  );
+  useLoaded(load, "calls.changed");
 
   const hangUp = async (id: string) => {
     try {

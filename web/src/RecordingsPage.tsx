@@ -3,11 +3,11 @@
 // right), downloadable as WAV, and deletable by a manager or admin. A new
 // recording appears as its call ends.
 
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useState } from "preact/hooks";
 import type { Session } from "./api";
 import * as recordings from "./recordings";
 import type { Recording } from "./recordings";
-import { useChanges } from "./live";
+import { useLoaded } from "./live";
 import { clock } from "./format";
 
 const when = (unix: number) => new Date(unix * 1000).toLocaleString();
@@ -27,18 +27,7 @@ export function RecordingsPage({ session }: { session: Session }) {
     }
   }, []);
 
-  useEffect(() => {
-    load();
-  }, [load]);
-
-  useChanges(
-    useCallback(
-      (change) => {
-        if (change === "lagged" || change.type === "recordings.changed") load();
-      },
-      [load],
-    ),
-  );
+  useLoaded(load, "recordings.changed");
 
   const remove = async (id: string) => {
     try {

@@ -2,7 +2,7 @@
 // events) delivered to whichever view is listening. One connection serves
 // the whole console; the browser reconnects it by itself.
 
-import { useEffect } from "preact/hooks";
+import { useCallback, useEffect } from "preact/hooks";
 
 export interface Change {
   type: string;
@@ -37,4 +37,20 @@ export function useChanges(listener: Listener): void {
       listeners.delete(listener);
     };
   }, [listener]);
+}
+
+/** Runs `load` when the component is shown and again whenever a change of
+ * type `type` arrives (or changes may have been missed). */
+export function useLoaded(load: () => void, type: string): void {
+  useEffect(() => {
+    load();
+  }, [load]);
+  useChanges(
+    useCallback(
+      (change) => {
+        if (change === "lagged" || change.type === type) load();
+      },
+      [load, type],
+    ),
+  );
 }

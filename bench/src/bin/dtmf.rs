@@ -14,7 +14,6 @@
 //!     cargo run --release -p switchboard-bench --bin dtmf
 
 use std::f64::consts::TAU;
-use std::path::Path;
 use switchboard_media::dtmf::{frequencies, Detector};
 use switchboard_media::g711::Law;
 
@@ -180,15 +179,8 @@ fn main() {
     }
 
     // Talk-off: the shipped prompts, alone and over noise, then music.
-    let prompts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../prompts/en");
     let mut speech = Vec::new();
-    let mut files: Vec<_> = std::fs::read_dir(&prompts)
-        .expect("the shipped prompts")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "wav"))
-        .collect();
-    files.sort();
+    let files = switchboard_bench::shipped_prompts();
     for f in &files {
         let file = std::fs::File::open(f).unwrap();
         speech.extend(switchboard_media::wav::read_mono(file, 8000).unwrap());

@@ -7,7 +7,6 @@
 //!
 //!     cargo run --release -p switchboard-bench --bin transcode
 
-use std::path::Path;
 use std::time::Duration;
 use switchboard_media::codec::{Encoder, Kind, Leg};
 use switchboard_media::rtp;
@@ -17,14 +16,7 @@ use switchboard_media::transcode::Transcoder;
 const SECONDS: usize = 120;
 
 fn speech(rate: u32) -> Vec<i16> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../prompts/en");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("the shipped prompts")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "wav"))
-        .collect();
-    files.sort();
+    let files = switchboard_bench::shipped_prompts();
     let mut all = Vec::new();
     while all.len() < SECONDS * rate as usize {
         for f in &files {

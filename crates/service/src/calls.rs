@@ -276,17 +276,26 @@ impl Service {
             .collect())
     }
 
-    /// Asks the server carrying call `id` to end it (BYE to both phones, or
-    /// the ringing ones cancelled). A user may end only their own calls.
-    pub async fn hang_up(&self, actor: &Actor, id: &str) -> Result<(), ServiceError> {
-        let call = self
-            .store
+    /// Call `id` in progress, if `actor` may see it (a user: only their
+    /// own extension's).
+    pub(crate) async fn live_call(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<switchboard_store::LiveCallRecord, ServiceError> {
+        self.store
             .live_calls(Some(id))
             .await?
             .into_iter()
             .next()
             .filter(|c| actor.may_touch(&c.caller) || actor.may_touch(&c.callee))
-            .ok_or_else(|| ServiceError::NotFound(format!("a call in progress {id:?}")))?;
+            .ok_or_else(|| ServiceError::NotFound(format!("a call in progress {id:?}")))
+    }
+
+    /// Asks the server carrying call `id` to end it (BYE to both phones, or
+    /// the ringing ones cancelled). A user may end only their own calls.
+    pub async fn hang_up(&self, actor: &Actor, id: &str) -> Result<(), ServiceError> {
+        let call = self.live_call(actor, id).await?;
         self.record(
             actor,
             "call.hang_up",

@@ -178,14 +178,7 @@ impl Service {
         id: &str,
         action: RecordAction,
     ) -> Result<(), ServiceError> {
-        let call = self
-            .store
-            .live_calls(Some(id))
-            .await?
-            .into_iter()
-            .next()
-            .filter(|c| actor.may_touch(&c.caller) || actor.may_touch(&c.callee))
-            .ok_or_else(|| ServiceError::NotFound(format!("a call in progress {id:?}")))?;
+        let call = self.live_call(actor, id).await?;
         if action == RecordAction::Start {
             let mut allowed = false;
             for number in [&call.caller, &call.callee] {

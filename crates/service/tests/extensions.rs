@@ -5,22 +5,11 @@
 #[path = "../../store/tests/support/mod.rs"]
 mod support;
 
-use std::time::Duration;
 use switchboard_service::{
     Actor, Declaration, Event, ExtensionInput, ExtensionPatch, Format, ListExtensions, Role,
     Service, ServiceError, Step,
 };
 use switchboard_store::Store;
-
-async fn open(url: &str) -> Store {
-    for _ in 0..100 {
-        if let Ok(s) = Store::open(url).await {
-            return s;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the database at {url} never became ready")
-}
 
 fn admin() -> Actor {
     Actor {
@@ -435,7 +424,7 @@ async fn account_scenarios(service: Service, url: &str) {
         service.login("admin", &second, "203.0.113.9").await,
         Err(ServiceError::Locked)
     ));
-    let restarted = Service::new(open(url).await);
+    let restarted = Service::new(support::open(url).await);
     assert!(
         matches!(
             restarted.login("admin", &second, "198.51.100.1").await,
@@ -460,7 +449,7 @@ async fn account_scenarios(service: Service, url: &str) {
 /// another node) reaches this service's listeners through the change feed.
 async fn changes_made_elsewhere_are_heard(service: Service, url: &str) {
     let mut events = service.subscribe();
-    let elsewhere = Service::new(open(url).await);
+    let elsewhere = Service::new(support::open(url).await);
     elsewhere
         .create_extension(&admin(), input("3901"))
         .await
@@ -487,7 +476,7 @@ async fn extensions_on_sqlite() {
     let dir = std::env::temp_dir().join(format!("switchboard-service-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let service = Service::new(open(&Store::sqlite_url(&dir)).await);
+    let service = Service::new(support::open(&Store::sqlite_url(&dir)).await);
     scenarios(service.clone()).await;
     apply_scenarios(service.clone()).await;
     account_scenarios(service.clone(), &Store::sqlite_url(&dir)).await;
@@ -498,7 +487,7 @@ async fn extensions_on_sqlite() {
 #[tokio::test]
 async fn extensions_on_postgres() {
     let pg = support::TempPostgres::start();
-    let service = Service::new(open(&pg.url).await);
+    let service = Service::new(support::open(&pg.url).await);
     scenarios(service.clone()).await;
     apply_scenarios(service.clone()).await;
     account_scenarios(service.clone(), &pg.url).await;

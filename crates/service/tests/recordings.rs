@@ -7,21 +7,10 @@
 mod support;
 
 use std::path::Path;
-use std::time::Duration;
 use switchboard_service::{
     Actor, ListRecordings, RecordAction, Role, Service, ServiceError, MUSIC_ON_HOLD,
 };
 use switchboard_store::{RecordingRecord, Store};
-
-async fn open(url: &str) -> Store {
-    for _ in 0..100 {
-        if let Ok(s) = Store::open(url).await {
-            return s;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the database at {url} never became ready")
-}
 
 fn actor(role: Role) -> Actor {
     Actor {
@@ -191,7 +180,7 @@ async fn recordings_on_sqlite() {
     let dir = std::env::temp_dir().join(format!("switchboard-recordings-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let service = Service::new(open(&Store::sqlite_url(&dir)).await).with_files(&dir);
+    let service = Service::new(support::open(&Store::sqlite_url(&dir)).await).with_files(&dir);
     scenarios(service, &dir).await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -203,7 +192,7 @@ async fn recordings_on_postgres() {
         std::env::temp_dir().join(format!("switchboard-recordings-pg-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let service = Service::new(open(&pg.url).await).with_files(&dir);
+    let service = Service::new(support::open(&pg.url).await).with_files(&dir);
     scenarios(service, &dir).await;
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -2,12 +2,14 @@
 //! as 1001 and 1002; 1001 calls 1002, which answers by itself; each plays
 //! its own tone (440 Hz and 1 kHz) and records what it hears. A Goertzel
 //! filter on each recording shows it heard the other's tone, and the
-//! relay's packet count shows the audio went through Switchboard.
+//! relay's packet count shows the audio went through Switchboard. Then
+//! the same with phones that share no codec (PCMA against PCMU), through
+//! Switchboard's transcoding.
 
 mod common;
 
 use common::baresip::{power, registered, tone, Phone};
-use common::{admin_api, cli, relayed_packets, Server};
+use common::{admin_api, cdr_csv, cli, relayed_packets, Server};
 use std::time::{Duration, Instant};
 
 const SECRETS: [(&str, &str); 2] = [
@@ -15,8 +17,19 @@ const SECRETS: [(&str, &str); 2] = [
     ("1002", "Pw-Secret-call-bbbb"),
 ];
 
-#[test]
-fn two_phones_hear_each_other_through_the_relay() {
+/// A finished ten-second call from 1001 (speaking `codecs[0]`, playing
+/// 440 Hz) to 1002 (`codecs[1]`, 1 kHz): the server, what each phone
+/// heard after the first second, each phone's log, and the packets the
+/// relay carried meanwhile.
+struct Call {
+    server: Server,
+    at_caller: Vec<i16>,
+    at_callee: Vec<i16>,
+    logs: [String; 2],
+    relayed: u64,
+}
+
+fn call(codecs: [&str; 2]) -> Call {
     let data_dir = Server::fresh_data_dir();
     std::fs::create_dir_all(&data_dir).unwrap();
     let cli_env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
@@ -29,8 +42,8 @@ fn two_phones_hear_each_other_through_the_relay() {
     std::fs::create_dir_all(&dir).unwrap();
     let low = tone(&dir, 440);
     let high = tone(&dir, 1000);
-    let caller = Phone::new(&server, &dir, "1001", SECRETS[0].1, &low, "PCMU");
-    let callee = Phone::new(&server, &dir, "1002", SECRETS[1].1, &high, "PCMU");
+    let caller = Phone::new(&server, &dir, "1001", SECRETS[0].1, &low, codecs[0]);
+    let callee = Phone::new(&server, &dir, "1002", SECRETS[1].1, &high, codecs[1]);
 
     let mut answering = callee.run(25, None);
     let give_up = Instant::now() + Duration::from_secs(10);
@@ -41,25 +54,35 @@ fn two_phones_hear_each_other_through_the_relay() {
     let before = relayed_packets(&server);
     let dial = format!("/dial sip:1002@{}", server.target());
     let calling = caller.run(10, Some(&dial)).wait_with_output().unwrap();
-    let calling_log = String::from_utf8_lossy(&calling.stdout).into_owned();
     let _ = answering.kill();
-    let _ = answering.wait();
+    let answering = answering.wait_with_output().unwrap();
+    let logs = [calling, answering].map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
     assert!(
-        calling_log.contains("Call established"),
-        "the call was not answered:\n{calling_log}"
+        logs[0].contains("Call established"),
+        "the call was not answered:\n{}",
+        logs[0]
     );
-
+    let relayed = relayed_packets(&server) - before;
     // Skip the first second (the call setting up) of each recording.
-    let at_caller = caller.heard();
-    let at_callee = callee.heard();
-    let skip = |s: &[i16]| s.get(8000..).unwrap_or_default().to_vec();
-    let (at_caller, at_callee) = (skip(&at_caller), skip(&at_callee));
+    let skip = |s: Vec<i16>| s.get(8000..).unwrap_or_default().to_vec();
+    let (at_caller, at_callee) = (skip(caller.heard()), skip(callee.heard()));
     assert!(
         at_caller.len() >= 16000 && at_callee.len() >= 16000,
         "recordings too short"
     );
-    let caller_hears = (power(&at_caller, 1000.0), power(&at_caller, 440.0));
-    let callee_hears = (power(&at_callee, 440.0), power(&at_callee, 1000.0));
+    Call {
+        server,
+        at_caller,
+        at_callee,
+        logs,
+        relayed,
+    }
+}
+
+/// Each phone heard the other's tone, and not its own.
+fn each_heard_the_other(c: &Call) {
+    let caller_hears = (power(&c.at_caller, 1000.0), power(&c.at_caller, 440.0));
+    let callee_hears = (power(&c.at_callee, 440.0), power(&c.at_callee, 1000.0));
     assert!(
         caller_hears.0 > 1e4 * caller_hears.1.max(1.0),
         "1001 should hear 1 kHz, not 440 Hz: {caller_hears:?}"
@@ -68,23 +91,22 @@ fn two_phones_hear_each_other_through_the_relay() {
         callee_hears.0 > 1e4 * callee_hears.1.max(1.0),
         "1002 should hear 440 Hz, not 1 kHz: {callee_hears:?}"
     );
+}
+
+#[test]
+fn two_phones_hear_each_other_through_the_relay() {
+    let c = call(["PCMU", "PCMU"]);
+    each_heard_the_other(&c);
     // Two 50-packet-a-second streams for most of ten seconds.
-    let relayed = relayed_packets(&server) - before;
     assert!(
-        relayed > 500,
-        "only {relayed} packets went through the relay"
+        c.relayed > 500,
+        "only {} packets went through the relay",
+        c.relayed
     );
 
     // The call left its record: in the CLI (as CSV) and in the API.
-    let env = server.cli_env();
-    let give_up = Instant::now() + Duration::from_secs(5);
-    let csv = loop {
-        let csv = cli(&env, &["cdr", "--csv", "--extension", "1002"]);
-        if csv.lines().count() > 1 || Instant::now() > give_up {
-            break csv;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let server = &c.server;
+    let csv = cdr_csv(server, &["--extension", "1002"]);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2, "a header and one call:\n{csv}");
     let fields: Vec<&str> = lines[1].split(',').collect();
@@ -93,14 +115,14 @@ fn two_phones_hear_each_other_through_the_relay() {
     assert_eq!(fields[11], "PCMU", "{csv}");
     let billable: i64 = fields[7].parse().unwrap();
     assert!((3..=12).contains(&billable), "billable seconds: {csv}");
-    let (code, body) = admin_api(&server, "GET", "/api/v1/cdr?disposition=answered", None);
+    let (code, body) = admin_api(server, "GET", "/api/v1/cdr?disposition=answered", None);
     assert_eq!(code, 200, "{body}");
     let records: serde_json::Value = serde_json::from_str(&body).unwrap();
     let record = &records[0];
     assert_eq!(record["caller"], "1001", "{body}");
     assert_eq!(record["billable"].as_i64(), Some(billable), "{body}");
     assert_eq!(record["legs"].as_array().map(Vec::len), Some(2), "{body}");
-    let (code, body) = admin_api(&server, "GET", "/api/v1/cdr?disposition=busy", None);
+    let (code, body) = admin_api(server, "GET", "/api/v1/cdr?disposition=busy", None);
     assert_eq!((code, body.as_str()), (200, "[]"));
 }
 
@@ -109,70 +131,19 @@ fn two_phones_hear_each_other_through_the_relay() {
 /// and the relay converts each way; each still hears the other's tone.
 #[test]
 fn phones_without_a_common_codec_hear_each_other_through_transcoding() {
-    let data_dir = Server::fresh_data_dir();
-    std::fs::create_dir_all(&data_dir).unwrap();
-    let cli_env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
-    for (number, secret) in SECRETS {
-        cli(&cli_env, &["extension", "add", number, "--secret", secret]);
-    }
-    let server = Server::start_in(data_dir, &[("SWITCHBOARD_SIP__DIGEST", "MD5")]);
-    let dir = server.data_dir.join("phones");
-    std::fs::create_dir_all(&dir).unwrap();
-    let low = tone(&dir, 440);
-    let high = tone(&dir, 1000);
-    let caller = Phone::new(&server, &dir, "1001", SECRETS[0].1, &low, "PCMA");
-    let callee = Phone::new(&server, &dir, "1002", SECRETS[1].1, &high, "PCMU");
-    let mut answering = callee.run(25, None);
-    let give_up = Instant::now() + Duration::from_secs(10);
-    while !registered(&server, "1002") {
-        assert!(Instant::now() < give_up, "1002 did not register");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    let dial = format!("/dial sip:1002@{}", server.target());
-    let calling = caller.run(10, Some(&dial)).wait_with_output().unwrap();
-    let _ = answering.kill();
-    let answering = answering.wait_with_output().unwrap();
-    let calling_log = String::from_utf8_lossy(&calling.stdout).into_owned();
-    let answering_log = String::from_utf8_lossy(&answering.stdout).into_owned();
+    let c = call(["PCMA", "PCMU"]);
     assert!(
-        calling_log.contains("Call established"),
-        "not answered:\n{calling_log}"
+        c.logs[0].contains("Set audio decoder: PCMA"),
+        "{}",
+        c.logs[0]
     );
     assert!(
-        calling_log.contains("Set audio decoder: PCMA"),
-        "{calling_log}"
+        c.logs[1].contains("Set audio decoder: PCMU"),
+        "{}",
+        c.logs[1]
     );
-    assert!(
-        answering_log.contains("Set audio decoder: PCMU"),
-        "{answering_log}"
-    );
-
-    let skip = |s: Vec<i16>| s.get(8000..).unwrap_or_default().to_vec();
-    let (at_caller, at_callee) = (skip(caller.heard()), skip(callee.heard()));
-    assert!(
-        at_caller.len() >= 16000 && at_callee.len() >= 16000,
-        "recordings too short"
-    );
-    let caller_hears = (power(&at_caller, 1000.0), power(&at_caller, 440.0));
-    let callee_hears = (power(&at_callee, 440.0), power(&at_callee, 1000.0));
-    assert!(
-        caller_hears.0 > 1e4 * caller_hears.1.max(1.0),
-        "1001 should hear 1 kHz: {caller_hears:?}"
-    );
-    assert!(
-        callee_hears.0 > 1e4 * callee_hears.1.max(1.0),
-        "1002 should hear 440 Hz: {callee_hears:?}"
-    );
-
-    let env = server.cli_env();
-    let give_up = Instant::now() + Duration::from_secs(5);
-    let csv = loop {
-        let csv = cli(&env, &["cdr", "--csv"]);
-        if csv.lines().count() > 1 || Instant::now() > give_up {
-            break csv;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    each_heard_the_other(&c);
+    let csv = cdr_csv(&c.server, &[]);
     let fields: Vec<&str> = csv.lines().nth(1).expect("a record").split(',').collect();
     assert_eq!(fields[11], "PCMA to PCMU", "{csv}");
 }

@@ -8,7 +8,7 @@ mod common;
 
 use common::audio::find;
 use common::baresip::{power, sox, sox_at, Phone};
-use common::{cli, free_port, Server};
+use common::{cdr_csv, cli, free_port, Server};
 use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -315,15 +315,7 @@ fn the_prompt_test_plays_its_prompt_and_hangs_up() {
     says_in_order(&phone.heard(), &["test-prompt"]);
     assert!(log.contains("terminated"), "{log}");
     // The record names who hung up.
-    let env = server.cli_env();
-    let give_up = Instant::now() + Duration::from_secs(5);
-    let csv = loop {
-        let csv = cli(&env, &["cdr", "--csv"]);
-        if csv.lines().count() > 1 || Instant::now() > give_up {
-            break csv;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let csv = cdr_csv(&server, &[]);
     let fields: Vec<&str> = csv.lines().nth(1).expect("a record").split(',').collect();
     assert_eq!(&fields[1..3], ["1001", "*44"], "{csv}");
     assert_eq!(fields[8], "answered", "{csv}");

@@ -130,31 +130,10 @@ impl Endpoint {
         let Ok(from) = req.headers.from() else {
             return reject(self, 400, "Bad Request (From)");
         };
-        let Ok(to) = req.headers.to() else {
+        if req.headers.to().is_err() {
             return reject(self, 400, "Bad Request (To)");
-        };
-        let a_local = uri_hostport(&req.uri);
-        let a = Dialog {
-            call_id: req
-                .headers
-                .call_id()
-                .map(|c| c.to_string())
-                .unwrap_or_default(),
-            local_tag: tag.clone(),
-            remote_tag: from.tag().map(|t| t.to_string()).unwrap_or_default(),
-            local_uri: format!("<{}>", to.uri),
-            remote_uri: format!("<{}>", from.uri),
-            remote_target: first_contact(&req.headers).unwrap_or_else(|| from.uri.clone()),
-            route: req
-                .headers
-                .get_all(&HeaderName::RecordRoute)
-                .map(str::to_owned)
-                .collect(),
-            local_cseq: 0,
-            peer: arrival.source,
-            transport: arrival.transport,
-            local: a_local,
-        };
+        }
+        let a = caller_dialog(&req, &tag, arrival);
         let id: u64 = self.rng.gen();
         let display = from
             .display
@@ -840,6 +819,41 @@ impl Endpoint {
     }
 }
 
+/// The dialog with the caller that its INVITE starts, Switchboard being
+/// the called end (tag `tag`).
+pub(super) fn caller_dialog(req: &Request, tag: &str, arrival: &Arrival) -> Dialog {
+    let from = req.headers.from().ok();
+    let to = req.headers.to().ok();
+    let remote_uri = from
+        .as_ref()
+        .map(|f| f.uri.clone())
+        .unwrap_or_else(|| req.uri.clone());
+    Dialog {
+        call_id: req
+            .headers
+            .call_id()
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        local_tag: tag.to_owned(),
+        remote_tag: from
+            .as_ref()
+            .and_then(|f| f.tag().map(|t| t.to_string()))
+            .unwrap_or_default(),
+        local_uri: format!("<{}>", to.as_ref().map_or(&req.uri, |t| &t.uri)),
+        remote_uri: format!("<{remote_uri}>"),
+        remote_target: first_contact(&req.headers).unwrap_or(remote_uri),
+        route: req
+            .headers
+            .get_all(&HeaderName::RecordRoute)
+            .map(str::to_owned)
+            .collect(),
+        local_cseq: 0,
+        peer: arrival.source,
+        transport: arrival.transport,
+        local: uri_hostport(&req.uri),
+    }
+}
+
 /// The number dialed: the user part of a SIP Request-URI.
 fn dialed_number(uri: &Uri) -> Option<String> {
     match uri {
@@ -849,7 +863,7 @@ fn dialed_number(uri: &Uri) -> Option<String> {
     }
 }
 
-pub(super) fn uri_hostport(uri: &Uri) -> String {
+fn uri_hostport(uri: &Uri) -> String {
     match uri {
         Uri::Sip(sip) => match sip.port {
             Some(port) => format!("{}:{port}", sip.host),

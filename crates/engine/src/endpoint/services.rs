@@ -121,35 +121,13 @@ impl Endpoint {
                 "Not Acceptable Here (no codec Switchboard speaks)",
             );
         };
-        let (Ok(from), Ok(to)) = (req.headers.from(), req.headers.to()) else {
+        if req.headers.from().is_err() || req.headers.to().is_err() {
             return refuse(self, 400, "Bad Request (From or To)");
-        };
+        }
         let Some(port) = self.ports.take(self.rng.gen()) else {
             return refuse(self, 503, "Service Unavailable (no media ports left)");
         };
-        let local = super::calls::uri_hostport(&req.uri);
-        let dialog = Dialog {
-            call_id: req
-                .headers
-                .call_id()
-                .map(|c| c.to_string())
-                .unwrap_or_default(),
-            local_tag: tag.clone(),
-            remote_tag: from.tag().map(|t| t.to_string()).unwrap_or_default(),
-            local_uri: format!("<{}>", to.uri),
-            remote_uri: format!("<{}>", from.uri),
-            remote_target: super::calls::first_contact(&req.headers)
-                .unwrap_or_else(|| from.uri.clone()),
-            route: req
-                .headers
-                .get_all(&HeaderName::RecordRoute)
-                .map(str::to_owned)
-                .collect(),
-            local_cseq: 0,
-            peer: arrival.source,
-            transport: arrival.transport,
-            local,
-        };
+        let dialog = super::calls::caller_dialog(&req, &tag, arrival);
         let address = self.media_address(&dialog.local);
         let session = u64::from(self.rng.gen::<u32>());
         let Some(sdp) = answer(address, port, &codec, session) else {

@@ -4,6 +4,9 @@
 //! as the `postgres` user the Debian package creates. The README's test
 //! command installs the package.
 
+// Each test binary uses a different part of this module.
+#![allow(dead_code)]
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -132,4 +135,15 @@ impl Drop for TempPostgres {
             .status();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Opens the store at `url`, waiting for a server that is still starting.
+pub async fn open(url: &str) -> switchboard_store::Store {
+    for _ in 0..100 {
+        if let Ok(s) = switchboard_store::Store::open(url).await {
+            return s;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the database at {url} never became ready")
 }

@@ -301,3 +301,19 @@ pub fn relayed_packets(server: &Server) -> u64 {
         .and_then(|v| v.trim().parse().ok())
         .expect("the relay's packet count")
 }
+
+/// `switchboard cdr --csv ARGS` once it shows a record (or after five
+/// seconds): the writer keeps records a second or so after calls end.
+pub fn cdr_csv(server: &Server, args: &[&str]) -> String {
+    let env = server.cli_env();
+    let mut all = vec!["cdr", "--csv"];
+    all.extend_from_slice(args);
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let csv = cli(&env, &all);
+        if csv.lines().count() > 1 || std::time::Instant::now() > give_up {
+            return csv;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
