@@ -17,18 +17,44 @@ fuzz_target!(|data: &[u8]| {
         let mut out = Vec::new();
         p.write(&mut out);
         let back = Packet::parse(&out).expect("a written packet parses");
-        assert_eq!((back.payload_type, back.sequence, back.timestamp, back.ssrc, back.payload), (p.payload_type, p.sequence, p.timestamp, p.ssrc, p.payload));
+        assert_eq!(
+            (
+                back.payload_type,
+                back.sequence,
+                back.timestamp,
+                back.ssrc,
+                back.payload
+            ),
+            (p.payload_type, p.sequence, p.timestamp, p.ssrc, p.payload)
+        );
     }
     // Every codec, with the datagram's own payload type taken as audio and
     // as telephone-event in turn.
     let pt = data.get(1).map_or(0, |b| b & 0x7F);
     for kind in Kind::ALL {
         for (audio, events) in [(pt, Some(101)), (96, Some(pt))] {
-            let leg = Leg { codec: kind, payload_type: audio, events };
+            let leg = Leg {
+                codec: kind,
+                payload_type: audio,
+                events,
+            };
             let mut keys = Vec::new();
-            let mut channel = Channel::new(Codec { kind, payload_type: audio, events }, 1, 2, 3);
+            let mut channel = Channel::new(
+                Codec {
+                    kind,
+                    payload_type: audio,
+                    events,
+                },
+                1,
+                2,
+                3,
+            );
             channel.receive(data, &mut keys);
-            let other = Leg { codec: Kind::Pcmu, payload_type: 0, events: None };
+            let other = Leg {
+                codec: Kind::Pcmu,
+                payload_type: 0,
+                events: None,
+            };
             let mut t = Transcoder::new(leg, other, 1, 2, 3);
             t.packet(data, &mut |_| {});
             let mut r = Recorder::new(leg, other);
