@@ -75,6 +75,10 @@ pub fn run(config: Config) -> anyhow::Result<()> {
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Each worker, going idle, returns what it freed (at most once a
+        // second): memory a burst of calls took comes back from every
+        // worker, not just the one a periodic task happens to run on.
+        .on_thread_park(crate::allocator::give_back_now_and_then)
         .build()?;
     runtime.block_on(async move {
         let service = crate::store::open(&config, &data).await?;
@@ -89,13 +93,6 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         if stale > 0 {
             tracing::warn!("{stale} calls were in progress when the server last stopped");
         }
-        tokio::spawn(async {
-            let mut every = tokio::time::interval(driver::GIVE_BACK_EVERY);
-            loop {
-                every.tick().await;
-                crate::allocator::give_back();
-            }
-        });
         let (calls, calls_written) = calls::persist(service.clone());
         let (registrations, registrations_written) = registrar::persist(
             service.clone(),
