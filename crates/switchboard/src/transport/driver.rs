@@ -78,7 +78,7 @@ const UDP_BATCH: usize = 256;
 const LINGER: Duration = Duration::from_secs(2);
 
 /// How often the thread returns the memory it freed to the system.
-pub const GIVE_BACK_EVERY: Duration = Duration::from_secs(1);
+const GIVE_BACK_EVERY: Duration = Duration::from_secs(1);
 
 /// Answers waiting for one TCP peer before further ones are dropped.
 pub const PEER_QUEUE: usize = 256;
