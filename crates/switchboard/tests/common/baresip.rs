@@ -4,7 +4,7 @@
 //! (`cons`), which it sends as RFC 4733 events during a call. It speaks
 //! G.711 and G.722.
 
-use super::{admin_api, free_port, Server};
+use super::{admin_api, Server};
 use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -41,13 +41,19 @@ pub fn sox_at(file: &Path, rate: u32, effects: &[&str]) {
     assert!(ok.success(), "sox {effects:?}");
 }
 
-/// A port free for UDP with the next one free too (baresip takes the
-/// next for TLS).
-fn port_pair() -> u16 {
+/// Three ports in a row, free for UDP: the phone's SIP port, the next
+/// (baresip takes it for TLS) and its console. Drawn from 21000–29999
+/// (below the ephemeral ports the servers' sockets get, above their media
+/// ports) by a counter shared by the tests of this binary, so phones
+/// started at once never pick the same ones.
+fn phone_ports() -> (u16, u16) {
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let start = 21000 + (std::process::id() % 300) as u16 * 30;
     loop {
-        let p = free_port();
-        if UdpSocket::bind(("127.0.0.1", p + 1)).is_ok() {
-            return p;
+        let p = 21000 + (start - 21000 + NEXT.fetch_add(3, Ordering::Relaxed)) % 9000;
+        if (p..p + 3).all(|q| UdpSocket::bind(("127.0.0.1", q)).is_ok()) {
+            return (p, p + 2);
         }
     }
 }
@@ -67,7 +73,7 @@ impl Phone {
         let dumps = home.join("dumps");
         let _ = std::fs::remove_dir_all(&dumps);
         std::fs::create_dir_all(&dumps).unwrap();
-        let (port, console) = (port_pair(), free_port());
+        let (port, console) = phone_ports();
         std::fs::write(
             home.join("config"),
             format!(
