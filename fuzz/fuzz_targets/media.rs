@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use switchboard_media::channel::{Channel, Codec};
+use switchboard_media::channel::Channel;
 use switchboard_media::codec::{Kind, Leg};
 use switchboard_media::record::Recorder;
 use switchboard_media::rtp::Packet;
@@ -39,16 +39,7 @@ fuzz_target!(|data: &[u8]| {
                 events,
             };
             let mut keys = Vec::new();
-            let mut channel = Channel::new(
-                Codec {
-                    kind,
-                    payload_type: audio,
-                    events,
-                },
-                1,
-                2,
-                3,
-            );
+            let mut channel = Channel::new(leg, 1, 2, 3);
             channel.receive(data, &mut keys);
             let other = Leg {
                 codec: Kind::Pcmu,

@@ -9,7 +9,7 @@
 //! (both are checked: some phones send tones although they offered
 //! events). Keys sent by SIP INFO reach the flow by the engine, not here.
 
-use crate::codec::{Encoder, Kind, Leg};
+use crate::codec::{Encoder, Leg};
 use crate::keys::{Heard, Keys};
 use crate::rtp::Stream;
 use crate::tone::{Player, Tone};
@@ -21,15 +21,6 @@ use std::sync::Arc;
 /// real time, and the oldest are dropped.
 const ECHO_DEPTH: usize = 8;
 
-/// The codec a leg agreed on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Codec {
-    pub kind: Kind,
-    pub payload_type: u8,
-    /// The payload type of `telephone-event`, when the phone offered it.
-    pub events: Option<u8>,
-}
-
 /// What the leg hears from Switchboard.
 #[derive(Clone, Debug, Default)]
 pub enum Source {
@@ -37,7 +28,7 @@ pub enum Source {
     Silence,
     /// The phone's own audio, sent back.
     Echo,
-    /// 8 kHz samples, from `at` on.
+    /// Samples at the codec's rate, from `at` on.
     Audio {
         samples: Arc<[i16]>,
         at: usize,
@@ -56,7 +47,7 @@ pub enum Frame {
 
 #[derive(Debug)]
 pub struct Channel {
-    codec: Codec,
+    leg: Leg,
     keys: Keys,
     encoder: Encoder,
     stream: Stream,
@@ -67,27 +58,23 @@ pub struct Channel {
 }
 
 impl Channel {
-    /// A leg speaking `codec`, its stream numbered from the given random
-    /// SSRC, sequence number and timestamp.
-    pub fn new(codec: Codec, ssrc: u32, sequence: u16, timestamp: u32) -> Channel {
+    /// A leg speaking what `leg` says, its stream numbered from the given
+    /// random SSRC, sequence number and timestamp.
+    pub fn new(leg: Leg, ssrc: u32, sequence: u16, timestamp: u32) -> Channel {
         Channel {
-            codec,
-            keys: Keys::new(Leg {
-                codec: codec.kind,
-                payload_type: codec.payload_type,
-                events: codec.events,
-            }),
-            encoder: Encoder::new(codec.kind),
+            leg,
+            keys: Keys::new(leg),
+            encoder: Encoder::new(leg.codec),
             stream: Stream::new(ssrc, sequence, timestamp),
             source: Source::Silence,
             echo: VecDeque::new(),
-            samples: Vec::with_capacity(codec.kind.frame() * 2),
+            samples: Vec::with_capacity(leg.codec.frame() * 2),
             payload: Vec::with_capacity(1500),
         }
     }
 
-    pub fn codec(&self) -> Codec {
-        self.codec
+    pub fn leg(&self) -> Leg {
+        self.leg
     }
 
     /// Plays `samples` (at the codec's rate), in place of whatever played.
@@ -96,7 +83,7 @@ impl Channel {
     }
 
     pub fn tone(&mut self, tone: Tone) {
-        self.source = Source::Tone(Player::new(tone, self.codec.kind.rate()));
+        self.source = Source::Tone(Player::new(tone, self.leg.codec.rate()));
     }
 
     pub fn echo(&mut self) {
@@ -123,7 +110,7 @@ impl Channel {
 
     /// The next 20 ms packet, appended to `out`.
     pub fn frame(&mut self, out: &mut Vec<u8>) -> Frame {
-        let frame = self.codec.kind.frame();
+        let frame = self.leg.codec.frame();
         self.payload.clear();
         self.samples.clear();
         self.samples.resize(frame, 0);
@@ -155,9 +142,9 @@ impl Channel {
         if outcome == Frame::Finished {
             self.source = Source::Silence;
         }
-        let ticks = self.codec.kind.ticks();
+        let ticks = self.leg.codec.ticks();
         self.stream
-            .next(self.codec.payload_type, false, &self.payload, ticks)
+            .next(self.leg.payload_type, false, &self.payload, ticks)
             .write(out);
         outcome
     }
@@ -166,7 +153,7 @@ impl Channel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::Decoder;
+    use crate::codec::{Decoder, Kind};
     use crate::dtmf;
     use crate::rtp::Packet;
     use crate::telephone_event::Sender;
@@ -176,8 +163,8 @@ mod tests {
     /// Samples per 20 ms frame at 8 kHz.
     const FRAME: usize = 160;
 
-    const PCMU: Codec = Codec {
-        kind: Kind::Pcmu,
+    const PCMU: Leg = Leg {
+        codec: Kind::Pcmu,
         payload_type: 0,
         events: Some(101),
     };
@@ -273,8 +260,8 @@ mod tests {
 
     #[test]
     fn a_wideband_leg_plays_and_hears_at_16_khz() {
-        let g722 = Codec {
-            kind: Kind::G722,
+        let g722 = Leg {
+            codec: Kind::G722,
             payload_type: 9,
             events: None,
         };

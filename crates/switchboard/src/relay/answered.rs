@@ -41,7 +41,6 @@ pub(super) struct Answered {
     /// RTP and RTCP toward the phone.
     pub sockets: [UdpSocket; 2],
     pub peer: Option<SocketAddr>,
-    pub latched: bool,
     pub channel: Channel,
     pub flow: UnboundedSender<Heard>,
     /// A packet came since the last sweep.
@@ -64,7 +63,6 @@ impl Answered {
             }
             if let Some(source) = source {
                 self.peer = Some(source);
-                self.latched = true;
             }
             self.channel.receive(packet, keys);
         }

@@ -23,7 +23,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 use switchboard_engine::{LegCodec, MediaEvent, MediaOrder, Service, Side};
-use switchboard_media::channel::{Channel, Codec, Frame};
+use switchboard_media::channel::{Channel, Frame};
 use switchboard_media::codec::{Kind, Leg};
 use switchboard_media::keys::Keys;
 use switchboard_media::record::Recorder;
@@ -291,13 +291,7 @@ impl Worker {
                 let Some(media) = self.call_mut(call) else {
                     return;
                 };
-                let codec = Codec {
-                    kind: leg.codec,
-                    payload_type: leg.payload_type,
-                    events: leg.events,
-                };
-                let mut player =
-                    Channel::new(codec, rand::random(), rand::random(), rand::random());
+                let mut player = Channel::new(leg, rand::random(), rand::random(), rand::random());
                 player.play(track);
                 if media
                     .music
@@ -342,31 +336,25 @@ impl Worker {
         codec: &LegCodec,
         service: Service,
     ) -> std::io::Result<()> {
+        let Some(leg) = media_leg(codec) else {
+            return Err(std::io::Error::other(format!("no codec {}", codec.name)));
+        };
         let [rtp, rtcp] = self.pair(port)?;
         let slot = self.answered_free.pop().unwrap_or_else(|| {
             self.answered.push(None);
             self.answered.len() - 1
         });
-        let Some(kind) = Kind::from_name(codec.name) else {
-            return Err(std::io::Error::other(format!("no codec {}", codec.name)));
-        };
-        let codec = Codec {
-            kind,
-            payload_type: codec.payload_type,
-            events: codec.events,
-        };
         let (flow, heard) = tokio::sync::mpsc::unbounded_channel();
-        let mut leg = Answered {
+        let mut answered = Answered {
             call,
             sockets: [rtp, rtcp],
             peer,
-            latched: false,
-            channel: Channel::new(codec, rand::random(), rand::random(), rand::random()),
+            channel: Channel::new(leg, rand::random(), rand::random(), rand::random()),
             flow,
             heard: false,
             quiet_since: Instant::now(),
         };
-        for (i, socket) in leg.sockets.iter_mut().enumerate() {
+        for (i, socket) in answered.sockets.iter_mut().enumerate() {
             if let Err(e) = self.poll.registry().register(
                 socket,
                 Token(ANSWERED + slot * 2 + i),
@@ -376,14 +364,14 @@ impl Worker {
                 return Err(e);
             }
         }
-        self.answered[slot] = Some(leg);
+        self.answered[slot] = Some(answered);
         self.answered_by_call.insert(call, slot);
         self.next_frame
             .get_or_insert_with(|| Instant::now() + FRAME);
         let _ = self.flows.send(Started {
             call,
             service,
-            rate: kind.rate(),
+            rate: leg.codec.rate(),
             heard,
         });
         Ok(())
@@ -436,7 +424,7 @@ impl Worker {
                 };
                 out.clear();
                 if player.frame(out) == Frame::Finished {
-                    player.play(self.music.get(player.codec().kind.rate()));
+                    player.play(self.music.get(player.leg().codec.rate()));
                 }
                 if let Some(to) = media.peers[*side].rtp {
                     let _ = media.sockets[*side * 2].send_to(out, to);
@@ -578,11 +566,7 @@ impl Worker {
             if let (Some(k), false) = (&mut media.keys[from], rtcp) {
                 let mut pressed = Vec::new();
                 k.packet(packet, &mut pressed);
-                let side = if from == 0 {
-                    Side::Caller
-                } else {
-                    Side::Callee
-                };
+                let side = [Side::Caller, Side::Callee][from];
                 for key in pressed {
                     let call = media.call;
                     let _ = self.events.send(MediaEvent::Key { call, side, key });
