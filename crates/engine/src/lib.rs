@@ -11,6 +11,7 @@ pub mod endpoint;
 pub mod registrar;
 pub mod security;
 
+pub use call::forwarding::{Forward, Forwarding};
 pub use call::media::LegCodec;
 pub use call::media::Reserve;
 pub use call::{CallConfig, CallRecord, Disposition, LiveCall, MediaEvent, MediaOrder, Side};

@@ -9,7 +9,7 @@
 //! (both are checked: some phones send tones although they offered
 //! events). Keys sent by SIP INFO reach the flow by the engine, not here.
 
-use crate::codec::{Encoder, Leg};
+use crate::codec::{Decoder, Encoder, Leg};
 use crate::keys::{Heard, Keys};
 use crate::rtp::Stream;
 use crate::tone::{Player, Tone};
@@ -55,6 +55,10 @@ pub struct Channel {
     echo: VecDeque<Vec<u8>>,
     samples: Vec<i16>,
     payload: Vec<u8>,
+    /// While the flow listens: the decoder, and what it decoded since
+    /// [`Channel::take_heard`].
+    listening: Option<Decoder>,
+    heard: Vec<i16>,
 }
 
 impl Channel {
@@ -70,6 +74,8 @@ impl Channel {
             echo: VecDeque::new(),
             samples: Vec::with_capacity(leg.codec.frame() * 2),
             payload: Vec::with_capacity(1500),
+            listening: None,
+            heard: Vec::new(),
         }
     }
 
@@ -95,11 +101,27 @@ impl Channel {
         self.source = Source::Silence;
     }
 
+    /// Starts (`true`) or stops decoding what the phone says, for
+    /// [`Channel::take_heard`] (a voicemail message, a greeting).
+    pub fn listen(&mut self, on: bool) {
+        self.listening = on.then(|| Decoder::new(self.leg.codec));
+        self.heard.clear();
+    }
+
+    /// What the phone said since the last call, while listening: samples
+    /// at the codec's rate, in the order the packets came.
+    pub fn take_heard(&mut self) -> Option<Vec<i16>> {
+        (!self.heard.is_empty()).then(|| std::mem::take(&mut self.heard))
+    }
+
     /// A datagram from the phone; the keys pressed in it go to `keys`.
     pub fn receive(&mut self, datagram: &[u8], keys: &mut Vec<Digit>) {
         let Heard::Audio(payload) = self.keys.packet(datagram, keys) else {
             return;
         };
+        if let Some(decoder) = &mut self.listening {
+            decoder.decode(payload, &mut self.heard);
+        }
         if matches!(self.source, Source::Echo) {
             if self.echo.len() == ECHO_DEPTH {
                 self.echo.pop_front();

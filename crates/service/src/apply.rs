@@ -152,6 +152,13 @@ impl Service {
                 outbound_caller_id: e.outbound_caller_id,
                 call_limit: Some(e.call_limit),
                 recording: Some(e.recording),
+                dnd: Some(e.dnd),
+                forward_always: Some(e.forward_always),
+                forward_busy: Some(e.forward_busy),
+                forward_no_answer: Some(e.forward_no_answer),
+                forward_unregistered: Some(e.forward_unregistered),
+                ring_time: e.ring_time,
+                voicemail_email: Some(e.voicemail_email),
             }));
             if done {
                 return Ok(Declaration { extensions });
@@ -265,5 +272,12 @@ fn difference(have: &ExtensionInput, want: &ExtensionInput) -> (ExtensionPatch, 
     differs!(outbound_caller_id, Some, shown);
     differs!(call_limit, |v| v, shown);
     differs!(recording, |v| v, shown);
+    differs!(dnd, |v| v, shown);
+    differs!(forward_always, |v| v, shown);
+    differs!(forward_busy, |v| v, shown);
+    differs!(forward_no_answer, |v| v, shown);
+    differs!(forward_unregistered, |v| v, shown);
+    differs!(ring_time, Some, shown);
+    differs!(voicemail_email, |v| v, shown);
     (patch, changes)
 }

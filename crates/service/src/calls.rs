@@ -70,7 +70,14 @@ pub struct ListCdrs {
     pub limit: Option<i64>,
 }
 
-const DISPOSITIONS: [&str; 5] = ["answered", "busy", "no answer", "cancelled", "failed"];
+const DISPOSITIONS: [&str; 6] = [
+    "answered",
+    "busy",
+    "no answer",
+    "cancelled",
+    "failed",
+    "voicemail",
+];
 const DEFAULT_LIMIT: i64 = 1_000;
 const MAX_LIMIT: i64 = 100_000;
 

@@ -52,6 +52,9 @@ pub enum Event {
     /// The music on hold was set or reset.
     #[serde(rename = "music_on_hold.changed")]
     MusicOnHoldChanged,
+    /// A message was left in `mailbox`, heard, moved or deleted.
+    #[serde(rename = "voicemail.changed")]
+    VoicemailChanged { mailbox: String },
 }
 
 impl Event {
@@ -68,7 +71,8 @@ impl Event {
             Event::ExtensionCreated { number } | Event::ExtensionDeleted { number } => {
                 number == extension
             }
-            Event::RegistrationChanged { extension: number } => number == extension,
+            Event::RegistrationChanged { extension: number }
+            | Event::VoicemailChanged { mailbox: number } => number == extension,
             Event::ExtensionUpdated {
                 number,
                 previous_number,

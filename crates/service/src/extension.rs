@@ -6,6 +6,7 @@
 //! value is checked here, the defaults (a strong secret, a PIN, two calls)
 //! are chosen here, and the result is what the store keeps.
 
+use crate::forward::{Forward, VoicemailEmail};
 use crate::secrets::{self, weak_pin, weak_secret};
 use crate::{now_millis, random_id, Actor, Event, Service, ServiceError};
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,24 @@ pub struct Extension {
     pub call_limit: u32,
     /// Whether its calls are recorded.
     pub recording: RecordingPolicy,
+    /// Do not disturb: its calls are treated as busy.
+    pub dnd: bool,
+    /// Where its calls go instead of ringing it.
+    #[schema(value_type = String, example = "none")]
+    pub forward_always: Forward,
+    /// Where they go when it is busy or on do-not-disturb.
+    #[schema(value_type = String, example = "voicemail")]
+    pub forward_busy: Forward,
+    /// Where they go when nobody answered within the ring time.
+    #[schema(value_type = String, example = "voicemail")]
+    pub forward_no_answer: Forward,
+    /// Where they go when no phone of its is registered.
+    #[schema(value_type = String, example = "extension:1002")]
+    pub forward_unregistered: Forward,
+    /// Seconds its phones ring; none: the server's default.
+    pub ring_time: Option<u32>,
+    /// Whether voicemail messages are emailed to `email`.
+    pub voicemail_email: VoicemailEmail,
     /// Unix milliseconds.
     pub created_at: i64,
     /// Unix milliseconds.
@@ -60,6 +79,30 @@ pub struct ExtensionInput {
     pub call_limit: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording: Option<RecordingPolicy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dnd: Option<bool>,
+    /// `none`, `voicemail`, `extension:NUMBER` or `external:NUMBER`
+    /// (default none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub forward_always: Option<Forward>,
+    /// Default voicemail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub forward_busy: Option<Forward>,
+    /// Default voicemail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub forward_no_answer: Option<Forward>,
+    /// Default voicemail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub forward_unregistered: Option<Forward>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 5, maximum = 300)]
+    pub ring_time: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voicemail_email: Option<VoicemailEmail>,
 }
 
 /// Whether an extension's calls are recorded: never, every call, or when
@@ -129,6 +172,20 @@ pub struct ExtensionPatch {
     #[schema(minimum = 1, maximum = 100)]
     pub call_limit: Option<u32>,
     pub recording: Option<RecordingPolicy>,
+    pub dnd: Option<bool>,
+    #[schema(value_type = Option<String>)]
+    pub forward_always: Option<Forward>,
+    #[schema(value_type = Option<String>)]
+    pub forward_busy: Option<Forward>,
+    #[schema(value_type = Option<String>)]
+    pub forward_no_answer: Option<Forward>,
+    #[schema(value_type = Option<String>)]
+    pub forward_unregistered: Option<Forward>,
+    /// `null` goes back to the server's default.
+    #[serde(default, with = "nullable")]
+    #[schema(value_type = Option<u32>, minimum = 5, maximum = 300)]
+    pub ring_time: Option<Option<u32>>,
+    pub voicemail_email: Option<VoicemailEmail>,
 }
 
 /// Which extensions to list.
@@ -251,8 +308,35 @@ fn check(r: &ExtensionRecord) -> Result<(), ServiceError> {
     if let Some(c) = &r.outbound_caller_id {
         check_caller_id(c)?;
     }
-    check_call_limit(u32::try_from(r.call_limit).unwrap_or(0))
+    check_call_limit(u32::try_from(r.call_limit).unwrap_or(0))?;
+    for (field, value) in [
+        ("forward_always", &r.forward_always),
+        ("forward_busy", &r.forward_busy),
+        ("forward_no_answer", &r.forward_no_answer),
+        ("forward_unregistered", &r.forward_unregistered),
+    ] {
+        Forward::from_stored(value.as_deref()).check(field, &r.number)?;
+    }
+    if let Some(t) = r.ring_time {
+        if !(MIN_RING_TIME..=MAX_RING_TIME).contains(&t) {
+            return Err(ServiceError::invalid(
+                "ring_time",
+                format!("must be {MIN_RING_TIME} to {MAX_RING_TIME} seconds"),
+            ));
+        }
+    }
+    if r.voicemail_email != "off" && r.email.is_none() {
+        return Err(ServiceError::invalid(
+            "voicemail_email",
+            "needs the extension's email address",
+        ));
+    }
+    Ok(())
 }
+
+/// The shortest and longest ring time an extension may have, in seconds.
+pub const MIN_RING_TIME: i64 = 5;
+pub const MAX_RING_TIME: i64 = 300;
 
 impl From<ExtensionRecord> for Extension {
     fn from(r: ExtensionRecord) -> Extension {
@@ -267,6 +351,13 @@ impl From<ExtensionRecord> for Extension {
             outbound_caller_id: r.outbound_caller_id,
             call_limit: u32::try_from(r.call_limit).unwrap_or(0),
             recording: RecordingPolicy::parse(&r.recording),
+            dnd: r.dnd,
+            forward_always: Forward::from_stored(r.forward_always.as_deref()),
+            forward_busy: Forward::from_stored(r.forward_busy.as_deref()),
+            forward_no_answer: Forward::from_stored(r.forward_no_answer.as_deref()),
+            forward_unregistered: Forward::from_stored(r.forward_unregistered.as_deref()),
+            ring_time: r.ring_time.and_then(|t| u32::try_from(t).ok()),
+            voicemail_email: VoicemailEmail::parse(&r.voicemail_email),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -303,6 +394,23 @@ impl Service {
             outbound_caller_id: optional(input.outbound_caller_id),
             call_limit: i64::from(input.call_limit.unwrap_or(2)),
             recording: input.recording.unwrap_or_default().as_str().to_owned(),
+            dnd: input.dnd.unwrap_or(false),
+            forward_always: input.forward_always.unwrap_or_default().stored(),
+            forward_busy: input.forward_busy.unwrap_or(Forward::Voicemail).stored(),
+            forward_no_answer: input
+                .forward_no_answer
+                .unwrap_or(Forward::Voicemail)
+                .stored(),
+            forward_unregistered: input
+                .forward_unregistered
+                .unwrap_or(Forward::Voicemail)
+                .stored(),
+            ring_time: input.ring_time.map(i64::from),
+            voicemail_email: input
+                .voicemail_email
+                .unwrap_or_default()
+                .as_str()
+                .to_owned(),
             created_at: now,
             updated_at: now,
         };
@@ -394,7 +502,8 @@ impl Service {
     }
 
     /// Changes an extension. A user may change their own display name,
-    /// secret, email and PIN; the rest is for managers and admins.
+    /// secret, email, PIN, forwarding, do-not-disturb, ring time and
+    /// voicemail email; the rest is for managers and admins.
     pub async fn update_extension(
         &self,
         actor: &Actor,
@@ -430,6 +539,22 @@ impl Service {
         apply!(outbound_caller_id, patch.outbound_caller_id.map(optional));
         apply!(call_limit, patch.call_limit.map(i64::from));
         apply!(recording, patch.recording.map(|p| p.as_str().to_owned()));
+        apply!(dnd, patch.dnd);
+        apply!(forward_always, patch.forward_always.map(|f| f.stored()));
+        apply!(forward_busy, patch.forward_busy.map(|f| f.stored()));
+        apply!(
+            forward_no_answer,
+            patch.forward_no_answer.map(|f| f.stored())
+        );
+        apply!(
+            forward_unregistered,
+            patch.forward_unregistered.map(|f| f.stored())
+        );
+        apply!(ring_time, patch.ring_time.map(|t| t.map(i64::from)));
+        apply!(
+            voicemail_email,
+            patch.voicemail_email.map(|v| v.as_str().to_owned())
+        );
         if changed.is_empty() {
             return Ok(r.into());
         }

@@ -16,11 +16,13 @@ pub mod error;
 pub mod events;
 pub mod extension;
 mod feed;
+pub mod forward;
 pub mod music;
 pub mod recordings;
 pub mod registrations;
 mod secrets;
 pub mod security;
+pub mod voicemail;
 
 pub use access::{NewSession, Scope};
 pub use accounts::{Account, NewAccount};
@@ -32,10 +34,12 @@ pub use events::Event;
 pub use extension::{
     Extension, ExtensionInput, ExtensionList, ExtensionPatch, ListExtensions, RecordingPolicy,
 };
+pub use forward::{Forward, VoicemailEmail};
 pub use music::{MAX_MUSIC_BYTES, MUSIC_ON_HOLD};
 pub use recordings::{ListRecordings, RecordAction, RecordRequest, Recording};
 pub use registrations::{ListRegistrations, Registration};
 pub use security::{AddressList, BanInfo, ListEntry, NewListEntry};
+pub use voicemail::{Folder, Greeting, Mailbox, Message, MessagePatch, NewMessage, PinCheck};
 
 use rand::RngCore;
 use std::sync::Arc;

@@ -20,6 +20,18 @@ pub struct ExtensionRecord {
     pub call_limit: i64,
     /// `never`, `always` or `on_demand`.
     pub recording: String,
+    /// Do not disturb: calls are treated as busy.
+    pub dnd: bool,
+    /// Where calls go (`voicemail`, `extension:N`, `external:N`): always,
+    /// when busy, not answered, not registered.
+    pub forward_always: Option<String>,
+    pub forward_busy: Option<String>,
+    pub forward_no_answer: Option<String>,
+    pub forward_unregistered: Option<String>,
+    /// Seconds the phones ring; none takes the default.
+    pub ring_time: Option<i64>,
+    /// `off`, `send_and_keep` or `send_and_delete`.
+    pub voicemail_email: String,
     /// Unix milliseconds.
     pub created_at: i64,
     /// Unix milliseconds.
@@ -41,7 +53,9 @@ pub struct ExtensionQuery {
 macro_rules! columns {
     () => {
         "id, number, display_name, auth_name, secret, email, voicemail_pin, \
-         enabled, outbound_caller_id, call_limit, recording, created_at, updated_at"
+         enabled, outbound_caller_id, call_limit, recording, dnd, forward_always, \
+         forward_busy, forward_no_answer, forward_unregistered, ring_time, voicemail_email, \
+         created_at, updated_at"
     };
 }
 
@@ -68,6 +82,13 @@ fn record(row: &AnyRow) -> Result<ExtensionRecord, sqlx::Error> {
         outbound_caller_id: row.try_get("outbound_caller_id")?,
         call_limit: row.try_get("call_limit")?,
         recording: row.try_get("recording")?,
+        dnd: row.try_get::<i64, _>("dnd")? != 0,
+        forward_always: row.try_get("forward_always")?,
+        forward_busy: row.try_get("forward_busy")?,
+        forward_no_answer: row.try_get("forward_no_answer")?,
+        forward_unregistered: row.try_get("forward_unregistered")?,
+        ring_time: row.try_get("ring_time")?,
+        voicemail_email: row.try_get("voicemail_email")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -75,7 +96,7 @@ fn record(row: &AnyRow) -> Result<ExtensionRecord, sqlx::Error> {
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, <sqlx::Any as sqlx::Database>::Arguments>;
 
-/// Binds `$1` to `$11`: the id, then every column up to `recording`, in
+/// Binds `$1` to `$18`: the id, then every column up to `voicemail_email`, in
 /// the order of `columns!()`; callers bind the timestamps after.
 fn bind_columns<'q>(q: AnyQuery<'q>, e: &'q ExtensionRecord) -> AnyQuery<'q> {
     q.bind(&e.id)
@@ -89,6 +110,13 @@ fn bind_columns<'q>(q: AnyQuery<'q>, e: &'q ExtensionRecord) -> AnyQuery<'q> {
         .bind(e.outbound_caller_id.as_deref())
         .bind(e.call_limit)
         .bind(&e.recording)
+        .bind(i64::from(e.dnd))
+        .bind(e.forward_always.as_deref())
+        .bind(e.forward_busy.as_deref())
+        .bind(e.forward_no_answer.as_deref())
+        .bind(e.forward_unregistered.as_deref())
+        .bind(e.ring_time)
+        .bind(&e.voicemail_email)
 }
 
 impl Store {
@@ -97,7 +125,8 @@ impl Store {
         let sql = concat!(
             "INSERT INTO extensions (",
             columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19, $20)"
         );
         bind_columns(sqlx::query(sql), e)
             .bind(e.created_at)
@@ -156,7 +185,9 @@ impl Store {
             sqlx::query(
             "UPDATE extensions SET number = $2, display_name = $3, auth_name = $4, secret = $5, \
              email = $6, voicemail_pin = $7, enabled = $8, outbound_caller_id = $9, \
-             call_limit = $10, recording = $11, updated_at = $12 WHERE id = $1",
+             call_limit = $10, recording = $11, dnd = $12, forward_always = $13, \
+             forward_busy = $14, forward_no_answer = $15, forward_unregistered = $16, \
+             ring_time = $17, voicemail_email = $18, updated_at = $19 WHERE id = $1",
             ),
             e,
         )

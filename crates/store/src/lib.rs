@@ -16,6 +16,7 @@ pub mod recordings;
 pub mod registrations;
 pub mod security;
 pub mod users;
+pub mod voicemail;
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -30,6 +31,7 @@ pub use recordings::{RecordingQuery, RecordingRecord};
 pub use registrations::RegistrationRecord;
 pub use security::{BanRecord, ListEntryRecord};
 pub use users::UserRecord;
+pub use voicemail::{MessageCounts, MessageRecord};
 
 /// Which database a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

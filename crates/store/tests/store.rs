@@ -5,7 +5,8 @@ mod support;
 use std::time::Duration;
 use switchboard_store::{
     AuditEntry, Backend, BanRecord, CdrQuery, CdrRecord, ExtensionQuery, ExtensionRecord,
-    ListEntryRecord, LiveCallRecord, RegistrationRecord, Store, StoreError,
+    ListEntryRecord, LiveCallRecord, MessageCounts, MessageRecord, RegistrationRecord, Store,
+    StoreError,
 };
 
 fn extension(number: &str) -> ExtensionRecord {
@@ -21,6 +22,13 @@ fn extension(number: &str) -> ExtensionRecord {
         outbound_caller_id: None,
         call_limit: 2,
         recording: "never".to_owned(),
+        dnd: false,
+        forward_always: None,
+        forward_busy: Some("voicemail".to_owned()),
+        forward_no_answer: Some("extension:1002".to_owned()),
+        forward_unregistered: None,
+        ring_time: Some(25),
+        voicemail_email: "off".to_owned(),
         created_at: 1_000,
         updated_at: 1_000,
     }
@@ -135,6 +143,61 @@ async fn scenarios(url: &str, backend: Backend) {
     registrations(&store).await;
     security(&store).await;
     calls(&store).await;
+    voicemail(&store).await;
+}
+
+/// Messages are kept, listed oldest first, counted heard and unheard per
+/// mailbox, changed and forgotten; wrong PINs are counted and cleared.
+async fn voicemail(store: &Store) {
+    let message = |id: &str, mailbox: &str, at: i64| MessageRecord {
+        id: id.into(),
+        mailbox: mailbox.into(),
+        caller: "1001".into(),
+        caller_name: Some("Ada".into()),
+        received_at: at,
+        duration_ms: 4_200,
+        folder: "inbox".into(),
+        heard: false,
+        file: format!("voicemail/{mailbox}/{id}.wav"),
+    };
+    store
+        .insert_message(&message("m2", "1003", 20))
+        .await
+        .unwrap();
+    store
+        .insert_message(&message("m1", "1003", 10))
+        .await
+        .unwrap();
+    store
+        .insert_message(&message("m3", "1004", 30))
+        .await
+        .unwrap();
+    let listed = store.messages("1003").await.unwrap();
+    assert_eq!(
+        listed,
+        [message("m1", "1003", 10), message("m2", "1003", 20)]
+    );
+    assert!(store.update_message("m1", true, "saved").await.unwrap());
+    assert!(!store.update_message("none", true, "saved").await.unwrap());
+    let m1 = store.message("m1").await.unwrap().unwrap();
+    assert_eq!((m1.heard, m1.folder.as_str()), (true, "saved"));
+    assert_eq!(
+        store.message_counts().await.unwrap(),
+        [
+            ("1003".to_owned(), MessageCounts { new: 1, old: 1 }),
+            ("1004".to_owned(), MessageCounts { new: 1, old: 0 }),
+        ]
+    );
+    assert!(store.delete_message("m3").await.unwrap());
+    assert!(!store.delete_message("m3").await.unwrap());
+    assert_eq!(store.message("m3").await.unwrap(), None);
+
+    assert_eq!(store.pin_failures("1003").await.unwrap(), (0, 0));
+    store.set_pin_failures("1003", 2, 0).await.unwrap();
+    store.set_pin_failures("1003", 3, 900).await.unwrap();
+    assert_eq!(store.pin_failures("1003").await.unwrap(), (3, 900));
+    store.set_pin_failures("1003", 0, 0).await.unwrap();
+    assert_eq!(store.pin_failures("1003").await.unwrap(), (0, 0));
 }
 
 /// Calls in progress come and go; the records of ended calls stay, are

@@ -172,6 +172,29 @@ pub struct ExtensionFields {
     /// Whether its calls are recorded [default: never].
     #[arg(long, value_name = "never|always|on_demand")]
     pub recording: Option<switchboard_service::RecordingPolicy>,
+    /// Do not disturb: calls are treated as busy.
+    #[arg(long, value_name = "true|false")]
+    pub dnd: Option<bool>,
+    /// Where calls go instead of ringing [default: none].
+    #[arg(long, value_name = "FORWARD")]
+    pub forward_always: Option<switchboard_service::Forward>,
+    /// Where calls go when busy or on do-not-disturb [default: voicemail].
+    #[arg(long, value_name = "FORWARD")]
+    pub forward_busy: Option<switchboard_service::Forward>,
+    /// Where calls nobody answers go [default: voicemail]. FORWARD is
+    /// none, voicemail, extension:NUMBER or external:NUMBER.
+    #[arg(long, value_name = "FORWARD")]
+    pub forward_no_answer: Option<switchboard_service::Forward>,
+    /// Where calls go when no phone is registered [default: voicemail].
+    #[arg(long, value_name = "FORWARD")]
+    pub forward_unregistered: Option<switchboard_service::Forward>,
+    /// Seconds the phones ring before the no-answer rule; 0 for the
+    /// server's default.
+    #[arg(long, value_name = "SECONDS")]
+    pub ring_time: Option<u32>,
+    /// Whether voicemail messages are emailed to the extension's address.
+    #[arg(long, value_name = "off|send_and_keep|send_and_delete")]
+    pub voicemail_email: Option<switchboard_service::VoicemailEmail>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -24,6 +24,7 @@ pub struct Config {
     pub registration: RegistrationConfig,
     pub security: SecurityConfig,
     pub calls: CallsConfig,
+    pub voicemail: crate::voicemail::VoicemailConfig,
     pub http: HttpConfig,
     pub log: LogConfig,
 }
@@ -261,6 +262,7 @@ impl Default for Config {
             registration: RegistrationConfig::default(),
             security: SecurityConfig::default(),
             calls: CallsConfig::default(),
+            voicemail: crate::voicemail::VoicemailConfig::default(),
             http: HttpConfig::default(),
             log: LogConfig::default(),
         }
@@ -360,6 +362,7 @@ impl Config {
     fn check(&self) -> anyhow::Result<()> {
         self.sip.digest_algorithms()?;
         self.calls.tones()?;
+        self.voicemail.check()?;
         let r = &self.registration;
         if r.min_expires == 0
             || r.min_expires > r.default_expires

@@ -51,6 +51,13 @@ pub fn run(config: Config, command: ExtensionCommand) -> anyhow::Result<()> {
                     outbound_caller_id: fields.caller_id,
                     call_limit: fields.call_limit,
                     recording: fields.recording,
+                    dnd: fields.dnd,
+                    forward_always: fields.forward_always,
+                    forward_busy: fields.forward_busy,
+                    forward_no_answer: fields.forward_no_answer,
+                    forward_unregistered: fields.forward_unregistered,
+                    ring_time: fields.ring_time.filter(|&t| t != 0),
+                    voicemail_email: fields.voicemail_email,
                 };
                 show(&service.create_extension(&actor, input).await?);
             }
@@ -89,6 +96,13 @@ fn patch(f: ExtensionFields, new_number: Option<String>) -> ExtensionPatch {
         outbound_caller_id: f.caller_id.map(Some),
         call_limit: f.call_limit,
         recording: f.recording,
+        dnd: f.dnd,
+        forward_always: f.forward_always,
+        forward_busy: f.forward_busy,
+        forward_no_answer: f.forward_no_answer,
+        forward_unregistered: f.forward_unregistered,
+        ring_time: f.ring_time.map(|t| (t != 0).then_some(t)),
+        voicemail_email: f.voicemail_email,
     }
 }
 
@@ -113,4 +127,14 @@ fn show(e: &Extension) {
     );
     println!("call limit:         {}", e.call_limit);
     println!("recording:          {}", e.recording.as_str());
+    println!("do not disturb:     {}", if e.dnd { "yes" } else { "no" });
+    println!("forward always:     {}", e.forward_always);
+    println!("forward busy:       {}", e.forward_busy);
+    println!("forward no answer:  {}", e.forward_no_answer);
+    println!("forward unregistered: {}", e.forward_unregistered);
+    match e.ring_time {
+        Some(t) => println!("ring time:          {t} s"),
+        None => println!("ring time:          the server's default"),
+    }
+    println!("voicemail email:    {}", e.voicemail_email.as_str());
 }

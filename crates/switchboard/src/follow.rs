@@ -1,7 +1,8 @@
 //! Follows the service layer's changes (the change feed: this process,
 //! the CLI, other nodes) and tells the driver what the running engine must
 //! learn: extensions' credentials for the registrar, bans and lists for
-//! the guard, calls to hang up. A listener that fell behind reloads everything.
+//! the guard, calls to hang up, and the messages waiting in each mailbox
+//! (for the phones' lamps). A listener that fell behind reloads everything.
 
 use crate::guard::{self, SecurityChange};
 use crate::registrar::{self, AccountChange};
@@ -57,6 +58,10 @@ async fn on_event(service: &Service, event: Event) -> anyhow::Result<Vec<Inbound
             Ok(action) => vec![Inbound::Recording { call, action }],
             Err(_) => Vec::new(),
         },
+        Event::VoicemailChanged { mailbox } => {
+            let (new, old) = service.message_counts(&mailbox).await?;
+            vec![Inbound::Waiting { mailbox, new, old }]
+        }
         Event::RegistrationChanged { .. }
         | Event::CallsChanged
         | Event::RecordingsChanged
@@ -64,11 +69,23 @@ async fn on_event(service: &Service, event: Event) -> anyhow::Result<Vec<Inbound
     })
 }
 
+/// Every mailbox's counts, for the lamps.
+pub async fn waiting(service: &Service) -> anyhow::Result<Vec<Inbound>> {
+    let actor = switchboard_service::Actor::system("voicemail");
+    Ok(service
+        .all_message_counts(&actor)
+        .await?
+        .into_iter()
+        .map(|(mailbox, new, old)| Inbound::Waiting { mailbox, new, old })
+        .collect())
+}
+
 async fn reload(service: &Service) -> anyhow::Result<Vec<Inbound>> {
     let mut all = vec![
         Inbound::Account(AccountChange::Sync(registrar::credentials(service).await?)),
         Inbound::Security(guard::lists(service).await?),
     ];
+    all.extend(waiting(service).await?);
     all.extend(
         guard::bans(service)
             .await?

@@ -26,6 +26,7 @@ mod security_cmd;
 mod serve;
 mod store;
 mod transport;
+mod voicemail;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -8,7 +8,7 @@
 use crate::batches::take_waiting;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
-use switchboard_engine::{Binding, Endpoint, Recording, Transport};
+use switchboard_engine::{Binding, Endpoint, Forward, Forwarding, Recording, Transport};
 use switchboard_service::{Actor, ListRegistrations, RecordingPolicy, Registration, Service};
 use switchboard_sip::Uri;
 use tokio::sync::mpsc;
@@ -40,6 +40,8 @@ pub struct Credentials {
     pub call_limit: u32,
     /// Whether its calls are recorded.
     pub recording: RecordingPolicy,
+    /// Where the calls it does not take go.
+    pub forwarding: Forwarding,
 }
 
 /// How long phones that came or went wait before they are written.
@@ -62,6 +64,14 @@ pub async fn credentials(service: &Service) -> anyhow::Result<Vec<Credentials>> 
                 enabled: e.enabled.unwrap_or(true),
                 call_limit: e.call_limit.unwrap_or(0),
                 recording: e.recording.unwrap_or_default(),
+                forwarding: Forwarding {
+                    always: forward(e.forward_always.as_ref()),
+                    busy: forward(e.forward_busy.as_ref()),
+                    no_answer: forward(e.forward_no_answer.as_ref()),
+                    unregistered: forward(e.forward_unregistered.as_ref()),
+                    dnd: e.dnd.unwrap_or(false),
+                    ring_time: e.ring_time,
+                },
                 number: e.number,
             })
         })
@@ -100,6 +110,18 @@ pub fn set(endpoint: &mut Endpoint, c: &Credentials) {
             RecordingPolicy::OnDemand => Recording::OnDemand,
         },
     );
+    endpoint.set_forwarding(&c.number, c.forwarding.clone());
+}
+
+/// A forwarding rule as the engine takes it.
+fn forward(f: Option<&switchboard_service::Forward>) -> Forward {
+    use switchboard_service::Forward as F;
+    match f {
+        None | Some(F::None) => Forward::None,
+        Some(F::Voicemail) => Forward::Voicemail,
+        Some(F::Extension(n)) => Forward::Extension(n.clone()),
+        Some(F::External(n)) => Forward::External(n.clone()),
+    }
 }
 
 /// Gives the endpoint the registrations kept from before a restart.
@@ -140,6 +162,14 @@ pub async fn changed(
             enabled: e.enabled,
             call_limit: e.call_limit,
             recording: e.recording,
+            forwarding: Forwarding {
+                always: forward(Some(&e.forward_always)),
+                busy: forward(Some(&e.forward_busy)),
+                no_answer: forward(Some(&e.forward_no_answer)),
+                unregistered: forward(Some(&e.forward_unregistered)),
+                dnd: e.dnd,
+                ring_time: e.ring_time,
+            },
         })),
         Err(e) => tracing::warn!("registrar: extension {number}: {e}"),
     }

@@ -89,6 +89,15 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         }
         let restored = registrar::restore(&service, &mut endpoint).await?;
         tracing::info!("{restored} registrations kept from before");
+        let voicemail = crate::voicemail::Voicemail::new(service.clone(), config.voicemail.clone())?;
+        for waiting in crate::follow::waiting(&service).await? {
+            if let Inbound::Waiting { mailbox, new, old } = waiting {
+                let unix = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
+                endpoint.set_waiting(std::time::Instant::now(), unix, &mailbox, new, old);
+            }
+        }
         let stale = service.clear_live_calls().await?;
         if stale > 0 {
             tracing::warn!("{stale} calls were in progress when the server last stopped");
@@ -180,7 +189,8 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             metrics.clone(),
         )
         .context("starting the media relay")?;
-        flows::start(flows_rx, relay.control(), driver_tx.clone(), prompts);
+        let context = Arc::new(flows::Context { prompts, voicemail });
+        flows::start(flows_rx, relay.control(), driver_tx.clone(), context);
         recordings::expire(service.clone(), config.calls.recording_retention);
         endpoint.set_media_port_reserve(relay.reserve());
         driver::spawn(

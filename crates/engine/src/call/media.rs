@@ -72,6 +72,9 @@ pub enum MediaOrder {
         peer: Option<SocketAddr>,
         codec: LegCodec,
         service: Service,
+        /// Who called: the extension's number, and the name its phone gave.
+        caller: String,
+        caller_name: Option<String>,
     },
     /// The phones share no codec: the relay decodes each side's audio
     /// and encodes it in the other's.

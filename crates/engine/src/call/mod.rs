@@ -9,6 +9,7 @@
 //! transactions.
 
 pub mod dialog;
+pub mod forwarding;
 pub mod media;
 
 pub use dialog::Dialog;
@@ -82,6 +83,8 @@ pub enum Disposition {
     NoAnswer,
     Cancelled,
     Failed,
+    /// Answered by the callee's voicemail.
+    Voicemail,
 }
 
 impl Disposition {
@@ -92,6 +95,7 @@ impl Disposition {
             Disposition::NoAnswer => "no answer",
             Disposition::Cancelled => "cancelled",
             Disposition::Failed => "failed",
+            Disposition::Voicemail => "voicemail",
         }
     }
 }
@@ -205,6 +209,14 @@ pub struct Call {
     pub id: u64,
     pub caller: String,
     pub callee: String,
+    /// The extension whose phones ring: the callee, or where its calls
+    /// were forwarded.
+    pub target: String,
+    /// How many times the call was forwarded.
+    pub forwards: u32,
+    /// The first branch of the extension ringing now (those before rang
+    /// an extension that forwarded the call).
+    pub first_branch: usize,
     /// The caller's INVITE and its server transaction.
     pub invite: Request,
     pub invite_key: TransactionKey,
@@ -363,7 +375,7 @@ impl Calls {
     pub fn count_for(&self, extension: &str) -> usize {
         self.calls
             .values()
-            .filter(|c| c.caller == extension || c.callee == extension)
+            .filter(|c| c.caller == extension || c.callee == extension || c.target == extension)
             .count()
     }
 

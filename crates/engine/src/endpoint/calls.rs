@@ -6,15 +6,17 @@
 //! an unregistered or unknown extension and the call limit each end the
 //! call with the answer a phone expects. Every call leaves a record.
 
+use super::forwarding::{Failure, Route};
 use super::services::Service;
 use super::session_timer::{session_expires, MIN_SE};
 use super::{Endpoint, Notice, Transmit};
+use crate::call::forwarding::Reason;
 use crate::call::media::{self, MediaEvent, MediaOrder, Side};
 use crate::call::{call_id_text, Branch, Call, CallRecord, Dialog, Disposition, Phase};
-use crate::registrar::{Account, Arrival};
+use crate::registrar::{Account, Arrival, Binding};
 use rand::Rng;
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use switchboard_sip::sdp::Sdp;
 use switchboard_sip::transaction::TransactionKey;
 use switchboard_sip::{HeaderName, Headers, Message, Method, Request, Response, Uri};
@@ -83,25 +85,27 @@ impl Endpoint {
         if self.calls.count_for(&caller.number) >= self.call_limit(&caller) {
             return reject(self, 403, "Forbidden (call limit reached)");
         }
-        if self.calls.count_for(&callee.number) >= self.call_limit(&callee) {
-            return reject(self, 486, "Busy Here");
-        }
-        let phones: Vec<_> = self
-            .registrar
-            .location
-            .bindings(&callee.number)
-            .iter()
-            .filter(|b| b.expires_at >= arrival.now)
-            .cloned()
-            .collect();
-        if phones.is_empty() {
-            return reject(self, 480, "Temporarily Unavailable (not registered)");
-        }
+        // The callee's forwarding decides whose phones ring, if any.
+        let (target, phones) = match self.route(callee, arrival.now, 0) {
+            Route::Ring(target, phones) => (target, phones),
+            Route::Voicemail { mailbox, busy } => {
+                let service = Service::Voicemail { mailbox, busy };
+                return self.answer_service(
+                    now,
+                    key.clone(),
+                    req.clone(),
+                    arrival,
+                    caller,
+                    service,
+                );
+            }
+            Route::Fail(failure) => {
+                return reject(self, failure.code, &failure.reason);
+            }
+        };
         // No body at all is a late offer: Switchboard offers to the callee
         // and, in its 200, to the caller, whose answer comes in the ACK.
-        let offer = if req.body.is_empty() {
-            None
-        } else {
+        if !req.body.is_empty() {
             let sdp = match req.headers.content_type() {
                 Ok(Some(t))
                     if t.kind.eq_ignore_ascii_case("application")
@@ -111,15 +115,14 @@ impl Endpoint {
                 }
                 _ => None,
             };
-            let Some(sdp) = sdp else {
+            if sdp.is_none() {
                 return reject(
                     self,
                     488,
                     "Not Acceptable Here (the body is not an SDP offer)",
                 );
-            };
-            Some(sdp)
-        };
+            }
+        }
         let Some(caller_port) = self.ports.take(self.rng.gen()) else {
             return reject(self, 503, "Service Unavailable (no media ports left)");
         };
@@ -127,30 +130,28 @@ impl Endpoint {
             self.ports.give_back(caller_port);
             return reject(self, 503, "Service Unavailable (no media ports left)");
         };
-        let Ok(from) = req.headers.from() else {
+        if req.headers.from().is_err() {
             return reject(self, 400, "Bad Request (From)");
-        };
+        }
         if req.headers.to().is_err() {
             return reject(self, 400, "Bad Request (To)");
         }
         let a = caller_dialog(&req, &tag, arrival);
         let id: u64 = self.rng.gen();
-        let display = from
-            .display
-            .as_ref()
-            .map(|d| format!("\"{}\" ", d.replace('"', "")))
-            .unwrap_or_default();
-        let mut call = Call {
+        let call = Call {
             id,
             caller: caller.number.clone(),
-            callee: callee.number.clone(),
+            callee: dialed,
+            target: target.number.clone(),
+            forwards: 0,
+            first_branch: 0,
             invite: req.clone(),
             invite_key: key.clone(),
             a,
             branches: Vec::new(),
             b: None,
             phase: Phase::Ringing,
-            ring_deadline: now + Duration::from_secs(self.config.calls.ring_time),
+            ring_deadline: now + self.ring_time(&target),
             caller_port,
             callee_port,
             sdp_session: u64::from(self.rng.gen::<u32>()),
@@ -161,42 +162,92 @@ impl Endpoint {
             sdp_sent: [None, None],
             pending: None,
             timers: [None, None],
-            answer_in_ack: offer.is_none(),
+            answer_in_ack: req.body.is_empty(),
             transcoding: None,
             codecs: None,
             recording: false,
             star: None,
             music: None,
         };
+        let caller_peer = Sdp::parse(&req.body)
+            .ok()
+            .filter(|_| !req.body.is_empty())
+            .as_ref()
+            .and_then(media::audio_peer);
+        self.notices.push_back(Notice::Media(MediaOrder::Open {
+            call: id,
+            caller_port,
+            callee_port,
+            caller: caller_peer,
+        }));
+        self.calls.invites.insert(key, id);
+        self.calls.dialogs.insert(
+            (call.a.call_id.clone(), call.a.local_tag.clone()),
+            (id, Side::Caller),
+        );
+        self.notices.push_back(Notice::CallChanged(call.live()));
+        self.calls.calls.insert(id, call);
+        self.counters.active_calls = self.active_calls() as u64;
+        self.ring(now, id, &target, phones);
+    }
+
+    /// Rings `phones` of extension `target` for call `id`: one INVITE each,
+    /// offering the caller's SDP (or Switchboard's, after a late offer)
+    /// pointed at the relay. A call no phone can be rung for ends.
+    pub(super) fn ring(&mut self, now: Instant, id: u64, target: &Account, phones: Vec<Binding>) {
+        let Some(call) = self.calls.calls.get_mut(&id) else {
+            return;
+        };
+        call.first_branch = call.branches.len();
+        let offer = if call.answer_in_ack {
+            None
+        } else {
+            Sdp::parse(&call.invite.body).ok()
+        };
+        let display = call
+            .invite
+            .headers
+            .from()
+            .ok()
+            .and_then(|f| {
+                f.display
+                    .as_ref()
+                    .map(|d| format!("\"{}\" ", d.replace('"', "")))
+            })
+            .unwrap_or_default();
         for phone in phones {
+            let Some(call) = self.calls.calls.get(&id) else {
+                return;
+            };
             let local = phone.local.clone();
-            let host = local_host(&local);
+            let host = local_host(&local).to_owned();
             let address = self.media_address(&local);
             let codecs = &self.config.calls.codecs;
-            let (session, version) = (call.sdp_session, call.sdp_version);
+            let (session, version, port) = (call.sdp_session, call.sdp_version, call.callee_port);
             let sdp = match &offer {
                 Some(offer) => {
                     let mut sdp = offer.clone();
-                    let usable =
-                        media::rewrite(&mut sdp, address, callee_port, codecs, session, version);
+                    let usable = media::rewrite(&mut sdp, address, port, codecs, session, version);
                     // A phone that shares no codec with the caller may take
                     // one Switchboard transcodes to.
                     media::add_transcodable(&mut sdp, codecs);
                     usable.then_some(sdp)
                 }
-                None => media::offer(address, callee_port, codecs, session, version),
+                None => media::offer(address, port, codecs, session, version),
             };
             let Some(sdp) = sdp else {
-                self.ports.give_back(caller_port);
-                self.ports.give_back(callee_port);
-                return reject(self, 488, "Not Acceptable Here (no codec in common)");
+                self.cancel_all(now, id);
+                self.fail_call(now, id, 488, "Not Acceptable Here (no codec in common)");
+                self.end_call(id, Disposition::Failed, "488", "system");
+                return;
             };
+            let caller_number = call.caller.clone();
             let mut dialog = Dialog {
                 call_id: format!("{:016x}@switchboard", self.rng.gen::<u64>()),
                 local_tag: self.tag(),
                 remote_tag: String::new(),
-                local_uri: format!("{display}<sip:{}@{host}>", caller.number),
-                remote_uri: format!("<sip:{}@{host}>", callee.number),
+                local_uri: format!("{display}<sip:{caller_number}@{host}>"),
+                remote_uri: format!("<sip:{}@{host}>", target.number),
                 remote_target: phone.uri.clone(),
                 route: Vec::new(),
                 local_cseq: 0,
@@ -214,7 +265,6 @@ impl Endpoint {
             self.offer_session_timer(&mut invite.headers);
             let mut message = Message::Request(invite);
             message.set_body(Some(SDP), sdp.to_bytes().into());
-            let offer = sdp;
             let Message::Request(invite) = message else {
                 unreachable!("set_body keeps the kind")
             };
@@ -224,6 +274,7 @@ impl Endpoint {
             else {
                 continue;
             };
+            let call = self.calls.calls.get_mut(&id).expect("looked up above");
             self.calls
                 .branches
                 .insert(key.clone(), (id, call.branches.len()));
@@ -239,26 +290,14 @@ impl Endpoint {
                 done: false,
                 cancel_pending: false,
                 final_code: None,
-                offer,
+                offer: sdp,
             });
         }
+        let Some(call) = self.calls.calls.get_mut(&id) else {
+            return;
+        };
         call.sdp_version += 1;
-        self.notices.push_back(Notice::Media(MediaOrder::Open {
-            call: id,
-            caller_port,
-            callee_port,
-            caller: offer.as_ref().and_then(media::audio_peer),
-        }));
-        self.calls.invites.insert(key, id);
-        self.calls.dialogs.insert(
-            (call.a.call_id.clone(), call.a.local_tag.clone()),
-            (id, Side::Caller),
-        );
-        let no_branch = call.branches.is_empty();
-        self.notices.push_back(Notice::CallChanged(call.live()));
-        self.calls.calls.insert(id, call);
-        self.counters.active_calls = self.active_calls() as u64;
-        if no_branch {
+        if call.branches.len() == call.first_branch {
             self.fail_call(now, id, 480, "Temporarily Unavailable");
             self.end_call(id, Disposition::Failed, "no phone reachable", "system");
         }
@@ -420,9 +459,14 @@ impl Endpoint {
             .map(|c| c.id)
             .collect();
         for id in due {
-            self.cancel_all(now, id);
-            self.fail_call(now, id, 480, "Temporarily Unavailable (no answer)");
-            self.end_call(id, Disposition::NoAnswer, "no answer", "system");
+            let failure = Failure {
+                code: 480,
+                reason: "Temporarily Unavailable (no answer)".to_owned(),
+                disposition: Disposition::NoAnswer,
+                cause: "no answer".to_owned(),
+                side: "system",
+            };
+            self.not_taken(now, id, Reason::NoAnswer, failure);
         }
         self.session_timers(now);
     }
@@ -523,7 +567,7 @@ impl Endpoint {
         }
     }
 
-    fn call_limit(&self, account: &Account) -> usize {
+    pub(super) fn call_limit(&self, account: &Account) -> usize {
         let limit = match account.call_limit {
             0 => self.config.calls.default_call_limit,
             n => n,
@@ -752,23 +796,26 @@ impl Endpoint {
         let _ = self.layer.send_request(now, cancel, peer, transport);
     }
 
-    fn cancel_all(&mut self, now: Instant, id: u64) {
+    pub(super) fn cancel_all(&mut self, now: Instant, id: u64) {
         let n = self.calls.calls.get(&id).map_or(0, |c| c.branches.len());
         for i in 0..n {
             self.cancel_branch(now, id, i);
         }
     }
 
-    /// Every branch answered with a failure: the caller gets the most
-    /// telling one.
+    /// Every branch ringing now answered with a failure: a busy phone
+    /// sends the call where the extension's busy rule says, any other
+    /// failure where its no-answer rule says; without a rule the caller
+    /// gets the most telling failure.
     fn branch_ended(&mut self, now: Instant, id: u64) {
         let Some(call) = self.calls.calls.get(&id) else {
             return;
         };
-        if call.phase != Phase::Ringing || !call.branches.iter().all(|b| b.done) {
+        let ringing = &call.branches[call.first_branch.min(call.branches.len())..];
+        if call.phase != Phase::Ringing || !ringing.iter().all(|b| b.done) {
             return;
         }
-        let codes: Vec<u16> = call.branches.iter().filter_map(|b| b.final_code).collect();
+        let codes: Vec<u16> = ringing.iter().filter_map(|b| b.final_code).collect();
         let (code, reason, disposition) = if codes.iter().any(|&c| c == 486 || c == 600) {
             (486, "Busy Here", Disposition::Busy)
         } else if codes.contains(&603) {
@@ -776,8 +823,19 @@ impl Endpoint {
         } else {
             (480, "Temporarily Unavailable", Disposition::Failed)
         };
-        self.fail_call(now, id, code, reason);
-        self.end_call(id, disposition, &code.to_string(), Side::Callee.as_str());
+        let why = if disposition == Disposition::Busy {
+            Reason::Busy
+        } else {
+            Reason::NoAnswer
+        };
+        let failure = Failure {
+            code,
+            reason: reason.to_owned(),
+            disposition,
+            cause: code.to_string(),
+            side: Side::Callee.as_str(),
+        };
+        self.not_taken(now, id, why, failure);
     }
 
     /// The callee hung up before the call was answered (a BYE on an early
@@ -789,7 +847,7 @@ impl Endpoint {
     }
 
     /// Answers the caller's INVITE with a failure (while it still waits).
-    fn fail_call(&mut self, now: Instant, id: u64, code: u16, reason: &str) {
+    pub(super) fn fail_call(&mut self, now: Instant, id: u64, code: u16, reason: &str) {
         let Some(call) = self.calls.calls.get(&id) else {
             return;
         };

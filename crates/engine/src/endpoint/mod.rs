@@ -15,9 +15,12 @@
 //!   holds no 32-second Timer J state per refresh.
 //! - INVITE is authenticated by a proxy challenge (407) and starts a call
 //!   between extensions (`calls.rs`), or to a number Switchboard answers
-//!   itself (`services.rs`: the test numbers); requests inside a call's
-//!   dialogs go to it. SUBSCRIBE, MESSAGE and REFER get a 407: those features do not
-//!   exist yet.
+//!   itself (`services.rs`: the test numbers, voicemail and its menu);
+//!   requests inside a call's dialogs go to it. Where a call the callee
+//!   does not take goes is `forwarding.rs`'s.
+//! - SUBSCRIBE to `message-summary` is authenticated (407) and lights the
+//!   phone's message-waiting lamp (`mwi.rs`). MESSAGE and REFER outside
+//!   a dialog get a 407: those features do not exist yet.
 //! - Requests that only make sense inside a dialog get 481; ACK gets
 //!   nothing. CANCEL gets 200 when it matches an INVITE transaction (whose
 //!   answer, a challenge, has already gone) and 481 when it matches none.
@@ -28,8 +31,10 @@ use crate::call::{CallConfig, CallRecord, Calls, LiveCall, MediaOrder, PortPool}
 use crate::registrar::{Account, Arrival, Binding, Registrar, RegistrarConfig};
 use crate::security::{Alarm, Ban, Dropped, Guard, SecurityConfig};
 mod calls;
+mod forwarding;
 mod keepalive;
 mod mid_call;
+mod mwi;
 mod qualify;
 mod recording;
 mod services;
@@ -159,6 +164,8 @@ pub struct Endpoint {
     calls: Calls,
     /// Calls Switchboard answered itself.
     services: services::ServiceCalls,
+    /// Message-waiting lamps: each box's counts, and who subscribed.
+    lamps: mwi::Lamps,
     ports: PortPool,
     /// Wall-clock seconds of the latest input.
     clock_unix: u64,
@@ -221,6 +228,7 @@ impl Endpoint {
             counters: Counters::default(),
             calls: Calls::default(),
             services: Default::default(),
+            lamps: Default::default(),
             ports: PortPool::new(config.calls.rtp_port_min, config.calls.rtp_port_max),
             clock_unix: 0,
             stopping: None,
@@ -247,6 +255,16 @@ impl Endpoint {
     /// Sets whether extension `number`'s calls are recorded.
     pub fn set_recording(&mut self, number: &str, recording: crate::call::Recording) {
         self.registrar.directory.set_recording(number, recording);
+    }
+
+    /// Sets where extension `number`'s calls go when it does not take
+    /// them.
+    pub fn set_forwarding(
+        &mut self,
+        number: &str,
+        forwarding: crate::call::forwarding::Forwarding,
+    ) {
+        self.registrar.directory.set_forwarding(number, forwarding);
     }
 
     /// Forgets an extension, and its registrations.
@@ -444,6 +462,7 @@ impl Endpoint {
         self.guard.sweep(now, now_unix);
         self.qualify(now, now_unix);
         self.call_timers(now);
+        self.lamp_sweep(now, now_unix);
         self.layer.shrink();
         self.calls.shrink();
         switchboard_sip::sparse::shrink_queue(&mut self.outbox);
@@ -539,7 +558,8 @@ impl Endpoint {
                 Output::Event(Event::Ack { request, .. }) => self.caller_ack(now, &request),
                 Output::Event(Event::Response { key, response }) => {
                     let code = response.code;
-                    if !self.mid_call_response(now, &key, &response)
+                    if !self.refer_answered(now, &key, &response)
+                        && !self.mid_call_response(now, &key, &response)
                         && !self.refresh_response(now, &key, &response)
                         && !self.branch_response(now, &key, response)
                         && code >= 200
@@ -548,7 +568,8 @@ impl Endpoint {
                     }
                 }
                 Output::Event(Event::Timeout { key } | Event::TransportError { key }) => {
-                    if !self.branch_timed_out(now, &key)
+                    if !self.refer_failed(now, &key)
+                        && !self.branch_timed_out(now, &key)
                         && !self.mid_call_timed_out(now, &key)
                         && !self.refresh_timed_out(now, &key)
                     {
@@ -585,6 +606,23 @@ impl Endpoint {
             r.headers
                 .push(HeaderName::RetryAfter, retry_after.to_string());
             return self.respond(now, &key, r);
+        }
+        if request.method == Method::Subscribe {
+            if in_dialog && self.resubscribe(now, &key, &request, arrival.now) {
+                return;
+            }
+            match self.authenticate(&request, arrival, &HeaderName::ProxyAuthorization) {
+                Ok(_) if in_dialog => {
+                    let r = Response::to(&request, 481, Some(&tag));
+                    self.respond(now, &key, r);
+                }
+                Ok(account) => self.subscribe(now, key, request, arrival, account),
+                Err(stale) => {
+                    let r = self.challenge(&request, 407, stale, arrival.now, &tag);
+                    self.respond(now, &key, r);
+                }
+            }
+            return;
         }
         if request.method == Method::Invite {
             // Credentials first, then the dialog: a stranger learns nothing
@@ -639,6 +677,9 @@ impl Endpoint {
                     if r.code == 200 {
                         self.counters.registrations += 1;
                     }
+                    if r.code == 200 && changed {
+                        self.lamp_registered(&account.number);
+                    }
                     if r.code == 200 && req.headers.get(&HeaderName::Contact).is_some() {
                         self.notices.push_back(Notice::Bindings {
                             bindings: self.registrar.location.bindings(&account.number).to_vec(),
@@ -650,7 +691,7 @@ impl Endpoint {
                 }
                 Err(stale) => self.challenge(req, 401, stale, now_unix, &tag),
             },
-            Method::Subscribe | Method::Message | Method::Refer => {
+            Method::Message | Method::Refer => {
                 let stale = self.stale(req, &HeaderName::ProxyAuthorization, now_unix);
                 self.challenge(req, 407, stale, now_unix, &tag)
             }

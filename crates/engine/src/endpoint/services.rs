@@ -22,7 +22,7 @@ use switchboard_sip::transaction::TransactionKey;
 use switchboard_sip::{HeaderName, Message, Method, Request, Response};
 
 /// What a number Switchboard answers does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Service {
     /// `*43`: what the caller says comes back.
     Echo,
@@ -30,30 +30,45 @@ pub enum Service {
     Prompt,
     /// `*45`: each key pressed is read back.
     ReadBack,
+    /// The caller leaves a message in `mailbox` (the extension called,
+    /// or forwarded to); `busy` says which greeting plays.
+    Voicemail { mailbox: String, busy: bool },
+    /// `*97`: the caller's own box; `*98`: any box, its number asked.
+    VoicemailMenu { own: bool },
 }
 
 impl Service {
     /// The service a dialed number names.
     pub fn for_number(number: &str) -> Option<Service> {
-        [Service::Echo, Service::Prompt, Service::ReadBack]
-            .into_iter()
-            .find(|s| s.number() == number)
+        Some(match number {
+            "*43" => Service::Echo,
+            "*44" => Service::Prompt,
+            "*45" => Service::ReadBack,
+            "*97" => Service::VoicemailMenu { own: true },
+            "*98" => Service::VoicemailMenu { own: false },
+            _ => return None,
+        })
     }
 
-    /// The number that reaches it.
-    pub fn number(self) -> &'static str {
+    /// The number a call to it is recorded as reaching.
+    pub fn number(&self) -> &str {
         match self {
             Service::Echo => "*43",
             Service::Prompt => "*44",
             Service::ReadBack => "*45",
+            Service::Voicemail { mailbox, .. } => mailbox,
+            Service::VoicemailMenu { own: true } => "*97",
+            Service::VoicemailMenu { own: false } => "*98",
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &'static str {
         match self {
             Service::Echo => "echo test",
             Service::Prompt => "prompt test",
             Service::ReadBack => "key read-back test",
+            Service::Voicemail { .. } => "voicemail",
+            Service::VoicemailMenu { .. } => "voicemail menu",
         }
     }
 }
@@ -66,9 +81,21 @@ pub(super) struct ServiceCall {
     dialog: Dialog,
     port: u16,
     started_at: i64,
+    answered_at: i64,
     codec: &'static str,
     /// The answer sent, sent again for a refresh.
     sdp: Sdp,
+    disposition: Disposition,
+}
+
+/// A caller's INVITE about to be answered by Switchboard: its server
+/// transaction, the dialog the answer makes, and the call's record so far.
+pub(super) struct Answering {
+    pub key: TransactionKey,
+    pub dialog: Dialog,
+    pub caller: String,
+    pub started_at: i64,
+    pub id: u64,
 }
 
 /// The calls Switchboard answered, and the index that finds one from a
@@ -76,6 +103,9 @@ pub(super) struct ServiceCall {
 #[derive(Debug, Default)]
 pub(super) struct ServiceCalls {
     calls: HashMap<u64, ServiceCall>,
+    /// REFERs sent (the flow asked the phone to call a number instead) →
+    /// call and the number.
+    refers: HashMap<TransactionKey, (u64, String)>,
     /// (Call-ID, our tag) → call.
     dialogs: HashMap<(String, String), u64>,
 }
@@ -106,9 +136,52 @@ impl Endpoint {
         service: Service,
     ) {
         let tag = self.tag();
+        let dialog = super::calls::caller_dialog(&req, &tag, arrival);
+        let answered = Answering {
+            key,
+            dialog,
+            caller: caller.number,
+            started_at: arrival.now as i64,
+            id: self.rng.gen(),
+        };
+        self.accept_service(now, &req, answered, service);
+    }
+
+    /// Answers the caller's INVITE (`req`) as `service`: with Switchboard's
+    /// SDP, one port pair, and the media thread told to take the leg. A
+    /// caller whose offer Switchboard cannot answer gets the failure, and
+    /// the call its record.
+    pub(super) fn accept_service(
+        &mut self,
+        now: Instant,
+        req: &Request,
+        answering: Answering,
+        service: Service,
+    ) {
+        let Answering {
+            key,
+            dialog,
+            caller,
+            started_at,
+            id,
+        } = answering;
         let refuse = |this: &mut Endpoint, code: u16, reason: &str| {
-            let r = Response::to(&req, code, Some(&tag)).with_reason(reason.to_owned());
+            let r = Response::to(req, code, Some(&dialog.local_tag)).with_reason(reason.to_owned());
             this.respond(now, &key, r);
+            this.counters.calls += 1;
+            this.notices.push_back(Notice::CallEnded(CallRecord {
+                id: call_id_text(id),
+                caller: caller.clone(),
+                callee: service.number().to_owned(),
+                started_at,
+                answered_at: None,
+                ended_at: this.clock_unix as i64,
+                disposition: Disposition::Failed,
+                hangup_cause: code.to_string(),
+                hangup_side: "system".to_owned(),
+                codec: None,
+                legs: vec![dialog.call_id.clone()],
+            }));
         };
         let offer = match Sdp::parse(&req.body) {
             Ok(sdp) if !req.body.is_empty() => sdp,
@@ -127,14 +200,13 @@ impl Endpoint {
         let Some(port) = self.ports.take(self.rng.gen()) else {
             return refuse(self, 503, "Service Unavailable (no media ports left)");
         };
-        let dialog = super::calls::caller_dialog(&req, &tag, arrival);
         let address = self.media_address(&dialog.local);
         let session = u64::from(self.rng.gen::<u32>());
         let Some(sdp) = answer(address, port, &codec, session) else {
             self.ports.give_back(port);
             return refuse(self, 500, "Server Internal Error (SDP)");
         };
-        let mut ok = Response::to(&req, 200, Some(&tag));
+        let mut ok = Response::to(req, 200, Some(&dialog.local_tag));
         ok.headers.push(
             HeaderName::Contact,
             format!("<sip:switchboard@{}>", dialog.local),
@@ -146,30 +218,42 @@ impl Endpoint {
             unreachable!("set_body keeps the kind")
         };
         self.respond(now, &key, ok);
-        let id: u64 = self.rng.gen();
-        let started_at = arrival.now as i64;
+        let caller_name = req
+            .headers
+            .from()
+            .ok()
+            .and_then(|f| f.display.as_ref().map(|d| d.replace('"', "")))
+            .filter(|d| !d.is_empty());
         self.notices.push_back(Notice::Media(MediaOrder::Answer {
             call: id,
             port,
             peer: media::audio_peer(&offer),
             codec: codec.clone(),
-            service,
+            service: service.clone(),
+            caller: caller.clone(),
+            caller_name,
         }));
+        let disposition = match service {
+            Service::Voicemail { .. } => Disposition::Voicemail,
+            _ => Disposition::Answered,
+        };
         let call = ServiceCall {
-            caller: caller.number,
+            caller,
             number: service.number().to_owned(),
             dialog,
             port,
             started_at,
+            answered_at: self.clock_unix as i64,
             codec: codec.name,
             sdp,
+            disposition,
         };
         self.notices.push_back(Notice::CallChanged(LiveCall {
             id: call_id_text(id),
             caller: call.caller.clone(),
             callee: call.number.clone(),
             started_at,
-            answered_at: Some(started_at),
+            answered_at: Some(call.answered_at),
             state: "answered",
             codec: Some(call.codec.to_owned()),
         }));
@@ -219,6 +303,10 @@ impl Endpoint {
                 Some(None) => self.respond(now, key, Response::to(req, 200, Some(&tag))),
                 None => self.respond(now, key, unsupported_info(req, &tag)),
             },
+            Method::Notify => {
+                // How the phone's call after a REFER goes: heard, not needed.
+                self.respond(now, key, Response::to(req, 200, Some(&tag)));
+            }
             Method::Invite | Method::Update => {
                 // A refresh or a new offer: the session stays as it is.
                 let sdp = self.services.calls[&id].sdp.to_bytes();
@@ -240,6 +328,71 @@ impl Endpoint {
                 self.respond(now, key, r);
             }
         }
+        true
+    }
+
+    /// Asks the phone of service call `id` (as records name it) to call
+    /// `number` instead, by REFER (RFC 3515); once it agrees the call
+    /// ends. False when there is no such call.
+    pub fn transfer(&mut self, now: Instant, now_unix: u64, id: &str, number: &str) -> bool {
+        self.clock_unix = now_unix;
+        let Some(id) = u64::from_str_radix(id, 16)
+            .ok()
+            .filter(|id| self.services.contains(*id))
+        else {
+            return false;
+        };
+        let call = self.services.calls.get_mut(&id).expect("looked up above");
+        let host = call.dialog.local.clone();
+        let branch = self.layer.new_branch();
+        let mut refer = call.dialog.request(Method::Refer, &branch, None);
+        refer
+            .headers
+            .push(HeaderName::ReferTo, format!("<sip:{number}@{host}>"));
+        refer
+            .headers
+            .push(HeaderName::ReferredBy, format!("<sip:switchboard@{host}>"));
+        refer.headers.push(HeaderName::ContentLength, "0");
+        let (peer, transport) = (call.dialog.peer, call.dialog.transport);
+        match self.layer.send_request(now, refer, peer, transport) {
+            Ok(key) => {
+                self.services.refers.insert(key, (id, number.to_owned()));
+            }
+            Err(_) => self.hang_up_service(now, id, "transfer failed"),
+        }
+        self.drain(now, now_unix);
+        true
+    }
+
+    /// The phone's answer to a REFER: the call ends either way (the flow
+    /// is done with it); false when `key` is no REFER.
+    pub(super) fn refer_answered(
+        &mut self,
+        now: Instant,
+        key: &TransactionKey,
+        response: &Response,
+    ) -> bool {
+        if response.code < 200 {
+            return self.services.refers.contains_key(key);
+        }
+        let Some((id, number)) = self.services.refers.remove(key) else {
+            return false;
+        };
+        let cause = if response.code < 300 {
+            format!("transferred to {number}")
+        } else {
+            format!("transfer to {number} refused ({})", response.code)
+        };
+        self.hang_up_service(now, id, &cause);
+        true
+    }
+
+    /// A REFER went unanswered; false when `key` is no REFER.
+    pub(super) fn refer_failed(&mut self, now: Instant, key: &TransactionKey) -> bool {
+        let Some((id, _)) = self.services.refers.remove(key) else {
+            return false;
+        };
+        self.hang_up_service(now, id, "transfer unanswered");
         true
     }
 
@@ -275,9 +428,9 @@ impl Endpoint {
             caller: call.caller,
             callee: call.number,
             started_at: call.started_at,
-            answered_at: Some(call.started_at),
+            answered_at: Some(call.answered_at),
             ended_at: self.clock_unix as i64,
-            disposition: Disposition::Answered,
+            disposition: call.disposition,
             hangup_cause: cause.to_owned(),
             hangup_side: side.to_owned(),
             codec: Some(call.codec.to_owned()),

@@ -2,6 +2,7 @@
 //! name. Only the digest HA1 values for the realm are kept (MD5 and
 //! SHA-256), not the secret itself.
 
+use crate::call::forwarding::Forwarding;
 use crate::call::Recording;
 use std::collections::HashMap;
 use switchboard_sip::digest::{ha1, Algorithm};
@@ -18,6 +19,8 @@ pub struct Account {
     pub call_limit: u32,
     /// Whether its calls are recorded.
     pub recording: Recording,
+    /// Where calls it does not take go.
+    pub forwarding: Forwarding,
     ha1_md5: String,
     ha1_sha256: String,
 }
@@ -31,6 +34,7 @@ impl Account {
             enabled,
             call_limit: 0,
             recording: Recording::Never,
+            forwarding: Forwarding::default(),
             ha1_md5: ha1(Algorithm::Md5, auth_name, realm, secret),
             ha1_sha256: ha1(Algorithm::Sha256, auth_name, realm, secret),
         }
@@ -88,6 +92,13 @@ impl Directory {
     pub fn set_recording(&mut self, number: &str, recording: Recording) -> bool {
         self.account_mut(number)
             .map(|a| a.recording = recording)
+            .is_some()
+    }
+
+    /// Sets an extension's forwarding; false when it has no account.
+    pub fn set_forwarding(&mut self, number: &str, forwarding: Forwarding) -> bool {
+        self.account_mut(number)
+            .map(|a| a.forwarding = forwarding)
             .is_some()
     }
 

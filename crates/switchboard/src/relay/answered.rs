@@ -17,12 +17,14 @@ use switchboard_media::tone::Tone;
 use tokio::sync::mpsc::UnboundedSender;
 
 /// What a flow hears of its leg.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Heard {
     /// The phone pressed a key (by event, tone or SIP INFO).
     Key(char),
     /// What was played has ended.
     Played,
+    /// What the phone said (at the leg's rate), while the flow listens.
+    Audio(Vec<i16>),
 }
 
 /// What a flow has its leg do.
@@ -34,6 +36,10 @@ pub enum Play {
     Tone(Tone),
     /// The phone's own audio, back.
     Echo,
+    /// Silence (what played stops).
+    Silence,
+    /// Start (`true`) or stop hearing what the phone says.
+    Listen(bool),
 }
 
 pub(super) struct Answered {
@@ -66,6 +72,9 @@ impl Answered {
             }
             self.channel.receive(packet, keys);
         }
+        if let Some(audio) = self.channel.take_heard() {
+            let _ = self.flow.send(Heard::Audio(audio));
+        }
         for &k in keys.iter() {
             let _ = self.flow.send(Heard::Key(k));
         }
@@ -89,6 +98,8 @@ impl Answered {
             Play::Audio(samples) => self.channel.play(samples),
             Play::Tone(tone) => self.channel.tone(tone),
             Play::Echo => self.channel.echo(),
+            Play::Silence => self.channel.silence(),
+            Play::Listen(on) => self.channel.listen(on),
         }
     }
 }

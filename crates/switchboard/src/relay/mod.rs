@@ -40,11 +40,21 @@ pub enum Order {
     Play { call: u64, what: Play },
 }
 
+/// Who called a leg Switchboard answered.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    /// The extension's number.
+    pub number: String,
+    /// The name its phone gave, if any.
+    pub name: Option<String>,
+}
+
 /// A leg Switchboard answered, for its flow.
 #[derive(Debug)]
 pub struct Started {
     pub call: u64,
     pub service: Service,
+    pub caller: Caller,
     /// The sample rate of what it plays (its codec's).
     pub rate: u32,
     /// Keys and the ends of what was played; closed with the call.

@@ -11,6 +11,7 @@
 
 use super::answered::{Answered, Heard};
 use super::batch::{Batch, SLOTS};
+use super::Caller;
 use super::{bind_pair, Order, Reserved, Started};
 use crate::metrics::Metrics;
 use crate::music::Music;
@@ -231,8 +232,14 @@ impl Worker {
                 peer,
                 codec,
                 service,
+                caller,
+                caller_name,
             } => {
-                if let Err(e) = self.answer(call, port, peer, &codec, service) {
+                let who = Caller {
+                    number: caller,
+                    name: caller_name,
+                };
+                if let Err(e) = self.answer(call, port, peer, &codec, service, who) {
                     tracing::warn!("media of call {call:016x}: {e}");
                     let _ = self.events.send(MediaEvent::Failed { call });
                 }
@@ -335,6 +342,7 @@ impl Worker {
         peer: Option<SocketAddr>,
         codec: &LegCodec,
         service: Service,
+        caller: Caller,
     ) -> std::io::Result<()> {
         let Some(leg) = media_leg(codec) else {
             return Err(std::io::Error::other(format!("no codec {}", codec.name)));
@@ -371,6 +379,7 @@ impl Worker {
         let _ = self.flows.send(Started {
             call,
             service,
+            caller,
             rate: leg.codec.rate(),
             heard,
         });

@@ -50,6 +50,19 @@ pub enum Inbound {
         call: String,
         by: String,
     },
+    /// Ask the phone of call `call` (one Switchboard answered) to call
+    /// `to` instead.
+    Transfer {
+        call: String,
+        to: String,
+    },
+    /// Mailbox `mailbox` holds `new` messages not heard and `old` heard:
+    /// its phones' lamps must say so.
+    Waiting {
+        mailbox: String,
+        new: u32,
+        old: u32,
+    },
     /// Start, pause, resume or stop recording call `call`.
     Recording {
         call: String,
@@ -209,6 +222,12 @@ async fn run(
             Wake::Inbound(Inbound::Security(change)) => guard::apply(&mut endpoint, change),
             Wake::Inbound(Inbound::HangUp { call, by }) => {
                 endpoint.hang_up(now, now_unix(), &call, &by);
+            }
+            Wake::Inbound(Inbound::Transfer { call, to }) => {
+                endpoint.transfer(now, now_unix(), &call, &to);
+            }
+            Wake::Inbound(Inbound::Waiting { mailbox, new, old }) => {
+                endpoint.set_waiting(now, now_unix(), &mailbox, new, old);
             }
             Wake::Inbound(Inbound::Recording { call, action }) => {
                 use switchboard_service::RecordAction as A;

@@ -1,0 +1,228 @@
+//! Where a call goes when the extension called does not take it (see
+//! [`crate::call::forwarding`]): before anything rings (forward always,
+//! do-not-disturb, busy at its call limit, no phone registered) and while
+//! it rings (every phone busy, or nobody answered within the ring time).
+//! A rule sends the call to the extension's voicemail, which Switchboard
+//! answers itself, or to another extension, whose own rules then apply,
+//! up to [`MAX_FORWARDS`] times; without a rule the caller hears the
+//! failure. An external number needs a trunk, which does not exist yet.
+
+use super::services::{Answering, Service};
+use super::Endpoint;
+use crate::call::forwarding::{Forward, Reason};
+use crate::call::media::MediaOrder;
+use crate::call::{Disposition, Phase};
+use crate::registrar::{Account, Binding};
+use std::time::{Duration, Instant};
+
+/// How many times one call may be forwarded: beyond, rules that forward
+/// in a circle would ring for ever.
+pub(super) const MAX_FORWARDS: u32 = 5;
+
+/// Where a call goes.
+#[derive(Debug)]
+pub(super) enum Route {
+    /// Ring these phones of this extension.
+    Ring(Account, Vec<Binding>),
+    /// Switchboard answers: a message for `mailbox`.
+    Voicemail {
+        mailbox: String,
+        busy: bool,
+    },
+    Fail(Failure),
+}
+
+/// How a call that goes nowhere ends: the caller's answer and the record.
+#[derive(Clone, Debug)]
+pub(super) struct Failure {
+    pub code: u16,
+    pub reason: String,
+    pub disposition: Disposition,
+    pub cause: String,
+    pub side: &'static str,
+}
+
+impl Failure {
+    /// The failure a caller hears when `reason` has no rule.
+    fn of(reason: Reason) -> Failure {
+        let (code, text, disposition, cause) = match reason {
+            Reason::Busy => (486, "Busy Here", Disposition::Busy, "486"),
+            Reason::NoAnswer => (
+                480,
+                "Temporarily Unavailable (no answer)",
+                Disposition::NoAnswer,
+                "no answer",
+            ),
+            Reason::Unregistered | Reason::Always => (
+                480,
+                "Temporarily Unavailable (not registered)",
+                Disposition::Failed,
+                "480",
+            ),
+        };
+        Failure {
+            code,
+            reason: text.to_owned(),
+            disposition,
+            cause: cause.to_owned(),
+            side: "system",
+        }
+    }
+
+    fn new(code: u16, reason: &str) -> Failure {
+        Failure {
+            code,
+            reason: reason.to_owned(),
+            disposition: Disposition::Failed,
+            cause: code.to_string(),
+            side: "system",
+        }
+    }
+}
+
+/// What one rule of an extension's says.
+enum Next {
+    Extension(Account),
+    Voicemail { mailbox: String, busy: bool },
+    Fail(Failure),
+}
+
+impl Endpoint {
+    /// Where a new call to `account` goes, `forwards` forwards in.
+    pub(super) fn route(&self, mut account: Account, now_unix: u64, mut forwards: u32) -> Route {
+        loop {
+            let rules = &account.forwarding;
+            let reason = if rules.always != Forward::None {
+                Reason::Always
+            } else if rules.dnd
+                || self.calls.count_for(&account.number) >= self.call_limit(&account)
+            {
+                Reason::Busy
+            } else {
+                let phones: Vec<Binding> = self
+                    .registrar
+                    .location
+                    .bindings(&account.number)
+                    .iter()
+                    .filter(|b| b.expires_at >= now_unix)
+                    .cloned()
+                    .collect();
+                if !phones.is_empty() {
+                    return Route::Ring(account, phones);
+                }
+                Reason::Unregistered
+            };
+            match self.next(&account, reason, Failure::of(reason)) {
+                Next::Extension(next) if forwards < MAX_FORWARDS => {
+                    account = next;
+                    forwards += 1;
+                }
+                Next::Extension(_) => {
+                    return Route::Fail(Failure::new(482, "Loop Detected (forwarding)"))
+                }
+                Next::Voicemail { mailbox, busy } => return Route::Voicemail { mailbox, busy },
+                Next::Fail(f) => return Route::Fail(f),
+            }
+        }
+    }
+
+    /// What `account`'s rule for `reason` says; `failure` when none.
+    fn next(&self, account: &Account, reason: Reason, failure: Failure) -> Next {
+        match account.forwarding.rule(reason) {
+            Forward::None => Next::Fail(failure),
+            Forward::Voicemail => Next::Voicemail {
+                mailbox: account.number.clone(),
+                busy: reason == Reason::Busy,
+            },
+            Forward::Extension(number) => match self.registrar.directory.by_number(number) {
+                Some(next) if next.enabled => Next::Extension(next.clone()),
+                Some(_) => Next::Fail(Failure::new(
+                    480,
+                    "Temporarily Unavailable (forwarded to a disabled extension)",
+                )),
+                None => Next::Fail(Failure::new(
+                    404,
+                    "Not Found (forwarded to an extension that does not exist)",
+                )),
+            },
+            Forward::External(_) => Next::Fail(Failure::new(
+                480,
+                "Temporarily Unavailable (forwarded to an external number, and no trunk reaches it)",
+            )),
+        }
+    }
+
+    /// The extension ringing for call `id` did not take it (`reason`):
+    /// the call goes where its rule says, or ends with `failure`.
+    pub(super) fn not_taken(&mut self, now: Instant, id: u64, reason: Reason, failure: Failure) {
+        let Some(call) = self.calls.calls.get(&id) else {
+            return;
+        };
+        if call.phase != Phase::Ringing {
+            return;
+        }
+        let forwards = call.forwards;
+        let account = self.registrar.directory.by_number(&call.target).cloned();
+        let next = match account {
+            Some(account) => self.next(&account, reason, failure.clone()),
+            None => Next::Fail(failure),
+        };
+        let route = match next {
+            Next::Extension(_) if forwards >= MAX_FORWARDS => {
+                Route::Fail(Failure::new(482, "Loop Detected (forwarding)"))
+            }
+            Next::Extension(next) => self.route(next, self.clock_unix, forwards + 1),
+            Next::Voicemail { mailbox, busy } => Route::Voicemail { mailbox, busy },
+            Next::Fail(f) => Route::Fail(f),
+        };
+        self.cancel_all(now, id);
+        match route {
+            Route::Ring(target, phones) => {
+                let ring_for = self.ring_time(&target);
+                if let Some(call) = self.calls.calls.get_mut(&id) {
+                    call.target = target.number.clone();
+                    call.forwards += 1;
+                    call.ring_deadline = now + ring_for;
+                }
+                self.ring(now, id, &target, phones);
+            }
+            Route::Voicemail { mailbox, busy } => {
+                self.send_to_voicemail(now, id, Service::Voicemail { mailbox, busy })
+            }
+            Route::Fail(f) => {
+                self.fail_call(now, id, f.code, &f.reason);
+                self.end_call(id, f.disposition, &f.cause, f.side);
+            }
+        }
+    }
+
+    /// How long `account`'s phones ring.
+    pub(super) fn ring_time(&self, account: &Account) -> Duration {
+        let seconds = account
+            .forwarding
+            .ring_time
+            .map_or(self.config.calls.ring_time, u64::from);
+        Duration::from_secs(seconds)
+    }
+
+    /// Call `id`, still ringing and its phones cancelled, is answered by
+    /// Switchboard instead: its relay closes, and the caller's INVITE gets
+    /// Switchboard's answer, in the dialog its provisional answers began.
+    fn send_to_voicemail(&mut self, now: Instant, id: u64, service: Service) {
+        let Some(call) = self.calls.remove(id) else {
+            return;
+        };
+        self.ports.give_back(call.caller_port);
+        self.ports.give_back(call.callee_port);
+        self.notices
+            .push_back(super::Notice::Media(MediaOrder::Close { call: id }));
+        let answering = Answering {
+            key: call.invite_key,
+            dialog: call.a,
+            caller: call.caller,
+            started_at: call.started_at,
+            id,
+        };
+        self.accept_service(now, &call.invite, answering, service);
+    }
+}
