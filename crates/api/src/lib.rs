@@ -26,6 +26,7 @@ mod registrations;
 mod security;
 mod session;
 mod tokens;
+mod voicemail;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -80,6 +81,25 @@ pub fn router(service: Service, metrics: MetricsText) -> Router {
         .route(
             "/api/v1/recordings/{id}",
             axum::routing::delete(recordings::remove),
+        )
+        .route("/api/v1/mailboxes/{number}", get(voicemail::mailbox))
+        .route(
+            "/api/v1/mailboxes/{number}/messages",
+            get(voicemail::messages),
+        )
+        .route(
+            "/api/v1/mailboxes/{number}/greetings/{kind}",
+            get(voicemail::get_greeting)
+                .put(voicemail::set_greeting)
+                .delete(voicemail::delete_greeting)
+                .layer(DefaultBodyLimit::max(
+                    switchboard_service::voicemail::MAX_GREETING_BYTES + 1,
+                )),
+        )
+        .route("/api/v1/voicemail/{id}/audio", get(voicemail::audio))
+        .route(
+            "/api/v1/voicemail/{id}",
+            axum::routing::patch(voicemail::update).delete(voicemail::remove),
         )
         .route("/api/v1/cdr", get(calls::records))
         .route("/api/v1/security/bans", get(security::bans))

@@ -3,13 +3,14 @@
 
 use crate::{
     accounts, calls, events, extensions, music, recordings, registrations, security, session,
-    tokens, Problem,
+    tokens, voicemail, Problem,
 };
 use axum::Json;
 use switchboard_service::{
     Account, AddressList, BanInfo, Cdr, Extension, ExtensionInput, ExtensionList, ExtensionPatch,
-    ListEntry, LiveCall, NewAccount, NewListEntry, RecordAction, RecordRequest, Recording,
-    RecordingPolicy, Registration,
+    Folder, Greeting, ListEntry, LiveCall, Mailbox, Message, MessagePatch, NewAccount,
+    NewListEntry, RecordAction, RecordRequest, Recording, RecordingPolicy, Registration,
+    VoicemailEmail,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -27,9 +28,11 @@ use utoipa::{Modify, OpenApi};
         calls::live, calls::hang_up, calls::records,
         recordings::list, recordings::audio, recordings::remove, recordings::record,
         music::set, music::reset,
+        voicemail::mailbox, voicemail::messages, voicemail::get_greeting, voicemail::set_greeting,
+        voicemail::delete_greeting, voicemail::audio, voicemail::update, voicemail::remove,
         security::bans, security::unban, security::lists, security::add, security::remove,
     ),
-    components(schemas(Recording, RecordRequest, RecordAction, RecordingPolicy, Registration, Cdr, LiveCall, BanInfo, ListEntry, NewListEntry, AddressList, Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, session::SessionInfo, tokens::NewToken)),
+    components(schemas(Mailbox, Message, MessagePatch, Folder, Greeting, VoicemailEmail, Recording, RecordRequest, RecordAction, RecordingPolicy, Registration, Cdr, LiveCall, BanInfo, ListEntry, NewListEntry, AddressList, Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, session::SessionInfo, tokens::NewToken)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;

@@ -23,13 +23,30 @@ fn scenario(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A server with 1001 and 1002, MD5 digest (SIPp's), and `env`.
+/// A server with 1001 and 1002, MD5 digest (SIPp's), and `env`. Their
+/// calls are not forwarded (to voicemail, by default): these flows are
+/// about what the caller hears when a call fails.
 fn server(env: &[(&str, &str)]) -> Server {
     let data_dir = Server::fresh_data_dir();
     std::fs::create_dir_all(&data_dir).unwrap();
     let cli_env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
     for (number, secret) in [CALLER, CALLEE] {
-        cli(&cli_env, &["extension", "add", number, "--secret", secret]);
+        cli(
+            &cli_env,
+            &[
+                "extension",
+                "add",
+                number,
+                "--secret",
+                secret,
+                "--forward-busy",
+                "none",
+                "--forward-no-answer",
+                "none",
+                "--forward-unregistered",
+                "none",
+            ],
+        );
     }
     let mut all = vec![("SWITCHBOARD_SIP__DIGEST", "MD5")];
     all.extend_from_slice(env);

@@ -1,6 +1,9 @@
 //! Numbers Switchboard answers itself: the test numbers an administrator
 //! dials to check a phone (`*43` echo, `*44` a prompt, `*45` the keys
-//! pressed, read back). Switchboard is the far end of such a call: it
+//! pressed, read back), voicemail (a caller leaving a message, `*97` and
+//! `*98` the menu), and the star codes a user sets their extension with
+//! (`*78`/`*79` do-not-disturb on/off, `*72NUMBER`/`*73` forward every
+//! call to another extension, or no longer). Switchboard is the far end of such a call: it
 //! answers the INVITE with its own SDP (one codec it can play, and
 //! telephone-event when offered), takes one port pair, and orders the
 //! media thread to answer there ([`MediaOrder::Answer`]); the binary runs
@@ -35,6 +38,11 @@ pub enum Service {
     Voicemail { mailbox: String, busy: bool },
     /// `*97`: the caller's own box; `*98`: any box, its number asked.
     VoicemailMenu { own: bool },
+    /// `*78` / `*79`: do-not-disturb on or off for the caller's extension.
+    DoNotDisturb(bool),
+    /// `*72NUMBER`: the caller's calls go to extension NUMBER instead;
+    /// `*73`: no longer.
+    ForwardAlways(Option<String>),
 }
 
 impl Service {
@@ -46,7 +54,16 @@ impl Service {
             "*45" => Service::ReadBack,
             "*97" => Service::VoicemailMenu { own: true },
             "*98" => Service::VoicemailMenu { own: false },
-            _ => return None,
+            "*78" => Service::DoNotDisturb(true),
+            "*79" => Service::DoNotDisturb(false),
+            "*73" => Service::ForwardAlways(None),
+            _ => {
+                let to = number.strip_prefix("*72")?;
+                if !(2..=10).contains(&to.len()) || !to.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                Service::ForwardAlways(Some(to.to_owned()))
+            }
         })
     }
 
@@ -59,6 +76,10 @@ impl Service {
             Service::Voicemail { mailbox, .. } => mailbox,
             Service::VoicemailMenu { own: true } => "*97",
             Service::VoicemailMenu { own: false } => "*98",
+            Service::DoNotDisturb(true) => "*78",
+            Service::DoNotDisturb(false) => "*79",
+            Service::ForwardAlways(Some(_)) => "*72",
+            Service::ForwardAlways(None) => "*73",
         }
     }
 
@@ -69,6 +90,8 @@ impl Service {
             Service::ReadBack => "key read-back test",
             Service::Voicemail { .. } => "voicemail",
             Service::VoicemailMenu { .. } => "voicemail menu",
+            Service::DoNotDisturb(_) => "do-not-disturb",
+            Service::ForwardAlways(_) => "call forwarding",
         }
     }
 }
@@ -579,5 +602,15 @@ mod tests {
         assert_eq!(Service::for_number("*43"), Some(Service::Echo));
         assert_eq!(Service::for_number("*45"), Some(Service::ReadBack));
         assert_eq!(Service::for_number("1001"), None);
+        assert_eq!(
+            Service::for_number("*721003"),
+            Some(Service::ForwardAlways(Some("1003".into())))
+        );
+        assert_eq!(Service::for_number("*72"), None);
+        assert_eq!(Service::for_number("*72x1"), None);
+        assert_eq!(
+            Service::for_number("*78"),
+            Some(Service::DoNotDisturb(true))
+        );
     }
 }

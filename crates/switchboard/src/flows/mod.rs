@@ -3,8 +3,9 @@
 //! hang up — in the spirit of Asterisk's dialplan applications. The media
 //! thread does the sound ([`crate::relay`]); the SIP thread ends the call
 //! when the flow hangs up. The flows are the test numbers, leaving a
-//! voicemail message, and the voicemail menu.
+//! voicemail message, the voicemail menu, and the star codes.
 
+mod features;
 mod mailbox_menu;
 mod say;
 mod test_numbers;
@@ -274,6 +275,10 @@ pub fn start(
                         voicemail::leave_message(leg, &context, mailbox, *busy).await
                     }
                     Service::VoicemailMenu { own } => mailbox_menu::menu(leg, &context, *own).await,
+                    Service::DoNotDisturb(on) => features::do_not_disturb(leg, &context, *on).await,
+                    Service::ForwardAlways(to) => {
+                        features::forward_always(leg, &context, to.as_deref()).await
+                    }
                 };
                 if outcome.is_err() {
                     tracing::debug!("call {call:016x} ({}) ended", service.as_str());

@@ -104,6 +104,28 @@ impl Phone {
         Phone { home, console }
     }
 
+    /// The phone rings until its calls are cancelled, answering none.
+    pub fn not_answering(self) -> Phone {
+        let accounts = self.home.join("accounts");
+        let text = std::fs::read_to_string(&accounts).unwrap();
+        std::fs::write(
+            &accounts,
+            text.replace("answermode=auto", "answermode=manual"),
+        )
+        .unwrap();
+        self
+    }
+
+    /// The phone subscribes to its message-waiting indication (baresip's
+    /// `mwi` module), and prints each NOTIFY's summary.
+    pub fn with_message_lamp(self) -> Phone {
+        let config = self.home.join("config");
+        let mut text = std::fs::read_to_string(&config).unwrap();
+        text.push_str("module_app mwi.so\n");
+        std::fs::write(&config, text).unwrap();
+        self
+    }
+
     /// Runs baresip for `seconds`, running `command` (e.g. `/dial …`) at
     /// start.
     pub fn run(&self, seconds: u32, command: Option<&str>) -> Child {

@@ -1,0 +1,348 @@
+//! Voicemail with real phones, checked by ear: baresip as 1001 calls 1002,
+//! whose baresip rings and does not answer; the caller hears 1002's
+//! greeting, plays a 440 Hz tone into the box and hangs up. 1002's
+//! baresip gets a message-summary NOTIFY saying one new message; the
+//! message reaches an SMTP sink (aiosmtpd, started here) as a WAV
+//! attachment holding the tone; 1002 dials `*97`, enters its PIN by RFC
+//! 4733 events, hears the message, deletes it, and its lamp goes out
+//! (NOTIFY with 0/0).
+
+mod common;
+
+use common::audio::find;
+use common::baresip::{power, registered, samples, sox, Phone};
+use common::{admin_api, cdr_csv, cli, free_port, Server};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use switchboard_media::g711::Law;
+
+const CALLER: (&str, &str) = ("1001", "Pw-Secret-vm-aaaa1");
+const OWNER: (&str, &str) = ("1002", "Pw-Secret-vm-bbbb2");
+const PIN: &str = "4826";
+const EMAIL: &str = "owner@example.com";
+
+/// An SMTP sink: aiosmtpd keeping every mail it takes in a maildir.
+struct Sink {
+    child: Child,
+    maildir: PathBuf,
+    port: u16,
+}
+
+impl Sink {
+    fn start(dir: &Path) -> Sink {
+        let maildir = dir.join("maildir");
+        let port = free_port();
+        let child = Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 with aiosmtpd (the README's test command installs aiosmtpd)");
+        let give_up = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < give_up, "aiosmtpd never listened");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Sink {
+            child,
+            maildir,
+            port,
+        }
+    }
+
+    /// The mails taken so far.
+    fn mails(&self) -> Vec<PathBuf> {
+        std::fs::read_dir(self.maildir.join("new"))
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A running baresip whose output is collected as it comes.
+struct Running {
+    child: Child,
+    log: Arc<Mutex<String>>,
+}
+
+impl Running {
+    fn start(phone: &Phone, seconds: u32, command: Option<&str>) -> Running {
+        let mut child = phone.run(seconds, command);
+        let log = Arc::new(Mutex::new(String::new()));
+        for out in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(out).lines().map_while(Result::ok) {
+                    let mut log = log.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            });
+        }
+        Running { child, log }
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits until the phone printed `text`.
+    fn wait_for(&self, text: &str, within: Duration) -> String {
+        let give_up = Instant::now() + within;
+        loop {
+            let log = self.log();
+            if log.contains(text) {
+                return log;
+            }
+            assert!(
+                Instant::now() < give_up,
+                "the phone never printed {text:?}:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn finish(mut self) -> String {
+        let status = self.child.wait().unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        let log = self.log();
+        assert!(status.success(), "baresip failed:\n{log}");
+        log
+    }
+}
+
+/// A shipped prompt as a PCMU phone hears it.
+fn prompt(name: &str) -> Vec<i16> {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../prompts/en/{name}.wav"));
+    let samples =
+        switchboard_media::wav::read_mono(std::fs::File::open(&file).unwrap(), 8000).unwrap();
+    let (mut octets, mut back) = (Vec::new(), Vec::new());
+    Law::Ulaw.encode(&samples, &mut octets);
+    Law::Ulaw.decode(&octets, &mut back);
+    back
+}
+
+/// Seconds (whole, 8 kHz) of `heard` where `hz` carries most of the sound.
+fn seconds_of_tone(heard: &[i16], hz: f64) -> usize {
+    heard
+        .chunks(8000)
+        .filter(|s| s.len() == 8000)
+        .filter(|s| {
+            let energy: f64 = s.iter().map(|&x| f64::from(x) * f64::from(x)).sum();
+            // A pure tone's Goertzel power is energy × N / 2.
+            energy > 1e9 && power(s, hz) > 0.8 * energy * 4000.0
+        })
+        .count()
+}
+
+fn messages(server: &Server) -> Vec<serde_json::Value> {
+    let (code, body) = admin_api(server, "GET", "/api/v1/mailboxes/1002/messages", None);
+    assert_eq!(code, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+#[test]
+fn a_message_left_lights_the_lamp_is_emailed_heard_and_deleted() {
+    let data_dir = Server::fresh_data_dir();
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let sink = Sink::start(&data_dir);
+    let env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
+    cli(&env, &["extension", "add", CALLER.0, "--secret", CALLER.1]);
+    cli(
+        &env,
+        &[
+            "extension",
+            "add",
+            OWNER.0,
+            "--secret",
+            OWNER.1,
+            "--pin",
+            PIN,
+            "--email",
+            EMAIL,
+            "--voicemail-email",
+            "send_and_keep",
+            "--ring-time",
+            "5",
+        ],
+    );
+    let port = sink.port.to_string();
+    // baresip 1.0 gives up on any challenge but MD5.
+    let server = Server::start_in(
+        data_dir,
+        &[
+            ("SWITCHBOARD_SIP__DIGEST", "MD5"),
+            ("SWITCHBOARD_VOICEMAIL__EMAIL__SMTP_HOST", "127.0.0.1"),
+            ("SWITCHBOARD_VOICEMAIL__EMAIL__SMTP_PORT", &port),
+            ("SWITCHBOARD_VOICEMAIL__EMAIL__SECURITY", "none"),
+        ],
+    );
+    let dir = server.data_dir.join("phones");
+    std::fs::create_dir_all(&dir).unwrap();
+    let tone = dir.join("tone440.wav");
+    sox(&tone, &["synth", "40", "sine", "440", "vol", "0.5"]);
+    let silence = dir.join("silence.wav");
+    sox(&silence, &["trim", "0", "60"]);
+
+    // 1002 rings and nobody answers; its lamp is subscribed.
+    let owner = Phone::new(&server, &dir, OWNER.0, OWNER.1, &silence, "PCMU")
+        .not_answering()
+        .with_message_lamp();
+    let ringing = Running::start(&owner, 60, None);
+    let give_up = Instant::now() + Duration::from_secs(10);
+    while !registered(&server, OWNER.0) {
+        assert!(Instant::now() < give_up, "1002 never registered");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // Ringing 5 s, the greeting, the beep, then about 6 s of tone.
+    let caller = Phone::new(&server, &dir, CALLER.0, CALLER.1, &tone, "PCMU");
+    let calling = Running::start(
+        &caller,
+        24,
+        Some(&format!("/dial sip:{}@{}", OWNER.0, server.target())),
+    );
+    let log = calling.finish();
+    assert!(
+        log.contains("Call established"),
+        "voicemail never answered:\n{log}"
+    );
+    let heard = caller.heard();
+    let (_, score) = find(&heard, &prompt("vm-greeting-default"));
+    assert!(
+        score > 0.9,
+        "the caller did not hear the greeting ({score:.3})"
+    );
+    let (_, score) = find(&heard, &prompt("vm-unavailable"));
+    assert!(
+        score > 0.9,
+        "the caller did not hear 'not available' ({score:.3})"
+    );
+
+    // The message is kept, holds the tone, and lights the lamp.
+    let give_up = Instant::now() + Duration::from_secs(10);
+    let message = loop {
+        if let Some(m) = messages(&server).pop() {
+            break m;
+        }
+        assert!(Instant::now() < give_up, "no message was kept");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(message["caller"], CALLER.0, "{message}");
+    assert_eq!(message["heard"], false, "{message}");
+    let duration_ms = message["duration_ms"].as_i64().unwrap();
+    assert!((3_000..=15_000).contains(&duration_ms), "{message}");
+    let id = message["id"].as_str().unwrap().to_owned();
+    let log = ringing.wait_for("Voice-Message: 1/0", Duration::from_secs(10));
+    assert!(log.contains("Messages-Waiting: yes"), "{log}");
+    let mut ringing = ringing;
+    let _ = ringing.child.kill();
+    let _ = ringing.child.wait();
+
+    // Downloaded with the session `admin_api` logged in.
+    let wav = dir.join("message.wav");
+    let out = Command::new("curl")
+        .args(["-sSf", "-b"])
+        .arg(server.data_dir.join("admin-cookies"))
+        .arg("-o")
+        .arg(&wav)
+        .arg(format!(
+            "http://127.0.0.1:{}/api/v1/voicemail/{id}/audio",
+            server.http_port
+        ))
+        .status()
+        .unwrap();
+    assert!(out.success(), "downloading the message");
+    let tone_seconds = seconds_of_tone(&samples(&wav), 440.0);
+    assert!(
+        tone_seconds >= 3,
+        "the message holds {tone_seconds} s of the tone"
+    );
+
+    // The email came, with the message attached.
+    let give_up = Instant::now() + Duration::from_secs(20);
+    let mail = loop {
+        if let Some(m) = sink.mails().pop() {
+            break m;
+        }
+        assert!(Instant::now() < give_up, "no email reached the sink");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let attached = dir.join("attached.wav");
+    let text = Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import email,sys\n\
+             m=email.message_from_binary_file(open(sys.argv[1],'rb'))\n\
+             print('To:', m['To']); print('Subject:', m['Subject'])\n\
+             for p in m.walk():\n\
+             \x20   if p.get_filename(): open(sys.argv[2],'wb').write(p.get_payload(decode=True))\n\
+             \x20   elif p.get_content_type()=='text/plain': print(p.get_payload(decode=True).decode())\n",
+        )
+        .arg(&mail)
+        .arg(&attached)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(text.contains(EMAIL) && text.contains("1001"), "{text}");
+    let attached_tone = seconds_of_tone(&samples(&attached), 440.0);
+    assert!(
+        attached_tone >= 3,
+        "the attachment holds {attached_tone} s of the tone:\n{text}"
+    );
+
+    // 1002 opens its box, hears the message, deletes it.
+    let listening = Running::start(
+        &owner,
+        60,
+        Some(&format!("/dial sip:*97@{}", server.target())),
+    );
+    listening.wait_for("Call established", Duration::from_secs(10));
+    std::thread::sleep(Duration::from_secs(2));
+    for k in PIN.chars().chain(['#']) {
+        owner.press(k);
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    owner.press('1');
+    // The envelope (who, when), then the message; 3 deletes it.
+    std::thread::sleep(Duration::from_millis(9_000 + duration_ms as u64 + 2_000));
+    owner.press('3');
+    let log = listening.wait_for("Voice-Message: 0/0", Duration::from_secs(15));
+    assert!(log.contains("Messages-Waiting: no"), "{log}");
+    // "Deleted." plays on while the lamp goes out.
+    std::thread::sleep(Duration::from_secs(3));
+    let mut listening = listening;
+    let _ = listening.child.kill();
+    let _ = listening.child.wait();
+    assert!(messages(&server).is_empty(), "the message was not deleted");
+    let heard = owner.heard();
+    let heard_tone = seconds_of_tone(&heard, 440.0);
+    assert!(
+        heard_tone >= 3,
+        "1002 heard {heard_tone} s of the message's tone"
+    );
+    let (_, score) = find(&heard, &prompt("vm-deleted"));
+    assert!(score > 0.9, "1002 did not hear 'deleted' ({score:.3})");
+
+    let records = cdr_csv(&server, &[]);
+    assert!(
+        records
+            .lines()
+            .any(|l| l.contains(",1001,1002,") && l.contains(",voicemail,")),
+        "{records}"
+    );
+}
