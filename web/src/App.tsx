@@ -11,6 +11,7 @@ import { LoginPage } from "./LoginPage";
 import { ExtensionsPage } from "./ExtensionsPage";
 import { CallsPage } from "./CallsPage";
 import { RecordingsPage } from "./RecordingsPage";
+import { VoicemailPage } from "./VoicemailPage";
 import { SECTIONS } from "./sections";
 
 export function App() {
@@ -46,6 +47,7 @@ export function App() {
       {section.path === "/extensions" && <ExtensionsPage session={session} />}
       {section.path === "/calls" && <CallsPage session={session} />}
       {section.path === "/recordings" && <RecordingsPage session={session} />}
+      {section.path === "/voicemail" && <VoicemailPage session={session} />}
     </Layout>
   );
 }

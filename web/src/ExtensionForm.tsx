@@ -1,10 +1,13 @@
-// Creating or editing one extension. The server validates; its answer
-// names the field at fault, and the message is shown beside that field.
+// Creating or editing one extension: its identity, limits, recording,
+// do not disturb, forwarding and voicemail email. The server validates;
+// its answer names the field at fault, and the message is shown beside
+// that field.
 
 import { useState } from "preact/hooks";
 import { ApiError } from "./api";
 import * as extensions from "./extensions";
-import type { Extension, ExtensionFields } from "./extensions";
+import type { Extension, ExtensionFields, ForwardWhen } from "./extensions";
+import { ForwardField } from "./ForwardField";
 
 interface Props {
   extension: Extension | null;
@@ -23,10 +26,20 @@ function fieldsOf(ext: Extension | null): ExtensionFields {
     outbound_caller_id: ext?.outbound_caller_id ?? "",
     call_limit: ext?.call_limit ?? 2,
     recording: ext?.recording ?? "never",
+    dnd: ext?.dnd ?? false,
+    forward_always: ext?.forward_always ?? "none",
+    forward_busy: ext?.forward_busy ?? "voicemail",
+    forward_no_answer: ext?.forward_no_answer ?? "voicemail",
+    forward_unregistered: ext?.forward_unregistered ?? "voicemail",
+    ring_time: ext?.ring_time ?? null,
+    voicemail_email: ext?.voicemail_email ?? "off",
   };
 }
 
-type TextField = Exclude<keyof ExtensionFields, "enabled" | "call_limit" | "recording">;
+type TextField = Exclude<
+  keyof ExtensionFields,
+  "enabled" | "call_limit" | "recording" | "dnd" | ForwardWhen | "ring_time" | "voicemail_email"
+>;
 
 const TEXT_FIELDS: { key: TextField; label: string; hint?: string }[] = [
   { key: "number", label: "Number", hint: "2 to 10 digits" },
@@ -37,7 +50,21 @@ const TEXT_FIELDS: { key: TextField; label: string; hint?: string }[] = [
   { key: "outbound_caller_id", label: "Outbound caller ID" },
 ];
 
-const SHOWN = new Set<string>([...TEXT_FIELDS.map((f) => f.key), "call_limit", "recording"]);
+const FORWARDS: { key: ForwardWhen; label: string }[] = [
+  { key: "forward_always", label: "Forward every call" },
+  { key: "forward_busy", label: "Forward when busy" },
+  { key: "forward_no_answer", label: "Forward when not answered" },
+  { key: "forward_unregistered", label: "Forward when no phone is registered" },
+];
+
+const SHOWN = new Set<string>([
+  ...TEXT_FIELDS.map((f) => f.key),
+  ...FORWARDS.map((f) => f.key),
+  "call_limit",
+  "recording",
+  "ring_time",
+  "voicemail_email",
+]);
 
 export function ExtensionForm({ extension, onDone, onCancel }: Props) {
   const [fields, setFields] = useState(fieldsOf(extension));
@@ -51,7 +78,7 @@ export function ExtensionForm({ extension, onDone, onCancel }: Props) {
     event.preventDefault();
     setBusy(true);
     try {
-      if (extension) await extensions.update(extension.number, fields);
+      if (extension) await extensions.update(extension, fields);
       else await extensions.create(fields);
       onDone();
     } catch (e) {
@@ -100,10 +127,39 @@ export function ExtensionForm({ extension, onDone, onCancel }: Props) {
           </select>
           {fieldError("recording")}
         </div>
+        <div class="field">
+          <label for="field-ring_time">Ring time (seconds)</label>
+          <input id="field-ring_time" name="ring_time" type="number" min={5} max={300} placeholder="server default"
+            value={fields.ring_time ?? ""} {...invalid("ring_time")}
+            onInput={(e) => set("ring_time", e.currentTarget.value === "" ? null : Number(e.currentTarget.value))} />
+          {fieldError("ring_time")}
+        </div>
+        {FORWARDS.map(({ key, label }) => (
+          <ForwardField key={key} when={key} label={label} value={fields[key]}
+            onChange={(value) => set(key, value)} invalid={invalid(key)}>
+            {fieldError(key)}
+          </ForwardField>
+        ))}
+        <div class="field">
+          <label for="field-voicemail_email">Voicemail by email</label>
+          <select id="field-voicemail_email" name="voicemail_email" value={fields.voicemail_email}
+            {...invalid("voicemail_email")}
+            onChange={(e) => set("voicemail_email", e.currentTarget.value as extensions.VoicemailEmail)}>
+            <option value="off">Off</option>
+            <option value="send_and_keep">Email and keep</option>
+            <option value="send_and_delete">Email and delete</option>
+          </select>
+          {fieldError("voicemail_email")}
+        </div>
         <label class="check">
           <input name="enabled" type="checkbox" checked={fields.enabled}
             onChange={(e) => set("enabled", e.currentTarget.checked)} />
           Enabled
+        </label>
+        <label class="check">
+          <input name="dnd" type="checkbox" checked={fields.dnd}
+            onChange={(e) => set("dnd", e.currentTarget.checked)} />
+          Do not disturb
         </label>
       </div>
       {error && !SHOWN.has(error.field ?? "") && <p class="error" role="alert">{error.message}</p>}

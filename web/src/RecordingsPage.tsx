@@ -8,9 +8,7 @@ import type { Session } from "./api";
 import * as recordings from "./recordings";
 import type { Recording } from "./recordings";
 import { useLoaded } from "./live";
-import { clock } from "./format";
-
-const when = (unix: number) => new Date(unix * 1000).toLocaleString();
+import { clock, dateTime } from "./format";
 
 export function RecordingsPage({ session }: { session: Session }) {
   const [list, setList] = useState<Recording[] | null>(null);
@@ -62,7 +60,7 @@ export function RecordingsPage({ session }: { session: Session }) {
             <tbody>
               {list.map((r) => (
                 <tr key={r.id} data-recording={r.id}>
-                  <td>{when(r.started_at)}</td>
+                  <td>{dateTime(r.started_at)}</td>
                   <td class="number">{r.caller}</td>
                   <td class="number">{r.callee}</td>
                   <td class="clock">{clock(r.duration_ms / 1000)}</td>

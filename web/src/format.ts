@@ -4,6 +4,9 @@
 export const time = (unix: number) =>
   new Date(unix * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
+/** Unix seconds as the local date and time. */
+export const dateTime = (unix: number) => new Date(unix * 1000).toLocaleString();
+
 /** Seconds as m:ss, or h:mm:ss from an hour on. */
 export function clock(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));

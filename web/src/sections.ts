@@ -16,6 +16,6 @@ export const SECTIONS: Section[] = [
   { path: "/ivr", title: "IVR menus", ready: false },
   { path: "/office-hours", title: "Office hours", ready: false },
   { path: "/trunks", title: "SIP trunks", ready: false },
-  { path: "/voicemail", title: "Voicemail", ready: false },
+  { path: "/voicemail", title: "Voicemail", ready: true },
   { path: "/reports", title: "Reports", ready: false },
 ];

@@ -346,3 +346,108 @@ fn a_message_left_lights_the_lamp_is_emailed_heard_and_deleted() {
         "{records}"
     );
 }
+
+/// Star codes set the caller's own extension: `*78`/`*79` do-not-disturb,
+/// `*72NUMBER`/`*73` forward every call. Then a forwarding chain: 1003
+/// forwards every call to 1002, which has no phone registered, so the
+/// call from 1001 ends in 1002's voicemail. The console (web/e2e/
+/// voicemail.mjs in Chromium) lists and plays that message, saves and
+/// deletes it, and sets do-not-disturb from the extension form.
+#[test]
+fn star_codes_and_forwarding_reach_the_box_the_console_shows() {
+    let data_dir = Server::fresh_data_dir();
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
+    cli(&env, &["extension", "add", CALLER.0, "--secret", CALLER.1]);
+    cli(&env, &["extension", "add", OWNER.0, "--secret", OWNER.1]);
+    cli(
+        &env,
+        &[
+            "extension",
+            "add",
+            "1003",
+            "--forward-always",
+            "extension:1002",
+        ],
+    );
+    let server = Server::start_in(data_dir, &[("SWITCHBOARD_SIP__DIGEST", "MD5")]);
+    let dir = server.data_dir.join("phones");
+    std::fs::create_dir_all(&dir).unwrap();
+    let tone = dir.join("tone440.wav");
+    sox(&tone, &["synth", "40", "sine", "440", "vol", "0.5"]);
+    let caller = Phone::new(&server, &dir, CALLER.0, CALLER.1, &tone, "PCMU");
+    let dial = |number: &str, seconds: u32| {
+        let running = Running::start(
+            &caller,
+            seconds,
+            Some(&format!("/dial sip:{number}@{}", server.target())),
+        );
+        let log = running.finish();
+        assert!(
+            log.contains("Call established"),
+            "{number} was not answered:\n{log}"
+        );
+    };
+    let shown = || cli(&server.cli_env(), &["extension", "show", CALLER.0]);
+    let heard_last = |name: &str| {
+        let (_, score) = find(&caller.heard(), &prompt(name));
+        assert!(score > 0.9, "{name} not heard ({score:.3})");
+        std::fs::remove_dir_all(caller.home.join("dumps")).unwrap();
+        std::fs::create_dir_all(caller.home.join("dumps")).unwrap();
+    };
+    let settled = |want: &str| {
+        let give_up = Instant::now() + Duration::from_secs(5);
+        loop {
+            let now = shown();
+            if now.contains(want) {
+                return;
+            }
+            assert!(Instant::now() < give_up, "never {want:?}:\n{now}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    dial("*78", 5);
+    heard_last("feature-dnd-on");
+    settled("do not disturb:     yes");
+    dial("*79", 5);
+    heard_last("feature-dnd-off");
+    settled("do not disturb:     no");
+    dial("*721003", 7);
+    heard_last("feature-forward-on");
+    settled("forward always:     extension:1003");
+    dial("*73", 5);
+    heard_last("feature-forward-off");
+    settled("forward always:     none");
+
+    // 1003 → 1002 (forward always) → not registered → 1002's voicemail.
+    dial("1003", 20);
+    let give_up = Instant::now() + Duration::from_secs(10);
+    while messages(&server).is_empty() {
+        assert!(Instant::now() < give_up, "no message reached 1002's box");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (_, score) = find(&caller.heard(), &prompt("vm-greeting-default"));
+    assert!(
+        score > 0.9,
+        "the caller did not hear 1002's greeting ({score:.3})"
+    );
+
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-screenshots/voicemail");
+    let status = Command::new("node")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web/e2e/voicemail.mjs"))
+        .env("SB_URL", format!("http://127.0.0.1:{}/", server.http_port))
+        .env("SB_PASSWORD", server.admin_password())
+        .env("SB_SCREENSHOTS", &shots)
+        .env("SB_MAILBOX", OWNER.0)
+        .status()
+        .expect("running node (the README's test command installs nodejs)");
+    assert!(status.success(), "the voicemail end-to-end run failed");
+    assert!(
+        messages(&server).is_empty(),
+        "the console did not delete it"
+    );
+    let kept = std::fs::read_dir(server.data_dir.join("voicemail/1002"))
+        .unwrap()
+        .count();
+    assert_eq!(kept, 0, "the file went with it");
+}
