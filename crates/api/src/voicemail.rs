@@ -148,7 +148,10 @@ pub async fn audio(
 #[utoipa::path(patch, path = "/api/v1/voicemail/{id}", tag = "voicemail", params(("id" = String, Path)),
     request_body = MessagePatch, security(("session" = []), ("token" = [])),
     responses((status = 200, body = Message),
-              (status = 400, description = "malformed JSON or unknown field", body = Problem, content_type = "application/problem+json"),
+              (status = 400, description = "malformed JSON", body = Problem, content_type = "application/problem+json"),
+              (status = 413, description = "body over 64 KiB", body = Problem, content_type = "application/problem+json"),
+              (status = 415, description = "not application/json", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "an unknown field, or a value of the wrong kind", body = Problem, content_type = "application/problem+json"),
               (status = 404, description = "no such message", body = Problem, content_type = "application/problem+json"),
               (status = 401, description = "not logged in", body = Problem, content_type = "application/problem+json")))]
 pub async fn update(
