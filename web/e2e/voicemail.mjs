@@ -20,6 +20,8 @@ await withBrowser(async ({ open, screenshot }) => {
   await logIn(page, password);
   await page.getByRole("link", { name: "Voicemail" }).click();
   await see(page.getByRole("heading", { name: "Voicemail" }), "the voicemail page");
+  // The page opens the first extension's box first; then ours.
+  await see(page.locator(".page-head .count"), "the first mailbox");
   await page.getByLabel("Mailbox", { exact: true }).fill(mailbox);
   await page.getByRole("button", { name: "Open" }).click();
   await see(page.locator(".page-head .count", { hasText: `(${mailbox}): 1 new` }), `mailbox ${mailbox} with one new message`);

@@ -4,7 +4,7 @@
 // opens any extension's box; a user sees only their own. A message left
 // or changed anywhere (a phone's voicemail menu, say) shows at once.
 
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { Session } from "./api";
 import * as extensions from "./extensions";
 import * as voicemail from "./voicemail";
@@ -23,22 +23,27 @@ export function VoicemailPage({ session }: { session: Session }) {
   const [deleting, setDeleting] = useState<string | null>(null);
   const mayPick = session.role !== "user";
 
-  // First the first extension: for a user, the only one they see, their own.
+  // First the first extension (for a user, the only one they see, their
+  // own), unless a box was opened meanwhile.
   useEffect(() => {
     extensions.list("", 0).then(
       (page) => {
         const first = page.items[0]?.number ?? "";
-        setNumber(first);
-        setTyped(first);
+        setNumber((n) => n ?? first);
+        setTyped((t) => (t === "" ? first : t));
       },
       (e) => setError((e as Error).message),
     );
   }, []);
 
+  // The box asked for last: an answer about another comes too late.
+  const asked = useRef<string | null>(null);
+  asked.current = number;
   const load = useCallback(async () => {
     if (!number) return;
     try {
       const [shown, messages] = await Promise.all([voicemail.mailbox(number), voicemail.messages(number)]);
+      if (asked.current !== number) return;
       setBox(shown);
       setList(messages);
       setError("");
