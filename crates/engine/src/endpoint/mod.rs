@@ -558,7 +558,8 @@ impl Endpoint {
                 Output::Event(Event::Ack { request, .. }) => self.caller_ack(now, &request),
                 Output::Event(Event::Response { key, response }) => {
                     let code = response.code;
-                    if !self.refer_answered(now, &key, &response)
+                    if !self.lamp_answered(&key, code)
+                        && !self.refer_answered(now, &key, &response)
                         && !self.mid_call_response(now, &key, &response)
                         && !self.refresh_response(now, &key, &response)
                         && !self.branch_response(now, &key, response)
@@ -568,7 +569,8 @@ impl Endpoint {
                     }
                 }
                 Output::Event(Event::Timeout { key } | Event::TransportError { key }) => {
-                    if !self.refer_failed(now, &key)
+                    if !self.lamp_unanswered(&key)
+                        && !self.refer_failed(now, &key)
                         && !self.branch_timed_out(now, &key)
                         && !self.mid_call_timed_out(now, &key)
                         && !self.refresh_timed_out(now, &key)

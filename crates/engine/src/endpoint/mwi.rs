@@ -45,6 +45,8 @@ pub(super) struct Lamps {
     subscriptions: HashMap<(String, String), Subscription>,
     /// Boxes whose phones registered anew, to be told on the next sweep.
     registered: Vec<String>,
+    /// NOTIFYs sent in subscriptions, until answered → the subscription.
+    notifying: HashMap<TransactionKey, (String, String)>,
 }
 
 impl Endpoint {
@@ -78,6 +80,32 @@ impl Endpoint {
 
     fn waiting(&self, mailbox: &str) -> (u32, u32) {
         self.lamps.waiting.get(mailbox).copied().unwrap_or((0, 0))
+    }
+
+    /// The answer to a NOTIFY of a subscription's: a failure other than a
+    /// challenge (481: the phone forgot it) ends the subscription. False
+    /// when `key` is no such NOTIFY.
+    pub(super) fn lamp_answered(&mut self, key: &TransactionKey, code: u16) -> bool {
+        if code < 200 {
+            return self.lamps.notifying.contains_key(key);
+        }
+        let Some(id) = self.lamps.notifying.remove(key) else {
+            return false;
+        };
+        if code >= 300 && code != 401 && code != 407 {
+            self.lamps.subscriptions.remove(&id);
+        }
+        true
+    }
+
+    /// A NOTIFY of a subscription's went unanswered: the subscription
+    /// ends. False when `key` is no such NOTIFY.
+    pub(super) fn lamp_unanswered(&mut self, key: &TransactionKey) -> bool {
+        let Some(id) = self.lamps.notifying.remove(key) else {
+            return false;
+        };
+        self.lamps.subscriptions.remove(&id);
+        true
     }
 
     /// A new SUBSCRIBE from an authenticated extension.
@@ -199,9 +227,11 @@ impl Endpoint {
         };
         let notify = self.summary(&mut dialog, &mailbox, &state, true);
         let (peer, transport) = (dialog.peer, dialog.transport);
-        let _ = self.layer.send_request(now, notify, peer, transport);
+        let id = (dialog.call_id.clone(), dialog.local_tag.clone());
+        if let Ok(key) = self.layer.send_request(now, notify, peer, transport) {
+            self.lamps.notifying.insert(key, id.clone());
+        }
         if expires > 0 {
-            let id = (dialog.call_id.clone(), dialog.local_tag.clone());
             let sub = Subscription {
                 mailbox,
                 dialog,
@@ -230,7 +260,12 @@ impl Endpoint {
             let left = sub.expires_at.saturating_sub(now_unix);
             let state = format!("active;expires={left}");
             let notify = self.summary(&mut sub.dialog, mailbox, &state, true);
-            notifies.push((notify, sub.dialog.peer, sub.dialog.transport));
+            notifies.push((
+                notify,
+                sub.dialog.peer,
+                sub.dialog.transport,
+                Some(id.clone()),
+            ));
             self.lamps.subscriptions.insert(id.clone(), sub);
         }
         if ids.is_empty() && (or_phones || self.waiting(mailbox).0 > 0) {
@@ -251,11 +286,16 @@ impl Endpoint {
                     local: phone.local.clone(),
                 };
                 let notify = self.summary(&mut dialog, mailbox, "active", false);
-                notifies.push((notify, dialog.peer, dialog.transport));
+                notifies.push((notify, dialog.peer, dialog.transport, None));
             }
         }
-        for (notify, peer, transport) in notifies {
-            let _ = self.layer.send_request(now, notify, peer, transport);
+        for (notify, peer, transport, subscription) in notifies {
+            if let (Ok(key), Some(id)) = (
+                self.layer.send_request(now, notify, peer, transport),
+                subscription,
+            ) {
+                self.lamps.notifying.insert(key, id);
+            }
         }
     }
 

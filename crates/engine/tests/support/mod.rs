@@ -1,6 +1,8 @@
 //! What the engine's tests share: an endpoint configuration for a realm,
 //! with the guard's rate limit off (tests send bursts from one address).
 
+pub mod phones;
+
 use switchboard_engine::{EndpointConfig, RegistrarConfig, SecurityConfig};
 use switchboard_sip::digest::Algorithm;
 
