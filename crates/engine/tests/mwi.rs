@@ -40,18 +40,18 @@ fn a_subscribed_phone_hears_every_change_of_its_box() {
     let sent = subscribe(&mut w, "1002", "message-summary");
     let ok = finals_to(&sent, phone("1002"))[0].clone();
     assert_eq!(ok.code, 200);
-    assert_eq!(ok.headers.get(&HeaderName::Expires).as_deref(), Some("600"));
+    assert_eq!(ok.headers.get(&HeaderName::Expires), Some("600"));
     let first = notifies(&sent);
     assert_eq!(first.len(), 1, "{sent:?}");
     let (notify, body) = &first[0];
     assert!(body.contains("Messages-Waiting: no\r\n"), "{body}");
     assert!(body.contains("Voice-Message: 0/0 (0/0)"), "{body}");
     assert_eq!(
-        notify.headers.get(&HeaderName::Event).as_deref(),
+        notify.headers.get(&HeaderName::Event),
         Some("message-summary")
     );
     assert_eq!(
-        notify.headers.get(&HeaderName::ContentType).as_deref(),
+        notify.headers.get(&HeaderName::ContentType),
         Some("application/simple-message-summary")
     );
     // Inside the subscription's dialog: its To carries our tag.
@@ -97,7 +97,7 @@ fn other_boxes_and_other_packages_are_refused_and_expires_zero_ends() {
     let refused = finals_to(&sent, phone("1002"))[0].clone();
     assert_eq!(refused.code, 489);
     assert_eq!(
-        refused.headers.get(&HeaderName::AllowEvents).as_deref(),
+        refused.headers.get(&HeaderName::AllowEvents),
         Some("message-summary")
     );
 
