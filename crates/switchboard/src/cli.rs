@@ -84,6 +84,12 @@ pub enum Command {
         #[command(subcommand)]
         action: MusicCommand,
     },
+    /// Voicemail: a box's messages (`voicemail show NUMBER`), one deleted
+    /// or saved, its greetings set from a WAV file or back to the default.
+    Voicemail {
+        #[command(subcommand)]
+        action: VoicemailCommand,
+    },
     /// Call recordings, newest first (`recordings delete ID` deletes one).
     Recordings {
         #[command(subcommand)]
@@ -203,6 +209,27 @@ pub enum MusicCommand {
     Set { file: PathBuf },
     /// Go back to the music that ships.
     Reset,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VoicemailCommand {
+    /// A box: its counts, greetings and messages, oldest first.
+    Show { number: String },
+    /// Save a message (it counts as heard).
+    Save { id: String },
+    /// Delete a message and its file.
+    Delete { id: String },
+    /// Set a box's greeting from a WAV file (any common rate and format).
+    Greeting {
+        number: String,
+        #[arg(value_name = "unavailable|busy|temporary")]
+        kind: switchboard_service::Greeting,
+        /// The WAV file; leave out with --default.
+        file: Option<PathBuf>,
+        /// Go back to the greeting Switchboard speaks.
+        #[arg(long, conflicts_with = "file")]
+        default: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

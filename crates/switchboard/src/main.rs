@@ -27,6 +27,7 @@ mod serve;
 mod store;
 mod transport;
 mod voicemail;
+mod voicemail_cmd;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -76,6 +77,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Calls { action } => calls_cmd::calls(load(None)?, action),
         cli::Command::Cdr(args) => calls_cmd::cdr(load(None)?, args),
         cli::Command::Music { action } => music_cmd::music(load(None)?, action),
+        cli::Command::Voicemail { action } => voicemail_cmd::run(load(None)?, action),
         cli::Command::Recordings {
             action,
             extension,

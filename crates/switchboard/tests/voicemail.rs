@@ -456,3 +456,193 @@ fn star_codes_and_forwarding_reach_the_box_the_console_shows() {
         .count();
     assert_eq!(kept, 0, "the file went with it");
 }
+
+/// aiosmtpd behind STARTTLS (a certificate made here for 127.0.0.1) that
+/// takes mail only after a login; each login's mechanism is written to
+/// `auth` beside the maildir.
+const TLS_SINK: &str = r#"
+import ssl, sys, time
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import AuthResult, LoginPassword
+port, cert, key, maildir = sys.argv[1:5]
+tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+tls.load_cert_chain(cert, key)
+def login(server, session, envelope, mechanism, data):
+    ok = isinstance(data, LoginPassword) and data.login == b"voicemail" and data.password == b"Mail-Pass-42"
+    if ok:
+        open(maildir + ".auth", "a").write(mechanism + "\n")
+    return AuthResult(success=ok)
+Controller(Mailbox(maildir), hostname="127.0.0.1", port=int(port), tls_context=tls,
+           require_starttls=True, authenticator=login, auth_required=True).start()
+while True:
+    time.sleep(3600)
+"#;
+
+/// A box's own greeting plays in place of the default; a caller who says
+/// nothing leaves no message (and hears so); mail goes over STARTTLS with
+/// a login, and a box that says so deletes the message once it is sent.
+#[test]
+fn own_greetings_silent_callers_and_mail_over_starttls_with_a_login() {
+    let data_dir = Server::fresh_data_dir();
+    std::fs::create_dir_all(&data_dir).unwrap();
+    // A CA of the test's own, and the sink's certificate signed by it.
+    let (ca, cert, key) = (
+        data_dir.join("ca.pem"),
+        data_dir.join("cert.pem"),
+        data_dir.join("key.pem"),
+    );
+    let made = Command::new("sh")
+        .arg("-c")
+        .arg(
+            "set -e\n\
+             openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=Test-CA \
+               -keyout ca.key -out ca.pem\n\
+             openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout key.pem -out leaf.csr\n\
+             printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > leaf.ext\n\
+             openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 \
+               -extfile leaf.ext -out cert.pem\n",
+        )
+        .current_dir(&data_dir)
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl");
+    assert!(made.success(), "making the certificate");
+    let script = data_dir.join("sink.py");
+    std::fs::write(&script, TLS_SINK).unwrap();
+    let maildir = data_dir.join("maildir");
+    let port = free_port();
+    let child = Command::new("python3")
+        .arg(&script)
+        .arg(port.to_string())
+        .arg(&cert)
+        .arg(&key)
+        .arg(&maildir)
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("python3 with aiosmtpd (the README's test command installs aiosmtpd)");
+    let sink = Sink {
+        child,
+        maildir: maildir.clone(),
+        port,
+    };
+    let give_up = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", sink.port)).is_err() {
+        assert!(Instant::now() < give_up, "the TLS sink never listened");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
+    cli(&env, &["extension", "add", CALLER.0, "--secret", CALLER.1]);
+    cli(&env, &["extension", "add", "1003"]);
+    cli(
+        &env,
+        &[
+            "extension",
+            "add",
+            "1004",
+            "--email",
+            EMAIL,
+            "--voicemail-email",
+            "send_and_delete",
+        ],
+    );
+    let greeting = data_dir.join("greeting.wav");
+    common::baresip::sox_at(
+        &greeting,
+        16000,
+        &["synth", "3", "sine", "700", "vol", "0.5"],
+    );
+    let set = cli(
+        &env,
+        &[
+            "voicemail",
+            "greeting",
+            "1004",
+            "unavailable",
+            &greeting.display().to_string(),
+        ],
+    );
+    assert!(set.contains("unavailable greeting of 1004"), "{set}");
+    let port = sink.port.to_string();
+    let ca = ca.display().to_string();
+    let server = Server::start_in(
+        data_dir,
+        &[
+            ("SWITCHBOARD_SIP__DIGEST", "MD5"),
+            ("SWITCHBOARD_VOICEMAIL__EMAIL__SMTP_HOST", "127.0.0.1"),
+            ("SWITCHBOARD_VOICEMAIL__EMAIL__SMTP_PORT", &port),
+            ("SWITCHBOARD_VOICEMAIL__EMAIL__SECURITY", "starttls"),
+            ("SWITCHBOARD_VOICEMAIL__EMAIL__USERNAME", "voicemail"),
+            ("SWITCHBOARD_VOICEMAIL__EMAIL__PASSWORD", "Mail-Pass-42"),
+            ("SWITCHBOARD_VOICEMAIL__EMAIL__CA_FILE", &ca),
+        ],
+    );
+    let dir = server.data_dir.join("phones");
+    std::fs::create_dir_all(&dir).unwrap();
+    let silence = dir.join("silence.wav");
+    sox(&silence, &["trim", "0", "60"]);
+    let tone = dir.join("tone440.wav");
+    sox(&tone, &["synth", "40", "sine", "440", "vol", "0.5"]);
+
+    // Silence after the beep: 5 s of it end the message, which is not kept.
+    let quiet = Phone::new(&server, &dir, CALLER.0, CALLER.1, &silence, "PCMU");
+    let log = Running::start(
+        &quiet,
+        22,
+        Some(&format!("/dial sip:1003@{}", server.target())),
+    )
+    .finish();
+    assert!(log.contains("Call established"), "{log}");
+    let (_, score) = find(&quiet.heard(), &prompt("vm-message-too-short"));
+    assert!(
+        score > 0.9,
+        "the caller did not hear 'too short' ({score:.3})"
+    );
+    let (code, body) = admin_api(&server, "GET", "/api/v1/mailboxes/1003/messages", None);
+    assert_eq!((code, body.as_str()), (200, "[]"));
+
+    // 1004's own greeting, then a message, mailed and then deleted.
+    let home = dir.join("second");
+    std::fs::create_dir_all(&home).unwrap();
+    let caller = Phone::new(&server, &home, CALLER.0, CALLER.1, &tone, "PCMU");
+    let log = Running::start(
+        &caller,
+        14,
+        Some(&format!("/dial sip:1004@{}", server.target())),
+    )
+    .finish();
+    assert!(log.contains("Call established"), "{log}");
+    let heard = caller.heard();
+    let greeting_seconds = seconds_of_tone(&heard, 700.0);
+    assert!(
+        greeting_seconds >= 2,
+        "heard {greeting_seconds} s of 1004's greeting"
+    );
+    let (_, score) = find(&heard, &prompt("vm-greeting-default"));
+    assert!(score < 0.5, "the default greeting played too ({score:.3})");
+    let give_up = Instant::now() + Duration::from_secs(20);
+    let mail = loop {
+        if let Some(m) = sink.mails().pop() {
+            break m;
+        }
+        assert!(Instant::now() < give_up, "no email reached the TLS sink");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let text = std::fs::read_to_string(&mail).unwrap();
+    assert!(text.contains("audio/wav"), "no WAV attached:\n{text}");
+    let logins = std::fs::read_to_string(maildir.with_extension("auth")).unwrap();
+    assert!(!logins.is_empty(), "no login");
+    let give_up = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, body) = admin_api(&server, "GET", "/api/v1/mailboxes/1004/messages", None);
+        if body == "[]" {
+            break;
+        }
+        assert!(
+            Instant::now() < give_up,
+            "the message sent was kept: {body}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
