@@ -2,7 +2,8 @@
 //! busy rule send a call to voicemail without ringing; nobody answering
 //! within the ring time moves the call to another extension (the first
 //! phone cancelled); no rule means the caller hears the failure; rules in
-//! a circle end with 482; an external number needs a trunk.
+//! a circle end with 482; an external number needs a trunk. And the
+//! voicemail menu's call back, a REFER.
 
 mod support;
 
@@ -143,4 +144,49 @@ fn rules_in_a_circle_end_and_external_numbers_need_a_trunk() {
     let r = finals_to(&sent, phone("1001"))[0];
     assert_eq!(r.code, 480);
     assert!(r.reason.contains("trunk"), "{}", r.reason);
+}
+
+/// The voicemail menu's "call back": Switchboard asks the phone, by REFER,
+/// to call the number; once the phone agrees (202) the call ends (BYE).
+#[test]
+fn a_menu_call_back_is_a_refer_then_a_bye() {
+    let mut w = world();
+    w.register("1002");
+    let sent = w.call("1002", "*97");
+    assert_eq!(finals_to(&sent, phone("1002"))[0].code, 200);
+    let call = w
+        .notices()
+        .into_iter()
+        .find_map(|n| match n {
+            Notice::Media(MediaOrder::Answer {
+                call,
+                service: Service::VoicemailMenu { own: true },
+                ..
+            }) => Some(call),
+            _ => None,
+        })
+        .expect("the menu answered");
+    let id = switchboard_engine::call::call_id_text(call);
+    let (now, unix) = (w.now, w.unix);
+    assert!(w.ep.transfer(now, unix, &id, "1001"));
+    let sent = w.sent();
+    let refer = requests_to(&sent, phone("1002"))[0].clone();
+    assert_eq!(refer.method, Method::Refer);
+    let to = refer
+        .headers
+        .get(&switchboard_sip::HeaderName::ReferTo)
+        .unwrap();
+    assert!(to.starts_with("<sip:1001@"), "{to}");
+    let sent = w.deliver(phone("1002"), &answer(&refer, 202, "Accepted"));
+    let bye = requests_to(&sent, phone("1002"));
+    assert_eq!(
+        bye.iter().map(|r| r.method.clone()).collect::<Vec<_>>(),
+        [Method::Bye]
+    );
+    let ended = w.notices().into_iter().find_map(|n| match n {
+        Notice::CallEnded(r) => Some(r.hangup_cause),
+        _ => None,
+    });
+    assert_eq!(ended.as_deref(), Some("transferred to 1001"));
+    assert!(!w.ep.transfer(now, unix, &id, "1001"), "the call is gone");
 }

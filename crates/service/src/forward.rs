@@ -8,7 +8,7 @@ use crate::ServiceError;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum Forward {
     #[default]
     None,
@@ -80,6 +80,13 @@ impl Forward {
             )),
             _ => Ok(()),
         }
+    }
+}
+
+/// As a file or the API writes it (a plan shows it so).
+impl fmt::Debug for Forward {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.to_string())
     }
 }
 

@@ -6,8 +6,8 @@
 mod support;
 
 use switchboard_service::{
-    Actor, Declaration, Event, ExtensionInput, ExtensionPatch, Format, ListExtensions, Role,
-    Service, ServiceError, Step,
+    Actor, Declaration, Event, ExtensionInput, ExtensionPatch, Format, Forward, ListExtensions,
+    Role, Service, ServiceError, Step,
 };
 use switchboard_store::Store;
 
@@ -309,6 +309,36 @@ async fn apply_scenarios(service: Service) {
             .is_empty(),
         "applying twice is a no-op"
     );
+
+    // Forwarding and do-not-disturb, as a file writes them.
+    let mut forwarded = wanted.clone();
+    let entry = forwarded
+        .extensions
+        .iter_mut()
+        .find(|e| e.number == "3001")
+        .unwrap();
+    entry.forward_busy = Some(Forward::Extension("3002".into()));
+    entry.dnd = Some(true);
+    let text = forwarded.render(Format::Toml);
+    assert!(text.contains("forward_busy = \"extension:3002\""), "{text}");
+    let forwarded = Declaration::parse(&text, Format::Toml).unwrap();
+    let plan = service.plan(&admin, &forwarded, false).await.unwrap();
+    let shown = plan.to_string();
+    assert!(
+        shown.contains("forward_busy: \"voicemail\" → \"extension:3002\""),
+        "{shown}"
+    );
+    service.apply(&admin, plan).await.unwrap();
+    let e = service.extension(&admin, "3001").await.unwrap();
+    assert_eq!(
+        (e.forward_busy, e.dnd),
+        (Forward::Extension("3002".into()), true)
+    );
+    let bad = text.replace("extension:3002", "phone:3002");
+    let err = Declaration::parse(&bad, Format::Toml)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("must be none, voicemail"), "{err}");
 
     let only = Declaration {
         extensions: vec![input("3001")],
