@@ -646,3 +646,117 @@ fn own_greetings_silent_callers_and_mail_over_starttls_with_a_login() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// Presses `keys` on `phone`, 400 ms apart.
+fn press(phone: &Phone, keys: &str) {
+    for k in keys.chars() {
+        phone.press(k);
+        std::thread::sleep(Duration::from_millis(400));
+    }
+}
+
+/// The menu by keys: `#` ends a message; `*98` asks for the box, a wrong
+/// PIN is said so, the right one opens it; a busy greeting recorded from
+/// the phone is kept; the PIN changed from the phone is the extension's;
+/// a message played and saved (2) is heard and in the saved folder.
+#[test]
+fn the_menu_records_a_greeting_changes_the_pin_and_saves_a_message() {
+    let data_dir = Server::fresh_data_dir();
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
+    cli(&env, &["extension", "add", CALLER.0, "--secret", CALLER.1]);
+    cli(&env, &["extension", "add", OWNER.0, "--pin", PIN]);
+    let server = Server::start_in(data_dir, &[("SWITCHBOARD_SIP__DIGEST", "MD5")]);
+    let dir = server.data_dir.join("phones");
+    std::fs::create_dir_all(&dir).unwrap();
+    let tone = dir.join("tone440.wav");
+    sox(&tone, &["synth", "120", "sine", "440", "vol", "0.5"]);
+
+    // 1002 has no phone: straight to its box. `#` ends the message.
+    let caller = Phone::new(&server, &dir, CALLER.0, CALLER.1, &tone, "PCMU");
+    let leaving = Running::start(
+        &caller,
+        30,
+        Some(&format!("/dial sip:{}@{}", OWNER.0, server.target())),
+    );
+    leaving.wait_for("Call established", Duration::from_secs(10));
+    // The greeting (about 9 s) and the beep, then 4 s of tone.
+    std::thread::sleep(Duration::from_secs(14));
+    press(&caller, "#");
+    let log = leaving.wait_for("terminated (duration", Duration::from_secs(10));
+    assert!(log.contains("Call established"), "{log}");
+    let (_, score) = find(&caller.heard(), &prompt("vm-saved"));
+    assert!(score > 0.9, "the caller did not hear 'saved' ({score:.3})");
+    let mut leaving = leaving;
+    let _ = leaving.child.kill();
+    let _ = leaving.child.wait();
+    let message = messages(&server).pop().expect("the message ended by #");
+    let length = message["duration_ms"].as_i64().unwrap();
+    assert!((2_000..=8_000).contains(&length), "{message}");
+    std::fs::remove_dir_all(caller.home.join("dumps")).unwrap();
+    std::fs::create_dir_all(caller.home.join("dumps")).unwrap();
+
+    // *98: the box, a wrong PIN, the right one; then 3 2: the busy greeting.
+    let menu = Running::start(
+        &caller,
+        90,
+        Some(&format!("/dial sip:*98@{}", server.target())),
+    );
+    menu.wait_for("Call established", Duration::from_secs(10));
+    std::thread::sleep(Duration::from_secs(2));
+    press(&caller, &format!("{}#1111#{PIN}#32", OWNER.0));
+    // "Record after the tone", the beep, 4 s of tone, `#`.
+    std::thread::sleep(Duration::from_secs(9));
+    press(&caller, "#");
+    // "Saved", then 4: a new PIN.
+    std::thread::sleep(Duration::from_secs(4));
+    press(&caller, "47391#");
+    // "Changed", then 1: the new message; its envelope and the message
+    // play, then 2 saves it.
+    std::thread::sleep(Duration::from_secs(4));
+    press(&caller, "1");
+    std::thread::sleep(Duration::from_millis(11_000 + length as u64));
+    press(&caller, "2");
+    std::thread::sleep(Duration::from_secs(4));
+    press(&caller, "#");
+    let log = menu.wait_for("terminated (duration", Duration::from_secs(20));
+    assert!(log.contains("Call established"), "{log}");
+    let mut menu = menu;
+    let _ = menu.child.kill();
+    let _ = menu.child.wait();
+
+    let heard = caller.heard();
+    let mut from = 0;
+    // (What the keys cut short, such as the first prompts, is not looked for.)
+    for name in [
+        "vm-wrong-pin",
+        "vm-greeting-saved",
+        "vm-pin-changed",
+        "vm-saved",
+    ] {
+        let (at, score) = find(&heard[from..], &prompt(name));
+        assert!(score > 0.9, "{name} not heard after {from} ({score:.3})");
+        from += at;
+    }
+    // `#` at the main menu: the menu said goodbye and hung up.
+    let records = cdr_csv(&server, &[]);
+    assert!(
+        records
+            .lines()
+            .any(|l| l.contains(",*98,") && l.contains("hung up by voicemail menu")),
+        "{records}"
+    );
+    let shown = cli(&server.cli_env(), &["voicemail", "show", OWNER.0]);
+    assert!(shown.contains("greetings recorded: busy"), "{shown}");
+    assert!(shown.contains("saved"), "{shown}");
+    let extension = cli(&server.cli_env(), &["extension", "show", OWNER.0]);
+    assert!(
+        extension.contains("voicemail PIN:      7391"),
+        "{extension}"
+    );
+    let message = messages(&server).pop().unwrap();
+    assert_eq!(
+        (&message["heard"], &message["folder"]),
+        (&serde_json::json!(true), &serde_json::json!("saved"))
+    );
+}
