@@ -9,8 +9,9 @@ mod support;
 use bytes::Bytes;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
+use support::phones::{md5_challenge, request, response};
 use switchboard_engine::{Endpoint, Notice};
-use switchboard_sip::digest::{Algorithm, Challenge, Credentials, Scheme};
+use switchboard_sip::digest::Credentials;
 use switchboard_sip::{parse, HeaderName, Message, Request, Response};
 
 const REALM: &str = "pbx.test";
@@ -76,31 +77,6 @@ impl World {
             _ => None,
         })
     }
-}
-
-fn response(m: &Message) -> &Response {
-    match m {
-        Message::Response(r) => r,
-        Message::Request(_) => panic!("a request: {m:?}"),
-    }
-}
-
-fn request(m: &Message) -> &Request {
-    match m {
-        Message::Request(r) => r,
-        Message::Response(_) => panic!("a response: {m:?}"),
-    }
-}
-
-fn md5_challenge(r: &Response, name: &HeaderName) -> Challenge {
-    r.headers
-        .get_all(name)
-        .map(|v| match Challenge::parse(v).unwrap() {
-            Scheme::Digest(c) => c,
-            Scheme::Other(_) => panic!("not digest"),
-        })
-        .find(|c| c.algorithm == Algorithm::Md5)
-        .expect("an MD5 challenge")
 }
 
 fn register_callee(w: &mut World) {

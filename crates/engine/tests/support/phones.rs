@@ -97,7 +97,7 @@ impl World {
         } else {
             (HeaderName::ProxyAuthenticate, "Proxy-Authorization")
         };
-        let c = md5(challenge, &asked);
+        let c = md5_challenge(challenge, &asked);
         if method == "INVITE" {
             // A final answer to an INVITE is acknowledged, or it comes again.
             let invite = make(first, "");
@@ -222,7 +222,8 @@ pub fn answer(req: &Request, code: u16, reason: &str) -> String {
     )
 }
 
-fn md5(r: &Response, name: &HeaderName) -> Challenge {
+/// The MD5 challenge of a 401 or 407.
+pub fn md5_challenge(r: &Response, name: &HeaderName) -> Challenge {
     r.headers
         .get_all(name)
         .map(|v| match Challenge::parse(v).unwrap() {
