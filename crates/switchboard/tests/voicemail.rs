@@ -155,6 +155,25 @@ fn prompt(name: &str) -> Vec<i16> {
     back
 }
 
+/// A mail's To, Subject and text, its attachment written to `attached`.
+fn read_mail(mail: &Path, attached: &Path) -> String {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import email,sys\n\
+             m=email.message_from_binary_file(open(sys.argv[1],'rb'))\n\
+             print('To:', m['To']); print('Subject:', m['Subject'])\n\
+             for p in m.walk():\n\
+             \x20   if p.get_filename(): open(sys.argv[2],'wb').write(p.get_payload(decode=True))\n\
+             \x20   elif p.get_content_type()=='text/plain': print(p.get_payload(decode=True).decode())\n",
+        )
+        .arg(mail)
+        .arg(attached)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Seconds (whole, 8 kHz) of `heard` where `hz` carries most of the sound.
 fn seconds_of_tone(heard: &[i16], hz: f64) -> usize {
     heard
@@ -306,21 +325,7 @@ fn a_message_left_lights_the_lamp_is_emailed_heard_and_deleted() {
         std::thread::sleep(Duration::from_millis(200));
     };
     let attached = dir.join("attached.wav");
-    let text = Command::new("python3")
-        .arg("-c")
-        .arg(
-            "import email,sys\n\
-             m=email.message_from_binary_file(open(sys.argv[1],'rb'))\n\
-             print('To:', m['To']); print('Subject:', m['Subject'])\n\
-             for p in m.walk():\n\
-             \x20   if p.get_filename(): open(sys.argv[2],'wb').write(p.get_payload(decode=True))\n\
-             \x20   elif p.get_content_type()=='text/plain': print(p.get_payload(decode=True).decode())\n",
-        )
-        .arg(&mail)
-        .arg(&attached)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let text = read_mail(&mail, &attached);
     assert!(text.contains(EMAIL) && text.contains("1001"), "{text}");
     let attached_tone = seconds_of_tone(&samples(&attached), 440.0);
     assert!(
@@ -499,8 +504,9 @@ while True:
 "#;
 
 /// A box's own greeting plays in place of the default; a caller who says
-/// nothing leaves no message (and hears so); mail goes over STARTTLS with
-/// a login, and a box that says so deletes the message once it is sent.
+/// nothing leaves no message (and hears so); a message ends at
+/// `voicemail.max_message`; mail goes over STARTTLS with a login, and a
+/// box that says so deletes the message once it is sent.
 #[test]
 fn own_greetings_silent_callers_and_mail_over_starttls_with_a_login() {
     let data_dir = Server::fresh_data_dir();
@@ -595,6 +601,7 @@ fn own_greetings_silent_callers_and_mail_over_starttls_with_a_login() {
             ("SWITCHBOARD_VOICEMAIL__EMAIL__USERNAME", "voicemail"),
             ("SWITCHBOARD_VOICEMAIL__EMAIL__PASSWORD", "Mail-Pass-42"),
             ("SWITCHBOARD_VOICEMAIL__EMAIL__CA_FILE", &ca),
+            ("SWITCHBOARD_VOICEMAIL__MAX_MESSAGE", "10"),
         ],
     );
     let dir = server.data_dir.join("phones");
@@ -621,13 +628,14 @@ fn own_greetings_silent_callers_and_mail_over_starttls_with_a_login() {
     let (code, body) = admin_api(&server, "GET", "/api/v1/mailboxes/1003/messages", None);
     assert_eq!((code, body.as_str()), (200, "[]"));
 
-    // 1004's own greeting, then a message, mailed and then deleted.
+    // 1004's own greeting, then a message cut at its longest (10 s),
+    // mailed and then deleted.
     let home = dir.join("second");
     std::fs::create_dir_all(&home).unwrap();
     let caller = Phone::new(&server, &home, CALLER.0, CALLER.1, &tone, "PCMU");
     let log = Running::start(
         &caller,
-        14,
+        22,
         Some(&format!("/dial sip:1004@{}", server.target())),
     )
     .finish();
@@ -648,8 +656,18 @@ fn own_greetings_silent_callers_and_mail_over_starttls_with_a_login() {
         assert!(Instant::now() < give_up, "no email reached the TLS sink");
         std::thread::sleep(Duration::from_millis(200));
     };
-    let text = std::fs::read_to_string(&mail).unwrap();
-    assert!(text.contains("audio/wav"), "no WAV attached:\n{text}");
+    let (_, score) = find(&heard, &prompt("vm-saved"));
+    assert!(
+        score > 0.9,
+        "the caller did not hear 'saved' after the limit ({score:.3})"
+    );
+    let attached = dir.join("attached.wav");
+    let text = read_mail(&mail, &attached);
+    assert_eq!(
+        samples(&attached).len(),
+        10 * 8000,
+        "the message is cut at voicemail.max_message:\n{text}"
+    );
     let logins = std::fs::read_to_string(maildir.with_extension("auth")).unwrap();
     assert!(!logins.is_empty(), "no login");
     let give_up = Instant::now() + Duration::from_secs(10);
