@@ -197,11 +197,8 @@ impl Service {
 
     /// How many messages `mailbox` holds: not heard, and heard.
     pub async fn message_counts(&self, mailbox: &str) -> Result<(u32, u32), ServiceError> {
-        let all = self.store.message_counts().await?;
-        Ok(all
-            .into_iter()
-            .find(|(m, _)| m == mailbox)
-            .map_or((0, 0), |(_, c)| counts(c)))
+        let one = self.store.message_counts(Some(mailbox)).await?;
+        Ok(one.into_iter().next().map_or((0, 0), |(_, c)| counts(c)))
     }
 
     /// Every box holding messages, with its counts.
@@ -210,7 +207,7 @@ impl Service {
         actor: &Actor,
     ) -> Result<Vec<(String, u32, u32)>, ServiceError> {
         actor.require_manager()?;
-        let all = self.store.message_counts().await?;
+        let all = self.store.message_counts(None).await?;
         Ok(all
             .into_iter()
             .map(|(m, c)| {

@@ -127,13 +127,19 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// How many messages each mailbox holds, for the ones holding any.
-    pub async fn message_counts(&self) -> Result<Vec<(String, MessageCounts)>, StoreError> {
+    /// How many messages each mailbox holds (or only `mailbox`), for the
+    /// ones holding any.
+    pub async fn message_counts(
+        &self,
+        mailbox: Option<&str>,
+    ) -> Result<Vec<(String, MessageCounts)>, StoreError> {
         let rows = sqlx::query(
             "SELECT mailbox, SUM(CASE WHEN heard = 0 THEN 1 ELSE 0 END) AS new, \
              SUM(CASE WHEN heard = 0 THEN 0 ELSE 1 END) AS old \
-             FROM voicemail_messages GROUP BY mailbox ORDER BY mailbox",
+             FROM voicemail_messages WHERE ($1 IS NULL OR mailbox = $1) \
+             GROUP BY mailbox ORDER BY mailbox",
         )
+        .bind(mailbox)
         .fetch_all(self.pool())
         .await?;
         rows.iter()

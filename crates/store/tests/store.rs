@@ -182,11 +182,15 @@ async fn voicemail(store: &Store) {
     let m1 = store.message("m1").await.unwrap().unwrap();
     assert_eq!((m1.heard, m1.folder.as_str()), (true, "saved"));
     assert_eq!(
-        store.message_counts().await.unwrap(),
+        store.message_counts(None).await.unwrap(),
         [
             ("1003".to_owned(), MessageCounts { new: 1, old: 1 }),
             ("1004".to_owned(), MessageCounts { new: 1, old: 0 }),
         ]
+    );
+    assert_eq!(
+        store.message_counts(Some("1004")).await.unwrap(),
+        [("1004".to_owned(), MessageCounts { new: 1, old: 0 })]
     );
     assert!(store.delete_message("m3").await.unwrap());
     assert!(!store.delete_message("m3").await.unwrap());

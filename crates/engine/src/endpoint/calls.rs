@@ -105,7 +105,9 @@ impl Endpoint {
         };
         // No body at all is a late offer: Switchboard offers to the callee
         // and, in its 200, to the caller, whose answer comes in the ACK.
-        if !req.body.is_empty() {
+        let offer = if req.body.is_empty() {
+            None
+        } else {
             let sdp = match req.headers.content_type() {
                 Ok(Some(t))
                     if t.kind.eq_ignore_ascii_case("application")
@@ -115,14 +117,15 @@ impl Endpoint {
                 }
                 _ => None,
             };
-            if sdp.is_none() {
+            let Some(sdp) = sdp else {
                 return reject(
                     self,
                     488,
                     "Not Acceptable Here (the body is not an SDP offer)",
                 );
-            }
-        }
+            };
+            Some(sdp)
+        };
         let Some(caller_port) = self.ports.take(self.rng.gen()) else {
             return reject(self, 503, "Service Unavailable (no media ports left)");
         };
@@ -162,23 +165,18 @@ impl Endpoint {
             sdp_sent: [None, None],
             pending: None,
             timers: [None, None],
-            answer_in_ack: req.body.is_empty(),
+            answer_in_ack: offer.is_none(),
             transcoding: None,
             codecs: None,
             recording: false,
             star: None,
             music: None,
         };
-        let caller_peer = Sdp::parse(&req.body)
-            .ok()
-            .filter(|_| !req.body.is_empty())
-            .as_ref()
-            .and_then(media::audio_peer);
         self.notices.push_back(Notice::Media(MediaOrder::Open {
             call: id,
             caller_port,
             callee_port,
-            caller: caller_peer,
+            caller: offer.as_ref().and_then(media::audio_peer),
         }));
         self.calls.invites.insert(key, id);
         self.calls.dialogs.insert(
@@ -188,22 +186,24 @@ impl Endpoint {
         self.notices.push_back(Notice::CallChanged(call.live()));
         self.calls.calls.insert(id, call);
         self.counters.active_calls = self.active_calls() as u64;
-        self.ring(now, id, &target, phones);
+        self.ring(now, id, &target, phones, offer.as_ref());
     }
 
     /// Rings `phones` of extension `target` for call `id`: one INVITE each,
-    /// offering the caller's SDP (or Switchboard's, after a late offer)
-    /// pointed at the relay. A call no phone can be rung for ends.
-    pub(super) fn ring(&mut self, now: Instant, id: u64, target: &Account, phones: Vec<Binding>) {
+    /// offering the caller's SDP `offer` (or Switchboard's, after a late
+    /// offer) pointed at the relay. A call no phone can be rung for ends.
+    pub(super) fn ring(
+        &mut self,
+        now: Instant,
+        id: u64,
+        target: &Account,
+        phones: Vec<Binding>,
+        offer: Option<&Sdp>,
+    ) {
         let Some(call) = self.calls.calls.get_mut(&id) else {
             return;
         };
         call.first_branch = call.branches.len();
-        let offer = if call.answer_in_ack {
-            None
-        } else {
-            Sdp::parse(&call.invite.body).ok()
-        };
         let display = call
             .invite
             .headers
@@ -224,7 +224,7 @@ impl Endpoint {
             let address = self.media_address(&local);
             let codecs = &self.config.calls.codecs;
             let (session, version, port) = (call.sdp_session, call.sdp_version, call.callee_port);
-            let sdp = match &offer {
+            let sdp = match offer {
                 Some(offer) => {
                     let mut sdp = offer.clone();
                     let usable = media::rewrite(&mut sdp, address, port, codecs, session, version);

@@ -14,6 +14,7 @@ use crate::call::media::MediaOrder;
 use crate::call::{Disposition, Phase};
 use crate::registrar::{Account, Binding};
 use std::time::{Duration, Instant};
+use switchboard_sip::sdp::Sdp;
 
 /// How many times one call may be forwarded: beyond, rules that forward
 /// in a circle would ring for ever.
@@ -179,12 +180,19 @@ impl Endpoint {
         match route {
             Route::Ring(target, phones) => {
                 let ring_for = self.ring_time(&target);
-                if let Some(call) = self.calls.calls.get_mut(&id) {
-                    call.target = target.number.clone();
-                    call.forwards += 1;
-                    call.ring_deadline = now + ring_for;
-                }
-                self.ring(now, id, &target, phones);
+                let Some(call) = self.calls.calls.get_mut(&id) else {
+                    return;
+                };
+                call.target = target.number.clone();
+                call.forwards += 1;
+                call.ring_deadline = now + ring_for;
+                // Rare enough (a forward while ringing) to read the offer again.
+                let offer = if call.answer_in_ack {
+                    None
+                } else {
+                    Sdp::parse(&call.invite.body).ok()
+                };
+                self.ring(now, id, &target, phones, offer.as_ref());
             }
             Route::Voicemail { mailbox, busy } => {
                 self.send_to_voicemail(now, id, Service::Voicemail { mailbox, busy })
