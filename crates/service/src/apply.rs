@@ -4,11 +4,17 @@
 //! same file twice changes nothing the second time, and an export applied
 //! back is a no-op.
 //!
-//! The file is TOML (one `[[extension]]` table per extension) or YAML (an
-//! `extension:` list), with the same field names as the API. A field left
-//! out of an entry is left as it is (or gets its default on creation).
+//! The file is TOML (one `[[extension]]` table per extension, and
+//! `[[ring_group]]`, `[[ivr]]`, `[[schedule]]` for call flows) or YAML
+//! (`extension:`, `ring_group:` … lists), with the same field names as the
+//! API. A field left out of an extension is left as it is (or gets its
+//! default on creation); a flow object is declared whole.
 
-use crate::{Actor, ExtensionInput, ExtensionPatch, ListExtensions, Service, ServiceError};
+use crate::flows::declare::{self, FlowDecl};
+use crate::{
+    Actor, ExtensionInput, ExtensionPatch, Ivr, ListExtensions, RingGroup, Schedule, Service,
+    ServiceError,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fmt;
@@ -19,6 +25,27 @@ use std::fmt;
 pub struct Declaration {
     #[serde(default, rename = "extension")]
     pub extensions: Vec<ExtensionInput>,
+    #[serde(default, rename = "ring_group", skip_serializing_if = "Vec::is_empty")]
+    pub ring_groups: Vec<RingGroup>,
+    #[serde(default, rename = "ivr", skip_serializing_if = "Vec::is_empty")]
+    pub ivrs: Vec<Ivr>,
+    #[serde(default, rename = "schedule", skip_serializing_if = "Vec::is_empty")]
+    pub schedules: Vec<Schedule>,
+}
+
+impl Declaration {
+    /// Its flow objects, ring groups first.
+    fn flows(&self) -> Vec<FlowDecl> {
+        let mut all: Vec<FlowDecl> = self
+            .ring_groups
+            .iter()
+            .cloned()
+            .map(FlowDecl::RingGroup)
+            .collect();
+        all.extend(self.ivrs.iter().cloned().map(FlowDecl::Ivr));
+        all.extend(self.schedules.iter().cloned().map(FlowDecl::Schedule));
+        all
+    }
 }
 
 /// The two ways a declaration is written.
@@ -76,13 +103,24 @@ pub enum Step {
     /// The number, the change, and the fields it changes.
     Update(String, ExtensionPatch, Vec<FieldChange>),
     Delete(String),
+    /// A new flow object.
+    CreateFlow(FlowDecl),
+    /// Kind, name, the change, and the fields it changes.
+    UpdateFlow(
+        &'static str,
+        String,
+        serde_json::Map<String, serde_json::Value>,
+        Vec<FieldChange>,
+    ),
+    /// Kind and name.
+    DeleteFlow(&'static str, String),
 }
 
 /// One field a step changes, with its values as a plan shows them: secrets
 /// and PINs are never shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldChange {
-    pub field: &'static str,
+    pub field: String,
     pub from: String,
     pub to: String,
 }
@@ -121,6 +159,14 @@ impl fmt::Display for Plan {
                     }
                 }
                 Step::Delete(n) => writeln!(f, "- extension {n}")?,
+                Step::CreateFlow(d) => writeln!(f, "+ {} {}", d.kind(), d.name())?,
+                Step::UpdateFlow(kind, name, _, changes) => {
+                    writeln!(f, "~ {kind} {name}")?;
+                    for change in changes {
+                        writeln!(f, "    {change}")?;
+                    }
+                }
+                Step::DeleteFlow(kind, name) => writeln!(f, "- {kind} {name}")?,
             }
         }
         Ok(())
@@ -161,7 +207,18 @@ impl Service {
                 voicemail_email: Some(e.voicemail_email),
             }));
             if done {
-                return Ok(Declaration { extensions });
+                let mut d = Declaration {
+                    extensions,
+                    ..Declaration::default()
+                };
+                for f in self.declared_flows(actor).await? {
+                    match f {
+                        FlowDecl::RingGroup(g) => d.ring_groups.push(g),
+                        FlowDecl::Ivr(i) => d.ivrs.push(i),
+                        FlowDecl::Schedule(s) => d.schedules.push(s),
+                    }
+                }
+                return Ok(d);
             }
         }
     }
@@ -197,6 +254,43 @@ impl Service {
                 }
             }
         }
+        let wanted = declaration.flows();
+        let mut seen_flows = BTreeSet::new();
+        for d in &wanted {
+            if !seen_flows.insert((d.kind(), d.name().to_owned())) {
+                return Err(ServiceError::invalid(
+                    "name",
+                    format!("{} {} is listed twice", d.kind(), d.name()),
+                ));
+            }
+        }
+        let current_flows = self.declared_flows(actor).await?;
+        if prune {
+            for have in &current_flows {
+                if !seen_flows.contains(&(have.kind(), have.name().to_owned())) {
+                    steps.push(Step::DeleteFlow(have.kind(), have.name().to_owned()));
+                }
+            }
+        }
+        for want in wanted {
+            let have = current_flows
+                .iter()
+                .find(|c| c.kind() == want.kind() && c.name() == want.name());
+            match have {
+                None => steps.push(Step::CreateFlow(want)),
+                Some(have) => {
+                    let (patch, changes) = declare::difference(have, &want);
+                    if !changes.is_empty() {
+                        steps.push(Step::UpdateFlow(
+                            want.kind(),
+                            want.name().to_owned(),
+                            patch,
+                            changes,
+                        ));
+                    }
+                }
+            }
+        }
         if prune {
             for have in &current {
                 if !seen.contains(have.number.as_str()) {
@@ -210,7 +304,64 @@ impl Service {
     /// Carries out a plan, step by step. On an error the steps before it
     /// stay done, and the error names the extension it stopped at.
     pub async fn apply(&self, actor: &Actor, plan: Plan) -> Result<(), ServiceError> {
+        // Extensions first (flows ring them), new flow objects as
+        // placeholders, then every flow object's real destinations, then
+        // what is pruned: flow objects while anything can go, extensions.
+        let (mut extensions, mut flows, mut pruned_flows, mut pruned) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for step in plan.steps {
+            match step {
+                Step::Create(_) | Step::Update(..) => extensions.push(step),
+                Step::Delete(_) => pruned.push(step),
+                Step::CreateFlow(_) | Step::UpdateFlow(..) => flows.push(step),
+                Step::DeleteFlow(..) => pruned_flows.push(step),
+            }
+        }
+        self.apply_extensions(actor, extensions).await?;
+        for step in &flows {
+            if let Step::CreateFlow(d) = step {
+                self.create_placeholder(actor, d)
+                    .await
+                    .map_err(|e| about(e, d.kind(), d.name()))?;
+            }
+        }
+        for step in flows {
+            let (kind, name, patch) = match step {
+                Step::CreateFlow(d) => (d.kind(), d.name().to_owned(), d.fields()),
+                Step::UpdateFlow(kind, name, patch, _) => (kind, name, patch),
+                _ => continue,
+            };
+            self.patch_declared(actor, kind, &name, patch)
+                .await
+                .map_err(|e| about(e, kind, &name))?;
+        }
+        while !pruned_flows.is_empty() {
+            let before = pruned_flows.len();
+            let mut left = Vec::new();
+            let mut last = None;
+            for step in pruned_flows {
+                let Step::DeleteFlow(kind, name) = &step else {
+                    continue;
+                };
+                match self.delete_declared(actor, kind, name).await {
+                    Ok(()) => {}
+                    Err(e @ ServiceError::Conflict { .. }) => {
+                        last = Some(about(e, kind, name));
+                        left.push(step);
+                    }
+                    Err(e) => return Err(about(e, kind, name)),
+                }
+            }
+            if left.len() == before {
+                return Err(last.expect("a step was left"));
+            }
+            pruned_flows = left;
+        }
+        self.apply_extensions(actor, pruned).await
+    }
+
+    async fn apply_extensions(&self, actor: &Actor, steps: Vec<Step>) -> Result<(), ServiceError> {
+        for step in steps {
             let (number, result) = match step {
                 Step::Create(e) => (
                     e.number.clone(),
@@ -221,6 +372,7 @@ impl Service {
                     self.update_extension(actor, &n, patch).await.map(drop),
                 ),
                 Step::Delete(n) => (n.clone(), self.delete_extension(actor, &n).await),
+                _ => continue,
             };
             result.map_err(|e| match e {
                 ServiceError::Invalid { field, message } => ServiceError::Invalid {
@@ -231,6 +383,21 @@ impl Service {
             })?;
         }
         Ok(())
+    }
+}
+
+/// An error of a flow object's step, naming the object.
+fn about(e: ServiceError, kind: &str, name: &str) -> ServiceError {
+    match e {
+        ServiceError::Invalid { field, message } => ServiceError::Invalid {
+            field,
+            message: format!("{message} ({kind} {name})"),
+        },
+        ServiceError::Conflict { field, message } => ServiceError::Conflict {
+            field,
+            message: format!("{message} ({kind} {name})"),
+        },
+        other => other,
     }
 }
 
@@ -246,7 +413,7 @@ fn difference(have: &ExtensionInput, want: &ExtensionInput) -> (ExtensionPatch, 
     if want.display_name != have.display_name {
         patch.display_name = Some(want.display_name.clone());
         changes.push(FieldChange {
-            field: "display_name",
+            field: "display_name".to_owned(),
             from: format!("{:?}", have.display_name),
             to: format!("{:?}", want.display_name),
         });
@@ -256,7 +423,7 @@ fn difference(have: &ExtensionInput, want: &ExtensionInput) -> (ExtensionPatch, 
             if want.$field.is_some() && want.$field != have.$field {
                 patch.$field = want.$field.clone().map($wrap);
                 changes.push(FieldChange {
-                    field: stringify!($field),
+                    field: stringify!($field).to_owned(),
                     from: $show(&have.$field),
                     to: $show(&want.$field),
                 });

@@ -55,6 +55,10 @@ pub enum Event {
     /// A message was left in `mailbox`, heard, moved or deleted.
     #[serde(rename = "voicemail.changed")]
     VoicemailChanged { mailbox: String },
+    /// A ring group, IVR, schedule or sound was created, changed or
+    /// deleted (read them again).
+    #[serde(rename = "flows.changed")]
+    FlowsChanged,
 }
 
 impl Event {
@@ -67,7 +71,7 @@ impl Event {
             | Event::CallHangUp { .. }
             | Event::CallRecording { .. }
             | Event::MusicOnHoldChanged => false,
-            Event::CallsChanged | Event::RecordingsChanged => true,
+            Event::CallsChanged | Event::RecordingsChanged | Event::FlowsChanged => true,
             Event::ExtensionCreated { number } | Event::ExtensionDeleted { number } => {
                 number == extension
             }

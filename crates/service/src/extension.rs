@@ -416,6 +416,7 @@ impl Service {
         };
         check(&record)?;
         self.number_free(&record.number).await?;
+        self.not_a_flow_number(&record.number).await?;
         self.store.insert_extension(&record).await?;
         let ext = Extension::from(record);
         let detail = format!("display_name={:?}", ext.display_name);
@@ -562,6 +563,9 @@ impl Service {
         check(&r)?;
         if r.number != number {
             self.number_free(&r.number).await?;
+            self.not_a_flow_number(&r.number).await?;
+            self.unreferenced("extension", number, "number", "renumbered")
+                .await?;
         }
         if !self.store.update_extension(&r).await? {
             return Err(ServiceError::NotFound(format!("extension {number}")));
@@ -600,6 +604,8 @@ impl Service {
     /// Deletes an extension.
     pub async fn delete_extension(&self, actor: &Actor, number: &str) -> Result<(), ServiceError> {
         actor.require_manager()?;
+        self.unreferenced("extension", number, "number", "deleted")
+            .await?;
         if !self.store.delete_extension(number).await? {
             return Err(ServiceError::NotFound(format!("extension {number}")));
         }

@@ -12,16 +12,19 @@ pub mod accounts;
 pub mod actor;
 pub mod apply;
 pub mod calls;
+pub mod destination;
 pub mod error;
 pub mod events;
 pub mod extension;
 mod feed;
+pub mod flows;
 pub mod forward;
 pub mod music;
 pub mod recordings;
 pub mod registrations;
 mod secrets;
 pub mod security;
+pub mod sounds;
 pub mod voicemail;
 
 pub use access::{NewSession, Scope};
@@ -29,16 +32,24 @@ pub use accounts::{Account, NewAccount};
 pub use actor::{Actor, Role};
 pub use apply::{Declaration, FieldChange, Format, Plan, Step};
 pub use calls::{Cdr, ListCdrs, LiveCall};
+pub use destination::Destination;
 pub use error::ServiceError;
 pub use events::Event;
 pub use extension::{
     Extension, ExtensionInput, ExtensionList, ExtensionPatch, ListExtensions, RecordingPolicy,
 };
+pub use flows::declare::FlowDecl;
+pub use flows::ivr::Ivr;
+pub use flows::numbers::{FlowBranch, FlowNode, NumberEntry, NumberList};
+pub use flows::ring_group::{Member, RingGroup, Strategy};
+pub use flows::schedule::{Override, Schedule, State as ScheduleState};
+pub use flows::FlowObject;
 pub use forward::{Forward, VoicemailEmail};
 pub use music::{MAX_MUSIC_BYTES, MUSIC_ON_HOLD};
 pub use recordings::{ListRecordings, RecordAction, RecordRequest, Recording};
 pub use registrations::{ListRegistrations, Registration};
 pub use security::{AddressList, BanInfo, ListEntry, NewListEntry};
+pub use sounds::{Sound, SoundList, MAX_SOUND_BYTES};
 pub use voicemail::{Folder, Greeting, Mailbox, Message, MessagePatch, NewMessage, PinCheck};
 
 use rand::RngCore;
@@ -56,6 +67,11 @@ pub struct Service {
     feed: Arc<Notify>,
     /// The data directory, where recordings are kept.
     files: Option<std::path::PathBuf>,
+    /// The prompts shipped with the binary, which are sounds too.
+    shipped_sounds: Arc<Vec<(String, u64)>>,
+    /// Seconds added to the system clock for schedules (a test or a demo
+    /// sets the time a schedule sees).
+    clock_offset: i64,
 }
 
 impl Service {
@@ -67,6 +83,8 @@ impl Service {
             events,
             feed: Arc::new(Notify::new()),
             files: None,
+            shipped_sounds: Arc::default(),
+            clock_offset: 0,
         }
     }
 
@@ -74,6 +92,18 @@ impl Service {
     pub fn with_files(mut self, data_dir: &std::path::Path) -> Service {
         self.files = Some(data_dir.to_owned());
         self
+    }
+
+    /// Schedules see the time as `at` (Unix seconds) now, and from then
+    /// on as it passes.
+    pub fn with_schedule_clock(mut self, at: i64) -> Service {
+        self.clock_offset = at - now_millis() / 1000;
+        self
+    }
+
+    /// The time schedules see, in Unix seconds.
+    pub fn schedule_clock(&self) -> i64 {
+        now_millis() / 1000 + self.clock_offset
     }
 
     /// Every change from now on, as it happens, once

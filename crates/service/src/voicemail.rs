@@ -460,7 +460,7 @@ fn greeting_file(mailbox: &str, kind: Greeting) -> String {
 }
 
 /// Removes a file; one already gone is fine.
-async fn remove_file(path: &std::path::Path) -> Result<(), ServiceError> {
+pub(crate) async fn remove_file(path: &std::path::Path) -> Result<(), ServiceError> {
     match tokio::fs::remove_file(path).await {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),

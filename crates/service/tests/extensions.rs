@@ -342,6 +342,7 @@ async fn apply_scenarios(service: Service) {
 
     let only = Declaration {
         extensions: vec![input("3001")],
+        ..Default::default()
     };
     let prune = service.plan(&admin, &only, true).await.unwrap();
     let deleted = prune
@@ -365,6 +366,7 @@ async fn apply_scenarios(service: Service) {
 
     let twice = Declaration {
         extensions: vec![input("3002"), input("3002")],
+        ..Default::default()
     };
     assert_eq!(field(service.plan(&admin, &twice, false).await), "number");
     let bad = Declaration {
@@ -372,6 +374,7 @@ async fn apply_scenarios(service: Service) {
             secret: Some("weak".into()),
             ..input("3003")
         }],
+        ..Default::default()
     };
     let plan = service.plan(&admin, &bad, false).await.unwrap();
     let err = service.apply(&admin, plan).await.unwrap_err();

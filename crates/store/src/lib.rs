@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod call_flows;
 pub mod calls;
 pub mod changes;
 pub mod extensions;
@@ -24,6 +25,7 @@ use std::path::Path;
 
 pub use access::{SessionRecord, TokenRecord};
 pub use audit::AuditEntry;
+pub use call_flows::FlowRecord;
 pub use calls::{CdrQuery, CdrRecord, LiveCallRecord};
 pub use changes::ChangeRecord;
 pub use extensions::{ExtensionQuery, ExtensionRecord};

@@ -65,7 +65,8 @@ async fn on_event(service: &Service, event: Event) -> anyhow::Result<Vec<Inbound
         Event::RegistrationChanged { .. }
         | Event::CallsChanged
         | Event::RecordingsChanged
-        | Event::MusicOnHoldChanged => Vec::new(),
+        | Event::MusicOnHoldChanged
+        | Event::FlowsChanged => Vec::new(),
     })
 }
 

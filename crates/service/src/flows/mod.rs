@@ -1,0 +1,330 @@
+//! Inbound call flows: ring groups, IVRs and schedules, the building
+//! blocks an administrator composes into who rings when. Each is a
+//! [`FlowObject`]: named, optionally given an internal number (from the
+//! same plan as extensions'), routing to [`Destination`]s. They are
+//! created, read, changed (any subset of fields, checked whole) and
+//! deleted here the same way; an object still referred to cannot be
+//! deleted or renamed, and the error names who refers to it.
+
+pub mod declare;
+pub mod ivr;
+pub mod numbers;
+mod references;
+pub mod ring_group;
+pub mod schedule;
+
+use crate::destination::{valid_name, Destination};
+use crate::{now_millis, Actor, Event, Service, ServiceError};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use switchboard_store::FlowRecord;
+
+/// What every flow object is to the service layer.
+pub trait FlowObject: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
+    /// Its kind as stored and as destinations name it (`ring_group`).
+    const KIND: &'static str;
+    /// Its kind in words (`ring group`).
+    const NOUN: &'static str;
+    fn name(&self) -> &str;
+    fn number(&self) -> Option<&str>;
+    /// Sets the times the store keeps (Unix milliseconds).
+    fn set_times(&mut self, created_at: i64, updated_at: i64);
+    /// Checks its own fields (not whether what it names exists).
+    fn check(&self) -> Result<(), ServiceError>;
+    /// Where it sends calls, and in which of its fields or options.
+    fn routes(&self) -> Vec<(String, &Destination)>;
+    /// Extensions it rings besides its destinations (a group's members).
+    fn members(&self) -> Vec<&str> {
+        Vec::new()
+    }
+    /// Sounds it plays.
+    fn sounds(&self) -> Vec<&str> {
+        Vec::new()
+    }
+    /// Fills in what is computed when read (a schedule's state now).
+    fn when_read(&mut self, _service: &Service) {}
+}
+
+/// `name` or a `number`, as a flow object may have them.
+fn check_identity(name: &str, number: Option<&str>) -> Result<(), ServiceError> {
+    if !valid_name(name) {
+        return Err(ServiceError::invalid(
+            "name",
+            "must be lowercase letters, digits, '-' and '_', 1 to 40 characters",
+        ));
+    }
+    if let Some(n) = number {
+        if !((2..=10).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(ServiceError::invalid("number", "must be 2 to 10 digits"));
+        }
+    }
+    Ok(())
+}
+
+fn decode<T: FlowObject>(r: FlowRecord) -> Result<T, ServiceError> {
+    let mut t: T = serde_json::from_str(&r.body).map_err(|e| {
+        ServiceError::Files(format!(
+            "{} {} as stored is unreadable: {e}",
+            T::NOUN,
+            r.name
+        ))
+    })?;
+    t.set_times(r.created_at, r.updated_at);
+    Ok(t)
+}
+
+fn encode<T: FlowObject>(
+    t: &T,
+    created_at: i64,
+    updated_at: i64,
+) -> Result<FlowRecord, ServiceError> {
+    let body = serde_json::to_string(t)
+        .map_err(|e| ServiceError::Files(format!("{} {}: {e}", T::NOUN, t.name())))?;
+    Ok(FlowRecord {
+        kind: T::KIND.to_owned(),
+        name: t.name().to_owned(),
+        number: t.number().map(str::to_owned),
+        body,
+        created_at,
+        updated_at,
+    })
+}
+
+impl Service {
+    /// Creates a flow object.
+    pub async fn create_flow<T: FlowObject>(
+        &self,
+        actor: &Actor,
+        mut t: T,
+    ) -> Result<T, ServiceError> {
+        actor.require_manager()?;
+        check_identity(t.name(), t.number())?;
+        t.check()?;
+        if self.store.flow(T::KIND, t.name()).await?.is_some() {
+            return Err(ServiceError::Conflict {
+                field: "name",
+                message: format!("there is already a {} {}", T::NOUN, t.name()),
+            });
+        }
+        if let Some(n) = t.number() {
+            self.number_unused(n, None).await?;
+        }
+        self.named_exist(&t).await?;
+        let now = now_millis();
+        t.set_times(now, now);
+        self.store
+            .insert_flow(&encode(&t, now, now)?)
+            .await
+            .map_err(number_taken)?;
+        self.flow_changed(actor, "create", &t).await?;
+        self.read(t)
+    }
+
+    /// One flow object.
+    pub async fn flow<T: FlowObject>(&self, actor: &Actor, name: &str) -> Result<T, ServiceError> {
+        let _ = actor;
+        let t = self.load_flow::<T>(name).await?;
+        self.read(t)
+    }
+
+    /// Every flow object of a kind, by name.
+    pub async fn flows<T: FlowObject>(&self, actor: &Actor) -> Result<Vec<T>, ServiceError> {
+        let _ = actor;
+        self.store
+            .flows(Some(T::KIND))
+            .await?
+            .into_iter()
+            .map(|r| decode::<T>(r).and_then(|t| self.read(t)))
+            .collect()
+    }
+
+    /// Changes the fields `patch` gives (a JSON object); the result is
+    /// checked whole, as a new one would be.
+    pub async fn update_flow<T: FlowObject>(
+        &self,
+        actor: &Actor,
+        name: &str,
+        patch: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<T, ServiceError> {
+        actor.require_manager()?;
+        let record = self
+            .store
+            .flow(T::KIND, name)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("{} {name}", T::NOUN)))?;
+        let before: T = decode(record.clone())?;
+        let mut doc: serde_json::Value = serde_json::from_str(&record.body)
+            .map_err(|e| ServiceError::Files(format!("{} {name}: {e}", T::NOUN)))?;
+        let fields = doc
+            .as_object_mut()
+            .ok_or_else(|| ServiceError::Files(format!("{} {name} is not an object", T::NOUN)))?;
+        let changed: Vec<String> = patch.keys().cloned().collect();
+        for (k, v) in patch {
+            if k == "created_at" || k == "updated_at" || k == "state" {
+                return Err(ServiceError::invalid(
+                    "body",
+                    format!("{k} cannot be changed"),
+                ));
+            }
+            fields.insert(k, v);
+        }
+        let mut after: T = serde_json::from_value(doc).map_err(patch_error)?;
+        check_identity(after.name(), after.number())?;
+        after.check()?;
+        if after.name() != name {
+            if self.store.flow(T::KIND, after.name()).await?.is_some() {
+                return Err(ServiceError::Conflict {
+                    field: "name",
+                    message: format!("there is already a {} {}", T::NOUN, after.name()),
+                });
+            }
+            self.unreferenced(T::KIND, name, "name", "renamed").await?;
+        }
+        if after.number() != before.number() {
+            if let Some(n) = after.number() {
+                self.number_unused(n, Some((T::KIND, name))).await?;
+            }
+        }
+        self.named_exist(&after).await?;
+        let now = now_millis();
+        after.set_times(record.created_at, now);
+        let stored = encode(&after, record.created_at, now)?;
+        if !self
+            .store
+            .update_flow(name, &stored)
+            .await
+            .map_err(number_taken)?
+        {
+            return Err(ServiceError::NotFound(format!("{} {name}", T::NOUN)));
+        }
+        let detail = format!("changed {}", changed.join(", "));
+        self.record(
+            actor,
+            &format!("{}.update", T::KIND),
+            format!("{} {name}", T::NOUN),
+            detail,
+            Event::FlowsChanged,
+        )
+        .await?;
+        self.read(after)
+    }
+
+    /// Deletes a flow object nothing refers to.
+    pub async fn delete_flow<T: FlowObject>(
+        &self,
+        actor: &Actor,
+        name: &str,
+    ) -> Result<(), ServiceError> {
+        actor.require_manager()?;
+        let t = self.load_flow::<T>(name).await?;
+        self.unreferenced(T::KIND, name, "name", "deleted").await?;
+        if !self.store.delete_flow(T::KIND, name).await? {
+            return Err(ServiceError::NotFound(format!("{} {name}", T::NOUN)));
+        }
+        self.flow_changed(actor, "delete", &t).await
+    }
+
+    async fn load_flow<T: FlowObject>(&self, name: &str) -> Result<T, ServiceError> {
+        let record = self
+            .store
+            .flow(T::KIND, name)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("{} {name}", T::NOUN)))?;
+        decode(record)
+    }
+
+    fn read<T: FlowObject>(&self, mut t: T) -> Result<T, ServiceError> {
+        t.when_read(self);
+        Ok(t)
+    }
+
+    async fn flow_changed<T: FlowObject>(
+        &self,
+        actor: &Actor,
+        what: &str,
+        t: &T,
+    ) -> Result<(), ServiceError> {
+        let detail = t
+            .number()
+            .map(|n| format!("number {n}"))
+            .unwrap_or_default();
+        self.record(
+            actor,
+            &format!("{}.{what}", T::KIND),
+            format!("{} {}", T::NOUN, t.name()),
+            detail,
+            Event::FlowsChanged,
+        )
+        .await
+    }
+}
+
+/// A field the patch set wrongly, named.
+fn patch_error(e: serde_json::Error) -> ServiceError {
+    let text = e.to_string();
+    let field = [
+        "name",
+        "number",
+        "members",
+        "strategy",
+        "options",
+        "hours",
+        "holidays",
+        "time_zone",
+        "override",
+        "greeting",
+        "ring_time",
+        "no_answer",
+        "fallback",
+        "open",
+        "closed",
+        "holiday",
+        "timeout",
+        "repeats",
+        "extension_length",
+        "dial_extension",
+        "caller_id_prefix",
+        "display_name",
+    ]
+    .into_iter()
+    .find(|f| text.contains(&format!("`{f}`")))
+    .unwrap_or("body");
+    ServiceError::invalid(field, text)
+}
+
+/// The store's unique number, taken by a race, said as the service says it.
+fn number_taken(e: switchboard_store::StoreError) -> ServiceError {
+    match e {
+        switchboard_store::StoreError::Conflict(_) => ServiceError::Conflict {
+            field: "number",
+            message: "is already used".into(),
+        },
+        other => other.into(),
+    }
+}
+
+impl Service {
+    /// Forces the schedule with internal number `number` open or closed,
+    /// or back to its hours (a star code, from an extension's phone).
+    pub async fn override_schedule(
+        &self,
+        actor: &Actor,
+        number: &str,
+        value: schedule::Override,
+    ) -> Result<schedule::Schedule, ServiceError> {
+        let name = match self.store.flow_by_number(number).await? {
+            Some(f) if f.kind == schedule::Schedule::KIND => f.name,
+            _ => {
+                return Err(ServiceError::NotFound(format!(
+                    "schedule numbered {number}"
+                )))
+            }
+        };
+        let mut patch = serde_json::Map::new();
+        patch.insert(
+            "override".to_owned(),
+            serde_json::to_value(value).unwrap_or_default(),
+        );
+        self.update_flow(actor, &name, patch).await
+    }
+}
