@@ -16,6 +16,7 @@ mod calls;
 mod console;
 mod events;
 mod extensions;
+mod flows;
 mod json;
 mod metrics;
 mod music;
@@ -25,6 +26,7 @@ mod recordings;
 mod registrations;
 mod security;
 mod session;
+mod sounds;
 mod tokens;
 mod voicemail;
 
@@ -102,6 +104,48 @@ pub fn router(service: Service, metrics: MetricsText) -> Router {
             axum::routing::patch(voicemail::update).delete(voicemail::remove),
         )
         .route("/api/v1/cdr", get(calls::records))
+        .route(
+            "/api/v1/ring-groups",
+            get(flows::ring_groups::list).post(flows::ring_groups::create),
+        )
+        .route(
+            "/api/v1/ring-groups/{name}",
+            get(flows::ring_groups::show)
+                .patch(flows::ring_groups::update)
+                .delete(flows::ring_groups::remove),
+        )
+        .route(
+            "/api/v1/ivrs",
+            get(flows::ivrs::list).post(flows::ivrs::create),
+        )
+        .route(
+            "/api/v1/ivrs/{name}",
+            get(flows::ivrs::show)
+                .patch(flows::ivrs::update)
+                .delete(flows::ivrs::remove),
+        )
+        .route(
+            "/api/v1/schedules",
+            get(flows::schedules::list).post(flows::schedules::create),
+        )
+        .route(
+            "/api/v1/schedules/{name}",
+            get(flows::schedules::show)
+                .patch(flows::schedules::update)
+                .delete(flows::schedules::remove),
+        )
+        .route("/api/v1/numbers", get(flows::numbers))
+        .route("/api/v1/numbers/{number}/flow", get(flows::number_flow))
+        .route("/api/v1/sounds", get(sounds::list))
+        .route(
+            "/api/v1/sounds/{name}",
+            axum::routing::put(sounds::set)
+                .delete(sounds::remove)
+                .layer(DefaultBodyLimit::max(
+                    switchboard_service::MAX_SOUND_BYTES + 1,
+                )),
+        )
+        .route("/api/v1/sounds/{name}/audio", get(sounds::audio))
         .route("/api/v1/security/bans", get(security::bans))
         .route(
             "/api/v1/security/bans/{address}",

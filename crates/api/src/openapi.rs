@@ -2,15 +2,17 @@
 //! layer's types, served at `/api/v1/openapi.json`.
 
 use crate::{
-    accounts, calls, events, extensions, music, recordings, registrations, security, session,
-    tokens, voicemail, Problem,
+    accounts, calls, events, extensions, flows, music, recordings, registrations, security,
+    session, sounds, tokens, voicemail, Problem,
 };
 use axum::Json;
+use switchboard_service::flows::schedule::{Day, Holiday, Hours};
 use switchboard_service::{
     Account, AddressList, BanInfo, Cdr, Extension, ExtensionInput, ExtensionList, ExtensionPatch,
-    Folder, Greeting, ListEntry, LiveCall, Mailbox, Message, MessagePatch, NewAccount,
-    NewListEntry, RecordAction, RecordRequest, Recording, RecordingPolicy, Registration,
-    VoicemailEmail,
+    FlowBranch, FlowNode, Folder, Greeting, Ivr, ListEntry, LiveCall, Mailbox, Member, Message,
+    MessagePatch, NewAccount, NewListEntry, NumberEntry, NumberList, Override, RecordAction,
+    RecordRequest, Recording, RecordingPolicy, Registration, RingGroup, Schedule, ScheduleState,
+    Sound, SoundList, Strategy, VoicemailEmail,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -31,8 +33,16 @@ use utoipa::{Modify, OpenApi};
         voicemail::mailbox, voicemail::messages, voicemail::get_greeting, voicemail::set_greeting,
         voicemail::delete_greeting, voicemail::audio, voicemail::update, voicemail::remove,
         security::bans, security::unban, security::lists, security::add, security::remove,
+        flows::ring_groups::list, flows::ring_groups::create, flows::ring_groups::show,
+        flows::ring_groups::update, flows::ring_groups::remove,
+        flows::ivrs::list, flows::ivrs::create, flows::ivrs::show, flows::ivrs::update,
+        flows::ivrs::remove,
+        flows::schedules::list, flows::schedules::create, flows::schedules::show,
+        flows::schedules::update, flows::schedules::remove,
+        flows::numbers, flows::number_flow,
+        sounds::list, sounds::set, sounds::audio, sounds::remove,
     ),
-    components(schemas(Mailbox, Message, MessagePatch, Folder, Greeting, VoicemailEmail, Recording, RecordRequest, RecordAction, RecordingPolicy, Registration, Cdr, LiveCall, BanInfo, ListEntry, NewListEntry, AddressList, Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, session::SessionInfo, tokens::NewToken)),
+    components(schemas(RingGroup, Member, Strategy, flows::ring_groups::RingGroupList, Ivr, flows::ivrs::IvrList, Schedule, Hours, Holiday, Day, Override, ScheduleState, flows::schedules::ScheduleList, NumberList, NumberEntry, FlowNode, FlowBranch, Sound, SoundList, Mailbox, Message, MessagePatch, Folder, Greeting, VoicemailEmail, Recording, RecordRequest, RecordAction, RecordingPolicy, Registration, Cdr, LiveCall, BanInfo, ListEntry, NewListEntry, AddressList, Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, session::SessionInfo, tokens::NewToken)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
