@@ -16,6 +16,8 @@ pub use call::media::LegCodec;
 pub use call::media::Reserve;
 pub use call::{CallConfig, CallRecord, Disposition, LiveCall, MediaEvent, MediaOrder, Side};
 pub use call::{RecordAction, Recording};
-pub use endpoint::{Counters, Endpoint, EndpointConfig, Notice, Service, Transmit, Transport};
+pub use endpoint::{
+    Counters, Endpoint, EndpointConfig, Forced, Notice, Service, Transmit, Transport,
+};
 pub use registrar::{Binding, RegistrarConfig};
 pub use security::{Alarm, Ban, Dropped, SecurityConfig};

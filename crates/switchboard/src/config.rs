@@ -63,6 +63,10 @@ pub struct CallsConfig {
     /// Whose call-progress tones Switchboard plays: `us`, `gb`, `de`,
     /// `fr` (ISO 3166 codes; `ca`, `uk`, `at`, `ch` too).
     pub tones: String,
+    /// The time schedules see when the server starts (RFC 3339, like
+    /// `2026-12-25T10:00:00+01:00`), going on from there: for trying
+    /// office hours and holidays out. Empty: the real time.
+    pub schedule_clock: String,
 }
 
 impl Default for CallsConfig {
@@ -75,6 +79,7 @@ impl Default for CallsConfig {
             rtp_port_min: engine.rtp_port_min,
             rtp_port_max: engine.rtp_port_max,
             media_address: None,
+            schedule_clock: String::new(),
             media_timeout: 60,
             shutdown_grace: 60,
             session_expires: engine.session_expires,

@@ -1,8 +1,8 @@
 //! Follows the service layer's changes (the change feed: this process,
 //! the CLI, other nodes) and tells the driver what the running engine must
 //! learn: extensions' credentials for the registrar, bans and lists for
-//! the guard, calls to hang up, and the messages waiting in each mailbox
-//! (for the phones' lamps). A listener that fell behind reloads everything.
+//! the guard, calls to hang up, the messages waiting in each mailbox
+//! (for the phones' lamps), and the call flows. A listener that fell behind reloads everything.
 
 use crate::guard::{self, SecurityChange};
 use crate::registrar::{self, AccountChange};
@@ -65,8 +65,8 @@ async fn on_event(service: &Service, event: Event) -> anyhow::Result<Vec<Inbound
         Event::RegistrationChanged { .. }
         | Event::CallsChanged
         | Event::RecordingsChanged
-        | Event::MusicOnHoldChanged
-        | Event::FlowsChanged => Vec::new(),
+        | Event::MusicOnHoldChanged => Vec::new(),
+        Event::FlowsChanged => vec![Inbound::Plan(crate::call_flows::plan(service).await?)],
     })
 }
 
@@ -85,6 +85,7 @@ async fn reload(service: &Service) -> anyhow::Result<Vec<Inbound>> {
     let mut all = vec![
         Inbound::Account(AccountChange::Sync(registrar::credentials(service).await?)),
         Inbound::Security(guard::lists(service).await?),
+        Inbound::Plan(crate::call_flows::plan(service).await?),
     ];
     all.extend(waiting(service).await?);
     all.extend(

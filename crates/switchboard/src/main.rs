@@ -4,6 +4,7 @@
 
 mod allocator;
 mod batches;
+mod call_flows;
 mod calls;
 mod calls_cmd;
 mod cli;

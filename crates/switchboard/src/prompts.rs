@@ -28,6 +28,8 @@ pub struct Prompts {
     tones: Country,
     /// The administrator's prompts: `DATA_DIR/prompts`.
     own: PathBuf,
+    /// Uploaded sounds: `DATA_DIR/sounds`.
+    sounds: PathBuf,
     cache: Mutex<HashMap<(String, u32), Samples>>,
 }
 
@@ -37,6 +39,7 @@ impl Prompts {
             language: language.to_owned(),
             tones,
             own: data_dir.join("prompts"),
+            sounds: data_dir.join("sounds"),
             cache: Mutex::default(),
         }
     }
@@ -58,6 +61,21 @@ impl Prompts {
             .expect("the prompts' lock")
             .insert(key, samples.clone());
         Some(samples)
+    }
+
+    /// Sound `name` (an IVR's greeting, an announcement) at `rate`: the
+    /// administrator's upload at `DATA_DIR/sounds/NAME.wav`, else the
+    /// prompt of that name. Read at each call, so a new upload plays at
+    /// once.
+    pub fn sound(&self, name: &str, rate: u32) -> Option<Arc<[i16]>> {
+        let path = self.sounds.join(format!("{name}.wav"));
+        if let Ok(bytes) = std::fs::read(&path) {
+            match switchboard_media::wav::read_mono(std::io::Cursor::new(bytes), rate) {
+                Ok(samples) => return Some(samples.into()),
+                Err(e) => tracing::warn!("sound {}: {e}", path.display()),
+            }
+        }
+        self.get(name, rate)
     }
 
     /// A call-progress tone, as the configured country plays it.
@@ -97,6 +115,21 @@ impl Prompts {
         }
         None
     }
+}
+
+/// The shipped prompts' names and lengths in milliseconds (of the
+/// fallback set, which every language falls back to): sounds flows may
+/// play.
+pub fn shipped_sounds() -> Vec<(String, u64)> {
+    SHIPPED
+        .iter()
+        .filter(|(l, ..)| *l == FALLBACK)
+        .filter_map(|(_, name, bytes)| {
+            let samples =
+                switchboard_media::wav::read_mono(std::io::Cursor::new(bytes), 8000).ok()?;
+            Some(((*name).to_owned(), samples.len() as u64 / 8))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -87,6 +87,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         for c in registrar::credentials(&service).await? {
             registrar::set(&mut endpoint, &c);
         }
+        endpoint.set_plan(crate::call_flows::plan(&service).await?);
         let restored = registrar::restore(&service, &mut endpoint).await?;
         tracing::info!("{restored} registrations kept from before");
         let voicemail = crate::voicemail::Voicemail::new(service.clone(), config.voicemail.clone())?;

@@ -14,7 +14,20 @@ pub async fn open(config: &Config, data: &DataDir) -> anyhow::Result<Service> {
     let store = Store::open(&url)
         .await
         .with_context(|| format!("cannot open the database {}", redact(&url)))?;
-    Ok(Service::new(store).with_files(data.path()))
+    let mut service = Service::new(store)
+        .with_files(data.path())
+        .with_shipped_sounds(crate::prompts::shipped_sounds());
+    if !config.calls.schedule_clock.is_empty() {
+        let at = chrono::DateTime::parse_from_rfc3339(&config.calls.schedule_clock)
+            .with_context(|| {
+                format!(
+                    "calls.schedule_clock {:?}: not an RFC 3339 time like 2026-12-25T10:00:00+01:00",
+                    config.calls.schedule_clock
+                )
+            })?;
+        service = service.with_schedule_clock(at.timestamp());
+    }
+    Ok(service)
 }
 
 /// Runs `work` with the service layer, as the local administrator (`cli`),

@@ -11,6 +11,7 @@
 pub mod dialog;
 pub mod forwarding;
 pub mod media;
+pub mod plan;
 
 pub use dialog::Dialog;
 pub use media::{MediaEvent, MediaOrder, PortPool, Side};
@@ -167,6 +168,18 @@ pub struct Branch {
     pub final_code: Option<u16>,
     /// The SDP offer sent to this phone.
     pub offer: Sdp,
+    /// The extension the phone is of.
+    pub extension: String,
+}
+
+/// A ring group's call, ringing.
+#[derive(Clone, Debug)]
+pub struct GroupRinging {
+    pub name: String,
+    /// Members one after another: who rings next, and for how long.
+    pub next: std::collections::VecDeque<(String, std::time::Duration)>,
+    pub no_answer: plan::Target,
+    pub caller_id_prefix: Option<String>,
 }
 
 /// One leg's session timer (RFC 4028).
@@ -257,6 +270,9 @@ pub struct Call {
     pub star: Option<(media::Side, Instant)>,
     /// The phone hearing music on hold, while one is held.
     pub music: Option<media::Side>,
+    /// A ring group ringing: the members still to try, and where the call
+    /// goes when none answers.
+    pub group: Option<GroupRinging>,
 }
 
 impl Call {

@@ -76,20 +76,35 @@ impl Endpoint {
         if let Some(service) = Service::for_number(&dialed) {
             return self.answer_service(now, key.clone(), req.clone(), arrival, caller, service);
         }
-        let Some(callee) = self.registrar.directory.by_number(&dialed).cloned() else {
-            return reject(self, 404, "Not Found");
+        // A flow's number, or an extension's.
+        let target = match self.flow_number(&dialed) {
+            Some(target) => target,
+            None => match self.registrar.directory.by_number(&dialed) {
+                None => return reject(self, 404, "Not Found"),
+                Some(callee) if !callee.enabled => {
+                    return reject(self, 480, "Temporarily Unavailable")
+                }
+                Some(_) => crate::call::plan::Target::Extension(dialed.clone()),
+            },
         };
-        if !callee.enabled {
-            return reject(self, 480, "Temporarily Unavailable");
-        }
         if self.calls.count_for(&caller.number) >= self.call_limit(&caller) {
             return reject(self, 403, "Forbidden (call limit reached)");
         }
-        // The callee's forwarding decides whose phones ring, if any.
-        let (target, phones) = match self.route(callee, arrival.now, 0) {
-            Route::Ring(target, phones) => (target, phones),
+        // The callee's forwarding (or the flow) decides whose phones ring.
+        let ringing = match self.route_to(&target, &dialed, 0) {
+            Route::Ring(ringing) => ringing,
             Route::Voicemail { mailbox, busy } => {
                 let service = Service::Voicemail { mailbox, busy };
+                return self.answer_service(
+                    now,
+                    key.clone(),
+                    req.clone(),
+                    arrival,
+                    caller,
+                    service,
+                );
+            }
+            Route::Answer(service) => {
                 return self.answer_service(
                     now,
                     key.clone(),
@@ -145,7 +160,7 @@ impl Endpoint {
             id,
             caller: caller.number.clone(),
             callee: dialed,
-            target: target.number.clone(),
+            target: ringing.target,
             forwards: 0,
             first_branch: 0,
             invite: req.clone(),
@@ -154,7 +169,7 @@ impl Endpoint {
             branches: Vec::new(),
             b: None,
             phase: Phase::Ringing,
-            ring_deadline: now + self.ring_time(&target),
+            ring_deadline: now + ringing.ring_for,
             caller_port,
             callee_port,
             sdp_session: u64::from(self.rng.gen::<u32>()),
@@ -171,6 +186,7 @@ impl Endpoint {
             recording: false,
             star: None,
             music: None,
+            group: ringing.group,
         };
         self.notices.push_back(Notice::Media(MediaOrder::Open {
             call: id,
@@ -186,36 +202,42 @@ impl Endpoint {
         self.notices.push_back(Notice::CallChanged(call.live()));
         self.calls.calls.insert(id, call);
         self.counters.active_calls = self.active_calls() as u64;
-        self.ring(now, id, &target, phones, offer.as_ref());
+        self.ring(now, id, ringing.phones, offer.as_ref());
     }
 
-    /// Rings `phones` of extension `target` for call `id`: one INVITE each,
-    /// offering the caller's SDP `offer` (or Switchboard's, after a late
-    /// offer) pointed at the relay. A call no phone can be rung for ends.
+    /// Rings `phones` (of one extension, or of a ring group's members) for
+    /// call `id`: one INVITE each, offering the caller's SDP `offer` (or
+    /// Switchboard's, after a late offer) pointed at the relay. A call no
+    /// phone can be rung for ends.
     pub(super) fn ring(
         &mut self,
         now: Instant,
         id: u64,
-        target: &Account,
-        phones: Vec<Binding>,
+        phones: Vec<(Account, Vec<Binding>)>,
         offer: Option<&Sdp>,
     ) {
         let Some(call) = self.calls.calls.get_mut(&id) else {
             return;
         };
         call.first_branch = call.branches.len();
-        let display = call
+        let name = call
             .invite
             .headers
             .from()
             .ok()
-            .and_then(|f| {
-                f.display
-                    .as_ref()
-                    .map(|d| format!("\"{}\" ", d.replace('"', "")))
-            })
-            .unwrap_or_default();
-        for phone in phones {
+            .and_then(|f| f.display.as_ref().map(|d| d.replace('"', "")));
+        // A group's prefix tells its members which group rang.
+        let prefix = call.group.as_ref().and_then(|g| g.caller_id_prefix.clone());
+        let display = match (prefix, name) {
+            (Some(p), Some(n)) => format!("\"{}{n}\" ", p.replace('"', "")),
+            (Some(p), None) => format!("\"{}{}\" ", p.replace('"', ""), call.caller),
+            (None, Some(n)) => format!("\"{n}\" "),
+            (None, None) => String::new(),
+        };
+        let phones = phones.into_iter().flat_map(|(account, bindings)| {
+            bindings.into_iter().map(move |b| (account.clone(), b))
+        });
+        for (target, phone) in phones {
             let Some(call) = self.calls.calls.get(&id) else {
                 return;
             };
@@ -291,6 +313,7 @@ impl Endpoint {
                 cancel_pending: false,
                 final_code: None,
                 offer: sdp,
+                extension: target.number.clone(),
             });
         }
         let Some(call) = self.calls.calls.get_mut(&id) else {
@@ -683,6 +706,14 @@ impl Endpoint {
         };
         call.phase = Phase::Answered;
         call.b = Some(i);
+        if let Some(group) = call.group.take() {
+            let member = call.branches[i].extension.clone();
+            call.target = member.clone();
+            self.group_answered(&group.name, &member);
+        }
+        let Some(call) = self.calls.calls.get_mut(&id) else {
+            return;
+        };
         call.sdp_sent[1] = Some(call.branches[i].offer.clone());
         call.answered_at = Some(self.clock_unix as i64);
         let dialog = &mut call.branches[i].dialog;

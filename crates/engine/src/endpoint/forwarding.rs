@@ -11,7 +11,7 @@ use super::services::{Answering, Service};
 use super::Endpoint;
 use crate::call::forwarding::{Forward, Reason};
 use crate::call::media::MediaOrder;
-use crate::call::{Disposition, Phase};
+use crate::call::{Disposition, GroupRinging, Phase};
 use crate::registrar::{Account, Binding};
 use std::time::{Duration, Instant};
 use switchboard_sip::sdp::Sdp;
@@ -23,14 +23,27 @@ pub(super) const MAX_FORWARDS: u32 = 5;
 /// Where a call goes.
 #[derive(Debug)]
 pub(super) enum Route {
-    /// Ring these phones of this extension.
-    Ring(Account, Vec<Binding>),
+    /// Ring these phones.
+    Ring(Ringing),
     /// Switchboard answers: a message for `mailbox`.
     Voicemail {
         mailbox: String,
         busy: bool,
     },
+    /// Switchboard answers: an IVR, an announcement.
+    Answer(Service),
     Fail(Failure),
+}
+
+/// Phones to ring for a call: of one extension, or of a ring group's
+/// members.
+#[derive(Debug)]
+pub(super) struct Ringing {
+    pub phones: Vec<(Account, Vec<Binding>)>,
+    /// The extension rung (none while a group rings all its members).
+    pub target: String,
+    pub ring_for: Duration,
+    pub group: Option<GroupRinging>,
 }
 
 /// How a call that goes nowhere ends: the caller's answer and the record.
@@ -70,7 +83,7 @@ impl Failure {
         }
     }
 
-    fn new(code: u16, reason: &str) -> Failure {
+    pub(super) fn new(code: u16, reason: &str) -> Failure {
         Failure {
             code,
             reason: reason.to_owned(),
@@ -109,7 +122,12 @@ impl Endpoint {
                     .cloned()
                     .collect();
                 if !phones.is_empty() {
-                    return Route::Ring(account, phones);
+                    return Route::Ring(Ringing {
+                        target: account.number.clone(),
+                        ring_for: self.ring_time(&account),
+                        phones: vec![(account, phones)],
+                        group: None,
+                    });
                 }
                 Reason::Unregistered
             };
@@ -156,13 +174,19 @@ impl Endpoint {
     /// The extension ringing for call `id` did not take it (`reason`):
     /// the call goes where its rule says, or ends with `failure`.
     pub(super) fn not_taken(&mut self, now: Instant, id: u64, reason: Reason, failure: Failure) {
-        let Some(call) = self.calls.calls.get(&id) else {
+        let Some(call) = self.calls.calls.get_mut(&id) else {
             return;
         };
         if call.phase != Phase::Ringing {
             return;
         }
         let forwards = call.forwards;
+        if let Some(group) = call.group.take() {
+            let dialed = call.callee.clone();
+            let route = self.next_member(group, &dialed, forwards);
+            self.cancel_all(now, id);
+            return self.take_route(now, id, route);
+        }
         let account = self.registrar.directory.by_number(&call.target).cloned();
         let next = match account {
             Some(account) => self.next(&account, reason, failure.clone()),
@@ -177,26 +201,32 @@ impl Endpoint {
             Next::Fail(f) => Route::Fail(f),
         };
         self.cancel_all(now, id);
+        self.take_route(now, id, route);
+    }
+
+    /// Call `id`, its phones cancelled, goes where `route` says.
+    pub(super) fn take_route(&mut self, now: Instant, id: u64, route: Route) {
         match route {
-            Route::Ring(target, phones) => {
-                let ring_for = self.ring_time(&target);
+            Route::Ring(ringing) => {
                 let Some(call) = self.calls.calls.get_mut(&id) else {
                     return;
                 };
-                call.target = target.number.clone();
+                call.target = ringing.target;
+                call.group = ringing.group;
                 call.forwards += 1;
-                call.ring_deadline = now + ring_for;
+                call.ring_deadline = now + ringing.ring_for;
                 // Rare enough (a forward while ringing) to read the offer again.
                 let offer = if call.answer_in_ack {
                     None
                 } else {
                     Sdp::parse(&call.invite.body).ok()
                 };
-                self.ring(now, id, &target, phones, offer.as_ref());
+                self.ring(now, id, ringing.phones, offer.as_ref());
             }
             Route::Voicemail { mailbox, busy } => {
-                self.send_to_voicemail(now, id, Service::Voicemail { mailbox, busy })
+                self.send_to_service(now, id, Service::Voicemail { mailbox, busy })
             }
+            Route::Answer(service) => self.send_to_service(now, id, service),
             Route::Fail(f) => {
                 self.fail_call(now, id, f.code, &f.reason);
                 self.end_call(id, f.disposition, &f.cause, f.side);
@@ -216,7 +246,7 @@ impl Endpoint {
     /// Call `id`, still ringing and its phones cancelled, is answered by
     /// Switchboard instead: its relay closes, and the caller's INVITE gets
     /// Switchboard's answer, in the dialog its provisional answers began.
-    fn send_to_voicemail(&mut self, now: Instant, id: u64, service: Service) {
+    fn send_to_service(&mut self, now: Instant, id: u64, service: Service) {
         let Some(call) = self.calls.remove(id) else {
             return;
         };

@@ -31,6 +31,7 @@ use crate::call::{CallConfig, CallRecord, Calls, LiveCall, MediaOrder, PortPool}
 use crate::registrar::{Account, Arrival, Binding, Registrar, RegistrarConfig};
 use crate::security::{Alarm, Ban, Dropped, Guard, SecurityConfig};
 mod calls;
+mod flows;
 mod forwarding;
 mod keepalive;
 mod mid_call;
@@ -40,7 +41,7 @@ mod recording;
 mod services;
 mod session_timer;
 
-pub use services::Service;
+pub use services::{Forced, Service};
 
 use bytes::Bytes;
 use ipnet::IpNet;
@@ -169,6 +170,10 @@ pub struct Endpoint {
     ports: PortPool,
     /// Wall-clock seconds of the latest input.
     clock_unix: u64,
+    /// The call flows: ring groups, IVRs, schedules.
+    plan: crate::call::plan::Plan,
+    /// Who of each ring group answered last.
+    answers: crate::call::plan::Answers,
     /// Shutting down: new calls get 503, with this Retry-After (seconds).
     stopping: Option<u32>,
 }
@@ -231,6 +236,8 @@ impl Endpoint {
             lamps: Default::default(),
             ports: PortPool::new(config.calls.rtp_port_min, config.calls.rtp_port_max),
             clock_unix: 0,
+            plan: Default::default(),
+            answers: Default::default(),
             stopping: None,
             config,
         }

@@ -3,7 +3,9 @@
 //! pressed, read back), voicemail (a caller leaving a message, `*97` and
 //! `*98` the menu), and the star codes a user sets their extension with
 //! (`*78`/`*79` do-not-disturb on/off, `*72NUMBER`/`*73` forward every
-//! call to another extension, or no longer). Switchboard is the far end of such a call: it
+//! call to another extension, or no longer), `*61N`/`*62N`/`*63N` (force
+//! schedule N open or closed, or back to its hours), and the IVRs and
+//! announcements of call flows. Switchboard is the far end of such a call: it
 //! answers the INVITE with its own SDP (one codec it can play, and
 //! telephone-event when offered), takes one port pair, and orders the
 //! media thread to answer there ([`MediaOrder::Answer`]); the binary runs
@@ -43,6 +45,27 @@ pub enum Service {
     /// `*72NUMBER`: the caller's calls go to extension NUMBER instead;
     /// `*73`: no longer.
     ForwardAlways(Option<String>),
+    /// IVR `name`, reached by dialing `number`.
+    Ivr { name: String, number: String },
+    /// Sound `sound` plays, then the call ends.
+    Announcement { sound: String, number: String },
+    /// `*61N`, `*62N`, `*63N`: the schedule numbered N is forced open,
+    /// closed, or follows its hours again.
+    ScheduleOverride { number: String, to: Forced },
+}
+
+/// What a schedule's override is set to by star code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Forced {
+    Open,
+    Closed,
+    Auto,
+}
+
+/// A number of 2 to 10 digits after a star code's prefix.
+fn after<'a>(number: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = number.strip_prefix(prefix)?;
+    ((2..=10).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_digit())).then_some(rest)
 }
 
 impl Service {
@@ -58,11 +81,19 @@ impl Service {
             "*79" => Service::DoNotDisturb(false),
             "*73" => Service::ForwardAlways(None),
             _ => {
-                let to = number.strip_prefix("*72")?;
-                if !(2..=10).contains(&to.len()) || !to.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
+                for (prefix, to) in [
+                    ("*61", Forced::Open),
+                    ("*62", Forced::Closed),
+                    ("*63", Forced::Auto),
+                ] {
+                    if let Some(n) = after(number, prefix) {
+                        return Some(Service::ScheduleOverride {
+                            number: n.to_owned(),
+                            to,
+                        });
+                    }
                 }
-                Service::ForwardAlways(Some(to.to_owned()))
+                Service::ForwardAlways(Some(after(number, "*72")?.to_owned()))
             }
         })
     }
@@ -80,6 +111,16 @@ impl Service {
             Service::DoNotDisturb(false) => "*79",
             Service::ForwardAlways(Some(_)) => "*72",
             Service::ForwardAlways(None) => "*73",
+            Service::Ivr { number, .. } | Service::Announcement { number, .. } => number,
+            Service::ScheduleOverride {
+                to: Forced::Open, ..
+            } => "*61",
+            Service::ScheduleOverride {
+                to: Forced::Closed, ..
+            } => "*62",
+            Service::ScheduleOverride {
+                to: Forced::Auto, ..
+            } => "*63",
         }
     }
 
@@ -92,6 +133,9 @@ impl Service {
             Service::VoicemailMenu { .. } => "voicemail menu",
             Service::DoNotDisturb(_) => "do-not-disturb",
             Service::ForwardAlways(_) => "call forwarding",
+            Service::Ivr { .. } => "IVR",
+            Service::Announcement { .. } => "announcement",
+            Service::ScheduleOverride { .. } => "schedule override",
         }
     }
 }

@@ -1,12 +1,14 @@
 //! Star codes a user dials to set their own extension: `*78` and `*79`
 //! turn do-not-disturb on and off, `*72NUMBER` forwards every call to
-//! extension NUMBER and `*73` stops that. Each changes the extension
+//! extension NUMBER and `*73` stops that; `*61N`, `*62N` and `*63N` force
+//! schedule N open or closed, or set it back to its hours. Each changes the extension
 //! through the service layer (so the console and the API see it, and
 //! every server follows), says what is now set, and hangs up.
 
 use super::{say, Context, Gone, Leg};
 use crate::voicemail::Voicemail;
-use switchboard_service::{ExtensionPatch, Forward};
+use switchboard_engine::Forced;
+use switchboard_service::{ExtensionPatch, Forward, Override};
 
 pub async fn do_not_disturb(leg: Leg, cx: &Context, on: bool) -> Result<(), Gone> {
     let patch = ExtensionPatch {
@@ -35,6 +37,37 @@ pub async fn forward_always(leg: Leg, cx: &Context, to: Option<&str>) -> Result<
         ..Default::default()
     };
     set(leg, cx, patch, said).await
+}
+
+/// `*61N`, `*62N`, `*63N`: schedule N forced open, closed, or back to its
+/// hours; says which (or that it cannot be).
+pub async fn schedule_override(
+    mut leg: Leg,
+    cx: &Context,
+    number: &str,
+    to: Forced,
+) -> Result<(), Gone> {
+    let (value, done) = match to {
+        Forced::Open => (Override::Open, "schedule-open"),
+        Forced::Closed => (Override::Closed, "schedule-closed"),
+        Forced::Auto => (Override::Auto, "schedule-auto"),
+    };
+    let changed = cx
+        .voicemail
+        .service
+        .override_schedule(&Voicemail::actor(), number, value)
+        .await;
+    let name = match &changed {
+        Ok(_) => done,
+        Err(e) => {
+            tracing::info!("schedule override by {}: {e}", leg.caller().number);
+            "error-not-found"
+        }
+    };
+    let said = say::words(&cx.prompts, &[name], leg.rate());
+    leg.say(said, false).await?;
+    leg.hang_up("star code").await;
+    Ok(())
 }
 
 /// Changes the caller's extension, then says `done` (or why not).

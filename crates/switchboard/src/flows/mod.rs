@@ -3,9 +3,11 @@
 //! hang up — in the spirit of Asterisk's dialplan applications. The media
 //! thread does the sound ([`crate::relay`]); the SIP thread ends the call
 //! when the flow hangs up. The flows are the test numbers, leaving a
-//! voicemail message, the voicemail menu, and the star codes.
+//! voicemail message, the voicemail menu, the star codes, and the IVRs
+//! and announcements of call flows.
 
 mod features;
+mod ivr;
 mod mailbox_menu;
 mod say;
 mod test_numbers;
@@ -21,6 +23,7 @@ use std::time::Duration;
 use switchboard_engine::Service;
 use switchboard_media::silence::Silence;
 use switchboard_media::tone::Tone;
+use switchboard_service::Destination;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
@@ -278,6 +281,15 @@ pub fn start(
                     Service::DoNotDisturb(on) => features::do_not_disturb(leg, &context, *on).await,
                     Service::ForwardAlways(to) => {
                         features::forward_always(leg, &context, to.as_deref()).await
+                    }
+                    Service::Ivr { name, .. } => {
+                        ivr::go(leg, &context, Destination::Ivr(name.clone())).await
+                    }
+                    Service::Announcement { sound, .. } => {
+                        ivr::go(leg, &context, Destination::Announcement(sound.clone())).await
+                    }
+                    Service::ScheduleOverride { number, to } => {
+                        features::schedule_override(leg, &context, number, *to).await
                     }
                 };
                 if outcome.is_err() {

@@ -63,6 +63,8 @@ pub enum Inbound {
         new: u32,
         old: u32,
     },
+    /// The call flows changed (ring groups, IVRs, schedules).
+    Plan(switchboard_engine::call::plan::Plan),
     /// Start, pause, resume or stop recording call `call`.
     Recording {
         call: String,
@@ -226,6 +228,7 @@ async fn run(
             Wake::Inbound(Inbound::Transfer { call, to }) => {
                 endpoint.transfer(now, now_unix(), &call, &to);
             }
+            Wake::Inbound(Inbound::Plan(plan)) => endpoint.set_plan(plan),
             Wake::Inbound(Inbound::Waiting { mailbox, new, old }) => {
                 endpoint.set_waiting(now, now_unix(), &mailbox, new, old);
             }
