@@ -111,6 +111,21 @@ pub enum MediaOrder {
     },
     /// A key the phone sent by SIP INFO, in a call Switchboard answered.
     Key { call: u64, key: char },
+    /// The call Switchboard answered was put through and answered: its
+    /// port pair becomes the caller's side of a relayed call, toward a
+    /// callee on `callee_port` who receives at `callee`; its flow ends.
+    Bridge {
+        call: u64,
+        callee_port: u16,
+        callee: Option<SocketAddr>,
+    },
+    /// The call Switchboard answered could not be put through: its flow
+    /// goes on with `service` (the voicemail, the IVR the destination
+    /// leads to), or, with none, tells the caller and ends.
+    Continue {
+        call: u64,
+        service: Option<crate::endpoint::Service>,
+    },
     /// The call is over.
     Close { call: u64 },
 }

@@ -172,6 +172,15 @@ pub struct Branch {
     pub extension: String,
 }
 
+/// What a call put through by a flow keeps of the call Switchboard
+/// answered.
+#[derive(Debug)]
+pub struct Bridged {
+    pub codec: media::LegCodec,
+    /// The answered call, as the endpoint's service calls keep it.
+    pub(crate) answered: crate::endpoint::ServiceCall,
+}
+
 /// A ring group's call, ringing.
 #[derive(Clone, Debug)]
 pub struct GroupRinging {
@@ -273,6 +282,10 @@ pub struct Call {
     /// A ring group ringing: the members still to try, and where the call
     /// goes when none answers.
     pub group: Option<GroupRinging>,
+    /// The caller was answered by Switchboard first (an IVR put the call
+    /// through): its leg, the codec it speaks, and the answered call to go
+    /// back to when nobody takes this one.
+    pub bridged: Option<Box<Bridged>>,
 }
 
 impl Call {

@@ -187,6 +187,7 @@ impl Endpoint {
             star: None,
             music: None,
             group: ringing.group,
+            bridged: None,
         };
         self.notices.push_back(Notice::Media(MediaOrder::Open {
             call: id,
@@ -244,7 +245,13 @@ impl Endpoint {
             let local = phone.local.clone();
             let host = local_host(&local).to_owned();
             let address = self.media_address(&local);
-            let codecs = &self.config.calls.codecs;
+            // A caller answered already keeps its codec: offered first.
+            let mut codecs = self.config.calls.codecs.clone();
+            if let Some(b) = &call.bridged {
+                codecs.retain(|c| !c.eq_ignore_ascii_case(b.codec.name));
+                codecs.insert(0, b.codec.name.to_owned());
+            }
+            let codecs = &codecs;
             let (session, version, port) = (call.sdp_session, call.sdp_version, call.callee_port);
             let sdp = match offer {
                 Some(offer) => {
@@ -427,6 +434,10 @@ impl Endpoint {
                     self.end_call(id, Disposition::Answered, "BYE", side.as_str());
                 } else if side == Side::Callee {
                     self.respond_branch_gone(now, id);
+                } else if self.is_bridged(id) {
+                    // The caller hung up while the phones rang for it.
+                    self.cancel_all(now, id);
+                    self.end_call(id, Disposition::Cancelled, "BYE", side.as_str());
                 }
             }
             Method::Invite | Method::Update => self.mid_call_offer(now, key, req, id, side),
@@ -583,6 +594,10 @@ impl Endpoint {
             self.bye(now, id, Side::Caller, None);
             self.bye(now, id, Side::Callee, None);
             self.end_call(id, Disposition::Answered, cause, "system");
+        } else if self.is_bridged(id) {
+            self.cancel_all(now, id);
+            self.bye(now, id, Side::Caller, None);
+            self.end_call(id, Disposition::Failed, cause, "system");
         } else {
             self.cancel_all(now, id);
             self.fail_call(now, id, 480, "Temporarily Unavailable");
@@ -623,6 +638,13 @@ impl Endpoint {
         let Some(call) = self.calls.calls.get(&id) else {
             return;
         };
+        if call.bridged.is_some() {
+            // The caller was answered already and hears the flow's ringback.
+            if (200..300).contains(&from_callee.code) {
+                self.put_through(id, from_callee);
+            }
+            return;
+        }
         let address = self.media_address(&call.a.local);
         let call = self.calls.calls.get_mut(&id).expect("looked up above");
         let mut r = Response::to(&call.invite, from_callee.code, Some(&call.a.local_tag))
@@ -706,6 +728,7 @@ impl Endpoint {
         };
         call.phase = Phase::Answered;
         call.b = Some(i);
+        let caller_answered = call.answered_at.filter(|_| call.bridged.is_some());
         if let Some(group) = call.group.take() {
             let member = call.branches[i].extension.clone();
             call.target = member.clone();
@@ -715,7 +738,7 @@ impl Endpoint {
             return;
         };
         call.sdp_sent[1] = Some(call.branches[i].offer.clone());
-        call.answered_at = Some(self.clock_unix as i64);
+        call.answered_at = caller_answered.or(Some(self.clock_unix as i64));
         let dialog = &mut call.branches[i].dialog;
         if let Some(target) = first_contact(&response.headers) {
             dialog.remote_target = target;
@@ -884,6 +907,9 @@ impl Endpoint {
         };
         if call.phase != Phase::Ringing {
             return;
+        }
+        if call.bridged.is_some() {
+            return self.not_put_through(now, id, None);
         }
         let r = Response::to(&call.invite, code, Some(&call.a.local_tag))
             .with_reason(reason.to_owned());

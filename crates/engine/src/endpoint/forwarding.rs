@@ -216,7 +216,7 @@ impl Endpoint {
                 call.forwards += 1;
                 call.ring_deadline = now + ringing.ring_for;
                 // Rare enough (a forward while ringing) to read the offer again.
-                let offer = if call.answer_in_ack {
+                let offer = if call.answer_in_ack || call.bridged.is_some() {
                     None
                 } else {
                     Sdp::parse(&call.invite.body).ok()
@@ -247,6 +247,9 @@ impl Endpoint {
     /// Switchboard instead: its relay closes, and the caller's INVITE gets
     /// Switchboard's answer, in the dialog its provisional answers began.
     fn send_to_service(&mut self, now: Instant, id: u64, service: Service) {
+        if self.is_bridged(id) {
+            return self.not_put_through(now, id, Some(service));
+        }
         let Some(call) = self.calls.remove(id) else {
             return;
         };

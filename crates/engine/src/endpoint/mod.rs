@@ -31,6 +31,7 @@ use crate::call::{CallConfig, CallRecord, Calls, LiveCall, MediaOrder, PortPool}
 use crate::registrar::{Account, Arrival, Binding, Registrar, RegistrarConfig};
 use crate::security::{Alarm, Ban, Dropped, Guard, SecurityConfig};
 mod calls;
+mod connect;
 mod flows;
 mod forwarding;
 mod keepalive;
@@ -41,6 +42,7 @@ mod recording;
 mod services;
 mod session_timer;
 
+pub(crate) use services::ServiceCall;
 pub use services::{Forced, Service};
 
 use bytes::Bytes;

@@ -142,17 +142,21 @@ impl Service {
 
 /// A call Switchboard answered.
 #[derive(Debug)]
-pub(super) struct ServiceCall {
-    caller: String,
-    number: String,
-    dialog: Dialog,
-    port: u16,
-    started_at: i64,
-    answered_at: i64,
-    codec: &'static str,
+pub(crate) struct ServiceCall {
+    pub(super) caller: String,
+    pub(super) number: String,
+    pub(super) dialog: Dialog,
+    pub(super) port: u16,
+    pub(super) started_at: i64,
+    pub(super) answered_at: i64,
+    pub(super) codec: &'static str,
     /// The answer sent, sent again for a refresh.
-    sdp: Sdp,
+    pub(super) sdp: Sdp,
     disposition: Disposition,
+    /// The caller's INVITE and its transaction (answered): a flow that
+    /// puts the call through rings the phones for it.
+    pub(super) invite: Request,
+    pub(super) invite_key: TransactionKey,
 }
 
 /// A caller's INVITE about to be answered by Switchboard: its server
@@ -188,6 +192,23 @@ impl ServiceCalls {
 
     pub(super) fn contains(&self, id: u64) -> bool {
         self.calls.contains_key(&id)
+    }
+
+    /// Takes call `id` out (its flow puts it through).
+    pub(super) fn take(&mut self, id: u64) -> Option<ServiceCall> {
+        let call = self.calls.remove(&id)?;
+        self.dialogs
+            .remove(&(call.dialog.call_id.clone(), call.dialog.local_tag.clone()));
+        Some(call)
+    }
+
+    /// Puts call `id` back (it was not put through).
+    pub(super) fn put_back(&mut self, id: u64, call: ServiceCall) {
+        self.dialogs.insert(
+            (call.dialog.call_id.clone(), call.dialog.local_tag.clone()),
+            id,
+        );
+        self.calls.insert(id, call);
     }
 }
 
@@ -314,6 +335,8 @@ impl Endpoint {
             codec: codec.name,
             sdp,
             disposition,
+            invite: req.clone(),
+            invite_key: key.clone(),
         };
         self.notices.push_back(Notice::CallChanged(LiveCall {
             id: call_id_text(id),

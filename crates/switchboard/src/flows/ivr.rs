@@ -5,13 +5,17 @@
 //! in. Nothing or a wrong key plays the greeting again, up to its repeats,
 //! then the caller goes to its fallback. The destination chosen is taken
 //! here: another IVR (nested menus), a schedule (decided now), voicemail,
-//! an announcement, hanging up; an extension or a ring group is reached
-//! by asking the phone to call it (REFER).
+//! an announcement, hanging up; an extension or a ring group rings while
+//! the caller hears ringback, and the call is relayed to whoever answers
+//! (or goes on where that destination's no-answer rule leads).
 
 use super::{say, voicemail, Context, Gone, Leg};
 use crate::voicemail::Voicemail;
 use std::time::Duration;
-use switchboard_service::{Destination, Ivr, RingGroup, Schedule};
+use switchboard_engine::call::plan::Target;
+use switchboard_engine::Service;
+use switchboard_media::tone::Kind;
+use switchboard_service::{Destination, Ivr, Schedule};
 
 /// How many steps one call may take through flows without being put
 /// through (a menu leading back to itself counts each time).
@@ -44,19 +48,22 @@ pub async fn go(mut leg: Leg, cx: &Context, mut to: Destination) -> Result<(), G
                 return Ok(());
             }
             Destination::HangUp => break,
-            Destination::Extension(number) => return put_through(leg, cx, &number).await,
-            Destination::RingGroup(name) => match service.flow::<RingGroup>(&actor, &name).await {
-                Ok(RingGroup {
-                    number: Some(number),
-                    ..
-                }) => return put_through(leg, cx, &number).await,
-                other => {
-                    tracing::warn!(
-                        "ring group {name} has no number to put a call through to: {other:?}"
-                    );
-                    Destination::HangUp
+            Destination::Extension(number) => {
+                match put_through(&mut leg, cx, Target::Extension(number)).await? {
+                    Next::Go(d) => d,
+                    Next::Voicemail { mailbox, busy } => {
+                        return voicemail::leave_message(leg, cx, &mailbox, busy).await
+                    }
                 }
-            },
+            }
+            Destination::RingGroup(name) => {
+                match put_through(&mut leg, cx, Target::RingGroup(name)).await? {
+                    Next::Go(d) => d,
+                    Next::Voicemail { mailbox, busy } => {
+                        return voicemail::leave_message(leg, cx, &mailbox, busy).await
+                    }
+                }
+            }
             Destination::External(number) => {
                 tracing::info!("external:{number} needs a trunk; none exists");
                 let said = say::words(&cx.prompts, &["error-unavailable"], leg.rate());
@@ -71,12 +78,32 @@ pub async fn go(mut leg: Leg, cx: &Context, mut to: Destination) -> Result<(), G
     Ok(())
 }
 
-/// Asks the caller's phone to call `number` (the call here then ends).
-async fn put_through(mut leg: Leg, cx: &Context, number: &str) -> Result<(), Gone> {
+/// Where a call nobody took goes on.
+enum Next {
+    Go(Destination),
+    Voicemail { mailbox: String, busy: bool },
+}
+
+/// Rings `to` for the caller; Gone once someone answered (the call is
+/// theirs now), else where it goes on.
+async fn put_through(leg: &mut Leg, cx: &Context, to: Target) -> Result<Next, Gone> {
     let said = say::words(&cx.prompts, &["ivr-transferring"], leg.rate());
     leg.say(said, false).await?;
-    leg.transfer(number).await;
-    Ok(())
+    let ringback = cx.prompts.tone(Kind::Ringback);
+    Ok(match leg.connect(to, ringback).await? {
+        Some(Service::Voicemail { mailbox, busy }) => Next::Voicemail { mailbox, busy },
+        Some(Service::Ivr { name, .. }) => Next::Go(Destination::Ivr(name)),
+        Some(Service::Announcement { sound, .. }) => Next::Go(Destination::Announcement(sound)),
+        Some(other) => {
+            tracing::warn!("a call put through went on to {}", other.as_str());
+            Next::Go(Destination::HangUp)
+        }
+        None => {
+            let said = say::words(&cx.prompts, &["error-unavailable"], leg.rate());
+            leg.say(said, false).await?;
+            Next::Go(Destination::HangUp)
+        }
+    })
 }
 
 /// IVR `name`: its greeting and the caller's choice.

@@ -20,6 +20,7 @@ use crate::voicemail::Voicemail;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
+use switchboard_engine::call::plan::Target;
 use switchboard_engine::Service;
 use switchboard_media::silence::Silence;
 use switchboard_media::tone::Tone;
@@ -101,7 +102,7 @@ impl Leg {
                             return Ok(());
                         }
                     }
-                    Heard::Audio(_) => {}
+                    Heard::Audio(_) | Heard::Continue(_) => {}
                 }
             }
         }
@@ -152,7 +153,7 @@ impl Leg {
                     samples.truncate(samples.len().saturating_sub(rate / 5));
                     break Ended::Key;
                 }
-                Some(Heard::Key(_) | Heard::Played) => {}
+                Some(Heard::Key(_) | Heard::Played | Heard::Continue(_)) => {}
                 Some(Heard::Audio(a)) => {
                     samples.extend_from_slice(&a);
                     let quiet_ms = quiet.push(&a) as usize;
@@ -189,6 +190,30 @@ impl Leg {
             .await;
     }
 
+    /// Puts the call through to `to` (an extension, a ring group): the
+    /// caller hears `ringback` while the phones ring. Gone once a phone
+    /// answered (the call is relayed to it, this flow has nothing more to
+    /// do) or the caller hung up; otherwise what the call goes on with.
+    pub async fn connect(&mut self, to: Target, ringback: Tone) -> Result<Option<Service>, Gone> {
+        let _ = self
+            .driver
+            .send(Inbound::Connect {
+                call: switchboard_engine::call::call_id_text(self.call),
+                to,
+            })
+            .await;
+        self.control.play(self.call, Play::Tone(ringback));
+        loop {
+            match self.heard.recv().await.ok_or(Gone)? {
+                Heard::Continue(service) => {
+                    self.control.play(self.call, Play::Silence);
+                    return Ok(service);
+                }
+                Heard::Key(_) | Heard::Played | Heard::Audio(_) => {}
+            }
+        }
+    }
+
     /// Plays `samples` (at [`Leg::rate`]) to the end; keys pressed
     /// meanwhile wait for [`Leg::key`].
     pub async fn play(&mut self, samples: Arc<[i16]>) -> Result<(), Gone> {
@@ -202,7 +227,7 @@ impl Leg {
             match self.heard.recv().await.ok_or(Gone)? {
                 Heard::Played => return Ok(()),
                 Heard::Key(k) => self.keys.push_back(k),
-                Heard::Audio(_) => {}
+                Heard::Audio(_) | Heard::Continue(_) => {}
             }
         }
     }

@@ -25,6 +25,9 @@ pub enum Heard {
     Played,
     /// What the phone said (at the leg's rate), while the flow listens.
     Audio(Vec<i16>),
+    /// The call could not be put through: go on with this service (or,
+    /// with none, tell the caller).
+    Continue(Option<switchboard_engine::Service>),
 }
 
 /// What a flow has its leg do.

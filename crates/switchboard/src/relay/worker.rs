@@ -327,11 +327,54 @@ impl Worker {
                     let _ = leg.flow.send(Heard::Key(key));
                 }
             }
+            MediaOrder::Bridge {
+                call,
+                callee_port,
+                callee,
+            } => {
+                if let Err(e) = self.bridge(call, callee_port, callee) {
+                    tracing::warn!("media relay of call {call:016x}: {e}");
+                    let _ = self.events.send(MediaEvent::Failed { call });
+                }
+            }
+            MediaOrder::Continue { call, service } => {
+                if let Some(leg) = self.answered_mut(call) {
+                    let _ = leg.flow.send(Heard::Continue(service));
+                }
+            }
             MediaOrder::Close { call } => {
                 self.close(call);
                 self.close_answered(call);
             }
         }
+    }
+
+    /// The answered leg of `call` becomes the caller's side of a relayed
+    /// call toward a callee on `callee_port` (at `callee`); its flow ends.
+    fn bridge(
+        &mut self,
+        call: u64,
+        callee_port: u16,
+        callee: Option<SocketAddr>,
+    ) -> std::io::Result<()> {
+        let Some(slot) = self.answered_by_call.remove(&call) else {
+            return Err(std::io::Error::other("no answered leg to put through"));
+        };
+        let Some(mut leg) = self.answered[slot].take() else {
+            return Err(std::io::Error::other("no answered leg to put through"));
+        };
+        self.answered_free.push(slot);
+        for socket in &mut leg.sockets {
+            let _ = self.poll.registry().deregister(socket);
+        }
+        self.stop_clock_if_idle();
+        let [b0, b1] = self.pair(callee_port)?;
+        let [a0, a1] = leg.sockets;
+        self.install(call, [a0, a1, b0, b1], leg.peer)?;
+        if let (Some(peer), Some(media)) = (callee, self.call_mut(call)) {
+            media.peers[Side::Callee.index()].heard_of(peer);
+        }
+        Ok(())
     }
 
     /// Takes a leg Switchboard answered, and has its flow started.
@@ -455,6 +498,16 @@ impl Worker {
         caller: Option<SocketAddr>,
     ) -> std::io::Result<()> {
         let sockets = self.sockets(ports)?;
+        self.install(call, sockets, caller)
+    }
+
+    /// Relays `call` over `sockets` (caller's RTP and RTCP, callee's).
+    fn install(
+        &mut self,
+        call: u64,
+        sockets: [UdpSocket; 4],
+        caller: Option<SocketAddr>,
+    ) -> std::io::Result<()> {
         let slot = self.free.pop().unwrap_or_else(|| {
             self.slots.push(None);
             self.slots.len() - 1

@@ -63,6 +63,11 @@ pub enum Inbound {
         new: u32,
         old: u32,
     },
+    /// Put call `call` (one Switchboard answered) through to `to`.
+    Connect {
+        call: String,
+        to: switchboard_engine::call::plan::Target,
+    },
     /// The call flows changed (ring groups, IVRs, schedules).
     Plan(switchboard_engine::call::plan::Plan),
     /// Start, pause, resume or stop recording call `call`.
@@ -227,6 +232,9 @@ async fn run(
             }
             Wake::Inbound(Inbound::Transfer { call, to }) => {
                 endpoint.transfer(now, now_unix(), &call, &to);
+            }
+            Wake::Inbound(Inbound::Connect { call, to }) => {
+                endpoint.connect(now, now_unix(), &call, to);
             }
             Wake::Inbound(Inbound::Plan(plan)) => endpoint.set_plan(plan),
             Wake::Inbound(Inbound::Waiting { mailbox, new, old }) => {
