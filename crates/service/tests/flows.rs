@@ -123,7 +123,7 @@ async fn scenarios(service: Service) {
         service
             .update_flow::<RingGroup>(&a, "sales", patch(json!({"strategy": "random"})))
             .await,
-        "body",
+        "strategy",
         "unknown variant",
     );
     refused(

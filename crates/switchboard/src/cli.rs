@@ -101,6 +101,20 @@ pub enum Command {
         #[arg(long)]
         limit: Option<u32>,
     },
+    /// Ring groups: several extensions behind one number.
+    #[command(subcommand)]
+    RingGroup(crate::flows_cli::FlowCommand<crate::flows_cli::RingGroupFields>),
+    /// IVRs (auto attendants): a greeting, and keys that choose.
+    #[command(subcommand)]
+    Ivr(crate::flows_cli::FlowCommand<crate::flows_cli::IvrFields>),
+    /// Schedules: office hours, holidays, and an override.
+    #[command(subcommand)]
+    Schedule(crate::flows_cli::ScheduleCommand),
+    /// Sounds IVRs and announcements play: uploaded WAVs and the shipped prompts.
+    #[command(subcommand)]
+    Sound(crate::flows_cli::SoundCommand),
+    /// Every internal number, or (given one) where its calls go.
+    Numbers { number: Option<String> },
     /// Write the configuration as a declaration `apply` takes back
     /// (secrets included: keep the file private).
     Export {

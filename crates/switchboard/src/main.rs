@@ -13,6 +13,8 @@ mod data_dir;
 mod declare_cmd;
 mod extension_cmd;
 mod flows;
+mod flows_cli;
+mod flows_cmd;
 mod follow;
 mod guard;
 mod metrics;
@@ -79,6 +81,13 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Cdr(args) => calls_cmd::cdr(load(None)?, args),
         cli::Command::Music { action } => music_cmd::music(load(None)?, action),
         cli::Command::Voicemail { action } => voicemail_cmd::run(load(None)?, action),
+        cli::Command::RingGroup(c) => {
+            flows_cmd::run::<switchboard_service::RingGroup, _>(load(None)?, c)
+        }
+        cli::Command::Ivr(c) => flows_cmd::run::<switchboard_service::Ivr, _>(load(None)?, c),
+        cli::Command::Schedule(c) => flows_cmd::schedule(load(None)?, c),
+        cli::Command::Sound(c) => flows_cmd::sound(load(None)?, c),
+        cli::Command::Numbers { number } => flows_cmd::numbers(load(None)?, number),
         cli::Command::Recordings {
             action,
             extension,

@@ -5,7 +5,7 @@
 //! to `fallback`. An option may lead to another IVR (nested menus) or back
 //! to this one.
 
-use super::ring_group::{check_text, hang_up};
+use super::ring_group::{check_text, hang_up, unset};
 use super::FlowObject;
 use crate::destination::{valid_name, Destination};
 use crate::ServiceError;
@@ -43,9 +43,10 @@ pub struct Ivr {
     #[serde(default = "hang_up")]
     #[schema(value_type = String, example = "hangup")]
     pub fallback: Destination,
-    #[serde(default)]
+    /// Unix milliseconds (not written in declaration files).
+    #[serde(default, skip_serializing_if = "unset")]
     pub created_at: i64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "unset")]
     pub updated_at: i64,
 }
 

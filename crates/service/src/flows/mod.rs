@@ -159,16 +159,20 @@ impl Service {
             .as_object_mut()
             .ok_or_else(|| ServiceError::Files(format!("{} {name} is not an object", T::NOUN)))?;
         let changed: Vec<String> = patch.keys().cloned().collect();
-        for (k, v) in patch {
+        let original = fields.clone();
+        for (k, v) in &patch {
             if k == "created_at" || k == "updated_at" || k == "state" {
                 return Err(ServiceError::invalid(
                     "body",
                     format!("{k} cannot be changed"),
                 ));
             }
-            fields.insert(k, v);
+            fields.insert(k.clone(), v.clone());
         }
-        let mut after: T = serde_json::from_value(doc).map_err(patch_error)?;
+        let mut after: T = match serde_json::from_value(doc) {
+            Ok(t) => t,
+            Err(e) => return Err(patch_error::<T>(e, &original, &patch)),
+        };
         check_identity(after.name(), after.number())?;
         after.check()?;
         if after.name() != name {
@@ -259,38 +263,53 @@ impl Service {
     }
 }
 
-/// A field the patch set wrongly, named.
-fn patch_error(e: serde_json::Error) -> ServiceError {
+/// The field a patch set wrongly, named: the first whose value alone
+/// makes the object unreadable (an unknown one is named by serde).
+fn patch_error<T: FlowObject>(
+    e: serde_json::Error,
+    original: &serde_json::Map<String, serde_json::Value>,
+    patch: &serde_json::Map<String, serde_json::Value>,
+) -> ServiceError {
     let text = e.to_string();
-    let field = [
-        "name",
-        "number",
-        "members",
-        "strategy",
-        "options",
-        "hours",
-        "holidays",
-        "time_zone",
-        "override",
-        "greeting",
-        "ring_time",
-        "no_answer",
-        "fallback",
-        "open",
-        "closed",
-        "holiday",
-        "timeout",
-        "repeats",
-        "extension_length",
-        "dial_extension",
-        "caller_id_prefix",
-        "display_name",
-    ]
-    .into_iter()
-    .find(|f| text.contains(&format!("`{f}`")))
-    .unwrap_or("body");
+    let culprit = patch.iter().find_map(|(k, v)| {
+        let mut alone = original.clone();
+        alone.insert(k.clone(), v.clone());
+        serde_json::from_value::<T>(serde_json::Value::Object(alone))
+            .is_err()
+            .then_some(k.as_str())
+    });
+    let field = FIELDS
+        .into_iter()
+        .find(|f| Some(*f) == culprit || text.contains(&format!("`{f}`")))
+        .unwrap_or("body");
     ServiceError::invalid(field, text)
 }
+
+/// Every flow object's field names, as errors name them.
+const FIELDS: [&str; 22] = [
+    "name",
+    "number",
+    "members",
+    "strategy",
+    "options",
+    "hours",
+    "holidays",
+    "time_zone",
+    "override",
+    "greeting",
+    "ring_time",
+    "no_answer",
+    "fallback",
+    "open",
+    "closed",
+    "holiday",
+    "timeout",
+    "repeats",
+    "extension_length",
+    "dial_extension",
+    "caller_id_prefix",
+    "display_name",
+];
 
 /// The store's unique number, taken by a race, said as the service says it.
 fn number_taken(e: switchboard_store::StoreError) -> ServiceError {

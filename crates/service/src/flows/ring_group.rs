@@ -71,15 +71,20 @@ pub struct RingGroup {
     /// Put before the caller's name on the members' phones.
     #[serde(default)]
     pub caller_id_prefix: Option<String>,
-    /// Unix milliseconds.
-    #[serde(default)]
+    /// Unix milliseconds (not written in declaration files).
+    #[serde(default, skip_serializing_if = "unset")]
     pub created_at: i64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "unset")]
     pub updated_at: i64,
 }
 
 fn default_ring_time() -> u32 {
     20
+}
+
+/// A time not set: in a declaration, where the store's times are left out.
+pub(crate) fn unset(t: &i64) -> bool {
+    *t == 0
 }
 
 pub(crate) fn hang_up() -> Destination {

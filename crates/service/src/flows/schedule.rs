@@ -4,7 +4,7 @@
 //! `holiday` destination. An override forces open or closed (from the
 //! API, the console, or a star code) until it is set back to auto.
 
-use super::ring_group::check_text;
+use super::ring_group::{check_text, unset};
 use super::FlowObject;
 use crate::destination::Destination;
 use crate::ServiceError;
@@ -228,9 +228,10 @@ pub struct Schedule {
     /// Now (read only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<State>,
-    #[serde(default)]
+    /// Unix milliseconds (not written in declaration files).
+    #[serde(default, skip_serializing_if = "unset")]
     pub created_at: i64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "unset")]
     pub updated_at: i64,
 }
 
