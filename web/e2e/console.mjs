@@ -44,7 +44,7 @@ await withBrowser(async ({ open, screenshot, shots }) => {
   await see(a.getByRole("heading", { name: "Extensions" }), "the extensions page");
   await see(a.getByText("No extensions yet."), "an empty list");
   await see(a.locator('nav a[aria-current="page"]', { hasText: "Extensions" }), "Extensions current in the navigation");
-  await see(a.locator("nav .soon", { hasText: "Ring groups" }), "sections to come in the navigation");
+  await see(a.locator("nav .soon", { hasText: "Call queues" }), "sections to come in the navigation");
   await screenshot(a, "extensions-empty");
 
   // A second administrator, watching.

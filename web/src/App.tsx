@@ -12,6 +12,11 @@ import { ExtensionsPage } from "./ExtensionsPage";
 import { CallsPage } from "./CallsPage";
 import { RecordingsPage } from "./RecordingsPage";
 import { VoicemailPage } from "./VoicemailPage";
+import { NumbersPage } from "./NumbersPage";
+import { RingGroupsPage } from "./RingGroupsPage";
+import { IvrsPage } from "./IvrsPage";
+import { SchedulesPage } from "./SchedulesPage";
+import { SoundsPage } from "./SoundsPage";
 import { SECTIONS } from "./sections";
 
 export function App() {
@@ -47,6 +52,11 @@ export function App() {
       {section.path === "/extensions" && <ExtensionsPage session={session} />}
       {section.path === "/calls" && <CallsPage session={session} />}
       {section.path === "/recordings" && <RecordingsPage session={session} />}
+      {section.path === "/numbers" && <NumbersPage />}
+      {section.path === "/ring-groups" && <RingGroupsPage session={session} />}
+      {section.path === "/ivrs" && <IvrsPage session={session} />}
+      {section.path === "/schedules" && <SchedulesPage session={session} />}
+      {section.path === "/sounds" && <SoundsPage session={session} />}
       {section.path === "/voicemail" && <VoicemailPage session={session} />}
     </Layout>
   );

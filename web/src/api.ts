@@ -1,8 +1,8 @@
 // The one way the console talks to Switchboard: JSON over /api/v1 (or a
-// file sent as it is, such as a greeting), with the session cookie the
-// browser keeps and the CSRF token every change must carry. Errors arrive
-// as problem+json and become ApiError, which names the field at fault
-// when the server does.
+// file sent as it is, such as a greeting, under its own type when it has
+// one), with the session cookie the browser keeps and the CSRF token every
+// change must carry. Errors arrive as problem+json and become ApiError,
+// which names the field at fault when the server does.
 
 export type Role = "admin" | "manager" | "user";
 
@@ -39,7 +39,7 @@ export function whenLoggedOut(handler: () => void): void {
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const file = body instanceof Blob;
   const headers: Record<string, string> = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = file ? "application/octet-stream" : "application/json";
+  if (body !== undefined) headers["Content-Type"] = file ? body.type || "application/octet-stream" : "application/json";
   if (method !== "GET") headers["X-CSRF-Token"] = csrfToken;
   const response = await fetch(`/api/v1${path}`, {
     method,

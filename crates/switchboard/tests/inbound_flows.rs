@@ -359,3 +359,35 @@ fn after_hours_and_on_holidays_the_schedule_sends_calls_elsewhere() {
         "forced closed, yet not the closed announcement"
     );
 }
+
+/// The console (web/e2e/flows.mjs in Chromium) creates a ring group, an
+/// IVR and a schedule through its forms, shows where 700's calls go as a
+/// chain, refuses to delete the group the IVR names (saying so), and
+/// forces the schedule closed.
+#[test]
+fn the_console_builds_flows_and_shows_where_a_number_goes() {
+    let data_dir = Server::fresh_data_dir();
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
+    for (n, secret) in [CALLER, FIRST] {
+        cli(&env, &["extension", "add", n, "--secret", secret]);
+    }
+    let server = Server::start_in(data_dir, &[]);
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-screenshots/flows");
+    let status = Command::new("node")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web/e2e/flows.mjs"))
+        .env("SB_URL", format!("http://127.0.0.1:{}/", server.http_port))
+        .env("SB_PASSWORD", server.admin_password())
+        .env("SB_SCREENSHOTS", &shots)
+        .status()
+        .expect("running node (the README's test command installs nodejs)");
+    assert!(status.success(), "the call flows end-to-end run failed");
+    // What the console made is what the service layer holds.
+    let (_, body) = admin_api(&server, "GET", "/api/v1/schedules/office", None);
+    assert!(body.contains(r#""override":"closed""#), "{body}");
+    let (_, body) = admin_api(&server, "GET", "/api/v1/ring-groups/sales", None);
+    assert!(
+        body.contains(r#""strategy":"hunt""#) && body.contains("1002"),
+        "{body}"
+    );
+}

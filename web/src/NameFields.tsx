@@ -1,0 +1,63 @@
+// The fields every call flow object's form starts with: its name (its key,
+// fixed once created), its internal number and its display name, both
+// optional; and how the forms' empty inputs become the API's nulls.
+
+import type { FieldErrors } from "./fieldErrors";
+
+export interface Identity {
+  name: string;
+  number: string;
+  display_name: string;
+}
+
+interface Named {
+  name: string;
+  number: string | null;
+  display_name: string | null;
+}
+
+export const IDENTITY = ["name", "number", "display_name"];
+
+export function identityOf(object: Named | null): Identity {
+  return { name: object?.name ?? "", number: object?.number ?? "", display_name: object?.display_name ?? "" };
+}
+
+/** An input's text as an optional value: empty is null. */
+export const optional = (text: string) => (text.trim() === "" ? null : text.trim());
+
+/** A number input's value: empty is null. */
+export const optionalNumber = (text: string) => (text === "" ? null : Number(text));
+
+/** The identity as the API takes it. */
+export function identityBody(fields: Identity): Named {
+  return { name: fields.name.trim(), number: optional(fields.number), display_name: optional(fields.display_name) };
+}
+
+interface Props {
+  fields: Identity;
+  editing: boolean;
+  onChange: (fields: Identity) => void;
+  errors: FieldErrors;
+}
+
+const FIELDS: { key: keyof Identity; label: string; hint: string }[] = [
+  { key: "name", label: "Name", hint: "lowercase letters, digits, - and _" },
+  { key: "number", label: "Number", hint: "none, if left empty" },
+  { key: "display_name", label: "Display name", hint: "none, if left empty" },
+];
+
+export function NameFields({ fields, editing, onChange, errors }: Props) {
+  return (
+    <>
+      {FIELDS.map(({ key, label, hint }) => (
+        <div class="field" key={key}>
+          <label for={`field-${key}`}>{label}</label>
+          <input id={`field-${key}`} name={key} value={fields[key]} placeholder={hint}
+            required={key === "name"} disabled={key === "name" && editing} {...errors.invalid(key)}
+            onInput={(e) => onChange({ ...fields, [key]: e.currentTarget.value })} />
+          {errors.message(key)}
+        </div>
+      ))}
+    </>
+  );
+}
