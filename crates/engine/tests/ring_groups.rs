@@ -67,8 +67,10 @@ fn answered_by(w: &mut World) -> Option<Service> {
 #[test]
 fn ring_all_rings_the_available_members_at_once_with_the_prefix() {
     let mut w = world();
-    let mut dnd = Forwarding::default();
-    dnd.dnd = true;
+    let dnd = Forwarding {
+        dnd: true,
+        ..Default::default()
+    };
     w.ep.set_forwarding("1004", dnd);
     w.ep.set_plan(plan_with(group(
         Strategy::RingAll,
@@ -190,7 +192,7 @@ fn a_schedule_decides_by_the_time_and_an_ivr_number_is_answered() {
         .insert("500".into(), Target::Ivr("main".into()));
     // Open in even minutes (a stand-in for office hours).
     let decide = Arc::new(|unix: u64| {
-        if (unix / 60) % 2 == 0 {
+        if (unix / 60).is_multiple_of(2) {
             Target::Ivr("main".into())
         } else {
             Target::Extension("1003".into())
