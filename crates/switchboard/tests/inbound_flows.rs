@@ -49,6 +49,17 @@ options = { "2" = "ring_group:sales", "9" = "ivr:main" }
 timeout = 5
 fallback = "hangup"
 
+[[ivr]]
+name = "front"
+number = "510"
+greeting = "ivr-welcome"
+options = { "0" = "ivr:main" }
+dial_extension = true
+extension_length = 4
+timeout = 2
+repeats = 2
+fallback = "announcement:after-hours"
+
 [[schedule]]
 name = "office"
 number = "700"
@@ -304,6 +315,67 @@ fn a_key_sent_as_a_tone_chooses_too_and_nobody_answering_ends_in_voicemail() {
         }
         assert!(Instant::now() < give_up, "no message in 1003's box: {body}");
         std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn the_ivr_takes_a_typed_extension_repeats_when_nothing_is_pressed_and_nests() {
+    let server = server(OPEN);
+    let (_first, second, running) = members(&server, 90, true);
+    let dir = phones_dir(&server);
+    let tone = dir.join("tone440.wav");
+    sox(&tone, &["synth", "60", "sine", "440", "vol", "0.5"]);
+    // 1003 typed in: put through to 1003, who answers.
+    let caller = Phone::new(&server, &dir, CALLER.0, CALLER.1, &tone, "PCMU");
+    call(&server, &caller, "510", 16, "1003", Duration::from_secs(6));
+    assert!(
+        seconds_of_tone(&caller.heard(), 1000.0) >= 3,
+        "the caller did not reach 1003"
+    );
+    assert!(
+        seconds_of_tone(&second.heard(), 440.0) >= 3,
+        "1003 did not hear the caller"
+    );
+    // Nothing pressed: the greeting, "we did not receive your choice",
+    // the greeting again, then the fallback (the 600 Hz announcement).
+    let silence = dir.join("silence.wav");
+    sox(&silence, &["trim", "0", "30"]);
+    let quiet = Phone::new(&server, &dir, "1001", CALLER.1, &silence, "PCMU");
+    call(&server, &quiet, "510", 20, "", Duration::ZERO);
+    let heard = quiet.heard();
+    let (at, score) = find(&heard, &prompt("ivr-no-input"));
+    assert!(
+        score > 0.9,
+        "no 'we did not receive your choice' ({score:.3})"
+    );
+    let (again, score) = find(&heard[at..], &prompt("ivr-welcome"));
+    assert!(
+        score > 0.9 && again > 0,
+        "the greeting did not play again ({score:.3})"
+    );
+    assert!(
+        seconds_of_tone(&heard[at..], 600.0) >= 2,
+        "the fallback did not play"
+    );
+    // 0 leads to the main menu, where 2 puts the caller through to the
+    // ring group (here, 2 would begin an extension's number).
+    let nested = Phone::new(&server, &dir, "1001", CALLER.1, &tone, "PCMU");
+    let mut child = nested.run(26, Some(&format!("/dial sip:510@{}", server.target())));
+    std::thread::sleep(Duration::from_secs(5));
+    nested.press('0');
+    std::thread::sleep(Duration::from_secs(6));
+    nested.press('2');
+    assert!(child.wait().unwrap().success());
+    let heard = nested.heard();
+    let (_, score) = find(&heard, &prompt("ivr-transferring"));
+    assert!(score > 0.9, "the main menu did not take 2 ({score:.3})");
+    assert!(
+        seconds_of_tone(&heard, 1000.0) >= 3,
+        "the group's 1003 was not reached"
+    );
+    for mut r in running {
+        let _ = r.kill();
+        let _ = r.wait();
     }
 }
 
