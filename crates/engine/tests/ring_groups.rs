@@ -227,3 +227,38 @@ fn a_schedule_decides_by_the_time_and_an_ivr_number_is_answered() {
     let sent = w.call("1004", "500");
     assert_eq!(finals_to(&sent, phone("1004"))[0].code, 200);
 }
+
+#[test]
+fn who_answered_is_reported_and_taken_back_after_a_restart() {
+    let mut w = world();
+    w.ep.set_plan(plan_with(group(
+        Strategy::RoundRobin,
+        &["1002", "1003", "1004"],
+        Target::HangUp,
+    )));
+    let sent = w.call("1001", "600");
+    let invite = invites_to(&sent, "1002")[0].clone();
+    w.deliver(phone("1002"), &answer(&invite, 200, "OK"));
+    let answered: Vec<_> = w
+        .notices()
+        .into_iter()
+        .filter_map(|n| match n {
+            Notice::GroupAnswered { group, member, at } => Some((group, member, at)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(answered, [("sales".into(), "1002".into(), w.unix)]);
+    // A new endpoint told who answered last goes on after 1003.
+    let mut again = world();
+    again.ep.set_plan(plan_with(group(
+        Strategy::RoundRobin,
+        &["1002", "1003", "1004"],
+        Target::HangUp,
+    )));
+    again.ep.set_group_answers(vec![
+        ("sales".into(), "1002".into(), 10),
+        ("sales".into(), "1003".into(), 20),
+    ]);
+    let sent = again.call("1001", "600");
+    assert_eq!(invites_to(&sent, "1004").len(), 1, "{sent:?}");
+}

@@ -300,6 +300,19 @@ async fn scenarios(service: Service) {
     let listed: Vec<&str> = numbers.iter().map(|n| n.number.as_str()).collect();
     assert_eq!(listed, ["1001", "1002", "1003", "500", "600", "700"]);
 
+    // Who answered a group is kept.
+    service
+        .record_group_answers(&[
+            ("sales".into(), "1001".into(), 10),
+            ("sales".into(), "1001".into(), 30),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        service.group_answers().await.unwrap(),
+        [("sales".to_owned(), "1001".to_owned(), 30)]
+    );
+
     // Deleting in order works.
     service.delete_flow::<Schedule>(&a, "office").await.unwrap();
     service.delete_flow::<Ivr>(&a, "main").await.unwrap();

@@ -12,3 +12,12 @@ CREATE TABLE call_flows (
     updated_at BIGINT NOT NULL,
     PRIMARY KEY (kind, name)
 );
+
+-- Who of each ring group answered last (Unix seconds), so round robin and
+-- least-recently-answered go on where they were after a restart.
+CREATE TABLE ring_group_answers (
+    ring_group TEXT NOT NULL,
+    extension TEXT NOT NULL,
+    answered_at BIGINT NOT NULL,
+    PRIMARY KEY (ring_group, extension)
+);

@@ -123,3 +123,43 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 }
+
+impl Store {
+    /// Member `extension` of ring group `group` answered at `at` (Unix
+    /// seconds).
+    pub async fn record_group_answer(
+        &self,
+        group: &str,
+        extension: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO ring_group_answers (ring_group, extension, answered_at) \
+             VALUES ($1, $2, $3) ON CONFLICT (ring_group, extension) \
+             DO UPDATE SET answered_at = excluded.answered_at",
+        )
+        .bind(group)
+        .bind(extension)
+        .bind(at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Every (ring group, member, when it last answered).
+    pub async fn group_answers(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT ring_group, extension, answered_at FROM ring_group_answers")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("ring_group")?,
+                    r.try_get("extension")?,
+                    r.try_get("answered_at")?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+}

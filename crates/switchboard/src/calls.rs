@@ -2,6 +2,7 @@
 //! change, and the records of calls that end, are written to the store in
 //! batches (so `switchboard calls`, `switchboard cdr`, the API and the
 //! console see them), and each record also goes to the log (target `cdr`).
+//! Which ring group member answered is kept the same way.
 
 use crate::batches::take_waiting;
 use std::collections::HashMap;
@@ -15,6 +16,8 @@ use tokio::task::JoinHandle;
 pub enum CallReport {
     Changed(LiveCall),
     Ended(CallRecord),
+    /// A ring group's member answered: group, extension, Unix seconds.
+    GroupAnswered(String, String, u64),
 }
 
 /// How long reports wait before they are written.
@@ -30,6 +33,7 @@ pub fn persist(service: Service) -> (mpsc::UnboundedSender<Vec<CallReport>>, Joi
     let task = tokio::spawn(async move {
         let mut live: HashMap<String, switchboard_service::LiveCall> = HashMap::new();
         let mut ended: Vec<Cdr> = Vec::new();
+        let mut answers: Vec<(String, String, i64)> = Vec::new();
         let mut tick = tokio::time::interval(FLUSH_EVERY);
         loop {
             tick.tick().await;
@@ -42,7 +46,16 @@ pub fn persist(service: Service) -> (mpsc::UnboundedSender<Vec<CallReport>>, Joi
                     live.remove(&r.id);
                     ended.push(cdr(r));
                 }
+                CallReport::GroupAnswered(group, member, at) => {
+                    answers.push((group, member, at as i64));
+                }
             });
+            if !answers.is_empty() {
+                match service.record_group_answers(&answers).await {
+                    Ok(()) => answers.clear(),
+                    Err(e) => tracing::error!("calls: saving who answered ring groups: {e}"),
+                }
+            }
             if !live.is_empty() || !ended.is_empty() {
                 let changed: Vec<_> = live.values().cloned().collect();
                 match service.record_calls(changed, ended.clone()).await {

@@ -88,6 +88,13 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             registrar::set(&mut endpoint, &c);
         }
         endpoint.set_plan(crate::call_flows::plan(&service).await?);
+        let answers = service.group_answers().await?;
+        endpoint.set_group_answers(
+            answers
+                .into_iter()
+                .map(|(g, m, at)| (g, m, u64::try_from(at).unwrap_or(0)))
+                .collect(),
+        );
         let restored = registrar::restore(&service, &mut endpoint).await?;
         tracing::info!("{restored} registrations kept from before");
         let voicemail = crate::voicemail::Voicemail::new(service.clone(), config.voicemail.clone())?;

@@ -130,8 +130,22 @@ impl Endpoint {
         (!phones.is_empty()).then(|| (account.clone(), phones))
     }
 
+    /// Who of each ring group answered, and when (as kept from before).
+    pub fn set_group_answers(&mut self, answers: Vec<(String, String, u64)>) {
+        let mut by_time = answers;
+        by_time.sort_by_key(|(.., at)| *at);
+        for (group, member, at) in by_time {
+            self.answers.answered(&group, &member, at);
+        }
+    }
+
     /// A member of the group ringing for `group` answered.
     pub(super) fn group_answered(&mut self, group: &str, member: &str) {
         self.answers.answered(group, member, self.clock_unix);
+        self.notices.push_back(super::Notice::GroupAnswered {
+            group: group.to_owned(),
+            member: member.to_owned(),
+            at: self.clock_unix,
+        });
     }
 }

@@ -117,6 +117,13 @@ pub enum Notice {
     CallChanged(LiveCall),
     /// A call ended; its record.
     CallEnded(CallRecord),
+    /// Member `member` of ring group `group` answered at `at` (Unix
+    /// seconds): to keep, for the order of round robin.
+    GroupAnswered {
+        group: String,
+        member: String,
+        at: u64,
+    },
 }
 
 /// What the endpoint has counted, for metrics. Totals only grow; the

@@ -310,6 +310,25 @@ impl Service {
         Ok(plan.node(&entry.destination, &mut Vec::new()))
     }
 
+    /// Ring groups' members answered (group, extension, Unix seconds):
+    /// kept so the order of round robin survives a restart.
+    pub async fn record_group_answers(
+        &self,
+        answers: &[(String, String, i64)],
+    ) -> Result<(), ServiceError> {
+        for (group, extension, at) in answers {
+            self.store
+                .record_group_answer(group, extension, *at)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Who of each ring group answered, and when.
+    pub async fn group_answers(&self) -> Result<Vec<(String, String, i64)>, ServiceError> {
+        Ok(self.store.group_answers().await?)
+    }
+
     /// Every flow object, for the running engine (no actor: the system).
     pub async fn call_flows(
         &self,

@@ -292,6 +292,9 @@ async fn run(
                 Notice::Media(order) => relay.order(order),
                 Notice::CallChanged(call) => call_reports.push(CallReport::Changed(call)),
                 Notice::CallEnded(record) => call_reports.push(CallReport::Ended(record)),
+                Notice::GroupAnswered { group, member, at } => {
+                    call_reports.push(CallReport::GroupAnswered(group, member, at))
+                }
             }
         }
         if !reports.is_empty() {
