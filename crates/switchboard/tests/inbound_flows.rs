@@ -13,13 +13,12 @@
 
 mod common;
 
-use common::audio::find;
-use common::baresip::{power, registered, sox, Phone};
+use common::audio::{find, prompt, seconds_of_tone};
+use common::baresip::{registered, sox, Phone};
 use common::{admin_api, cdr_csv, cli, Server};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use switchboard_media::g711::Law;
 
 const CALLER: (&str, &str) = ("1001", "Pw-Secret-flow-aaaa1");
 const FIRST: (&str, &str) = ("1002", "Pw-Secret-flow-bbbb2");
@@ -107,30 +106,6 @@ fn phones_dir(server: &Server) -> PathBuf {
     let dir = server.data_dir.join("phones");
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-/// A shipped prompt as a PCMU phone hears it.
-fn prompt(name: &str) -> Vec<i16> {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../prompts/en/{name}.wav"));
-    let samples =
-        switchboard_media::wav::read_mono(std::fs::File::open(&file).unwrap(), 8000).unwrap();
-    let (mut octets, mut back) = (Vec::new(), Vec::new());
-    Law::Ulaw.encode(&samples, &mut octets);
-    Law::Ulaw.decode(&octets, &mut back);
-    back
-}
-
-/// Seconds (whole, 8 kHz) of `heard` where `hz` carries most of the sound.
-fn seconds_of_tone(heard: &[i16], hz: f64) -> usize {
-    heard
-        .chunks(8000)
-        .filter(|s| s.len() == 8000)
-        .filter(|s| {
-            let energy: f64 = s.iter().map(|&x| f64::from(x) * f64::from(x)).sum();
-            // A pure tone's Goertzel power is energy × N / 2.
-            energy > 1e9 && power(s, hz) > 0.8 * energy * 4000.0
-        })
-        .count()
 }
 
 fn wait_registered(server: &Server, number: &str) {

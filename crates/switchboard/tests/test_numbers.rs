@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::audio::find;
+use common::audio::{find, prompt, prompt_at};
 use common::baresip::{power, sox, sox_at, Phone};
 use common::{cdr_csv, cli, free_port, Server};
 use std::net::UdpSocket;
@@ -24,21 +24,6 @@ fn server() -> Server {
     cli(&env, &["extension", "add", PHONE.0, "--secret", PHONE.1]);
     // baresip 1.0 gives up on any challenge but MD5.
     Server::start_in(data_dir, &[("SWITCHBOARD_SIP__DIGEST", "MD5")])
-}
-
-/// A shipped prompt at `rate`.
-fn prompt_at(name: &str, rate: u32) -> Vec<i16> {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../prompts/en/{name}.wav"));
-    switchboard_media::wav::read_mono(std::fs::File::open(&file).unwrap(), rate).unwrap()
-}
-
-/// A shipped prompt as a PCMU phone hears it.
-fn prompt(name: &str) -> Vec<i16> {
-    let samples = prompt_at(name, 8000);
-    let (mut octets, mut back) = (Vec::new(), Vec::new());
-    Law::Ulaw.encode(&samples, &mut octets);
-    Law::Ulaw.decode(&octets, &mut back);
-    back
 }
 
 /// Asserts the recording says the prompts `names`, in this order, each

@@ -9,15 +9,14 @@
 
 mod common;
 
-use common::audio::find;
-use common::baresip::{power, registered, samples, sox, Phone};
+use common::audio::{find, prompt, seconds_of_tone};
+use common::baresip::{registered, samples, sox, Phone};
 use common::{admin_api, cdr_csv, cli, free_port, Server};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use switchboard_media::g711::Law;
 
 const CALLER: (&str, &str) = ("1001", "Pw-Secret-vm-aaaa1");
 const OWNER: (&str, &str) = ("1002", "Pw-Secret-vm-bbbb2");
@@ -144,17 +143,6 @@ fn with_one_subscription(phone: &Phone, seconds: u32, command: Option<&str>) -> 
     panic!("baresip's mwi module never subscribed just once in five starts")
 }
 
-/// A shipped prompt as a PCMU phone hears it.
-fn prompt(name: &str) -> Vec<i16> {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../prompts/en/{name}.wav"));
-    let samples =
-        switchboard_media::wav::read_mono(std::fs::File::open(&file).unwrap(), 8000).unwrap();
-    let (mut octets, mut back) = (Vec::new(), Vec::new());
-    Law::Ulaw.encode(&samples, &mut octets);
-    Law::Ulaw.decode(&octets, &mut back);
-    back
-}
-
 /// A mail's To, Subject and text, its attachment written to `attached`.
 fn read_mail(mail: &Path, attached: &Path) -> String {
     let out = Command::new("python3")
@@ -172,19 +160,6 @@ fn read_mail(mail: &Path, attached: &Path) -> String {
         .output()
         .unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Seconds (whole, 8 kHz) of `heard` where `hz` carries most of the sound.
-fn seconds_of_tone(heard: &[i16], hz: f64) -> usize {
-    heard
-        .chunks(8000)
-        .filter(|s| s.len() == 8000)
-        .filter(|s| {
-            let energy: f64 = s.iter().map(|&x| f64::from(x) * f64::from(x)).sum();
-            // A pure tone's Goertzel power is energy × N / 2.
-            energy > 1e9 && power(s, hz) > 0.8 * energy * 4000.0
-        })
-        .count()
 }
 
 fn messages(server: &Server) -> Vec<serde_json::Value> {

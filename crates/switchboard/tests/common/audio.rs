@@ -1,5 +1,38 @@
 //! Finding known audio (a prompt, the music on hold) in what a phone
-//! heard: normalised cross-correlation, coarse first.
+//! heard: normalised cross-correlation, coarse first; the shipped prompts
+//! as a phone hears them; how long a tone was heard.
+
+use super::baresip::power;
+use std::path::Path;
+use switchboard_media::g711::Law;
+
+/// A shipped prompt at `rate`.
+pub fn prompt_at(name: &str, rate: u32) -> Vec<i16> {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../prompts/en/{name}.wav"));
+    switchboard_media::wav::read_mono(std::fs::File::open(&file).unwrap(), rate).unwrap()
+}
+
+/// A shipped prompt as a PCMU phone hears it.
+pub fn prompt(name: &str) -> Vec<i16> {
+    let samples = prompt_at(name, 8000);
+    let (mut octets, mut back) = (Vec::new(), Vec::new());
+    Law::Ulaw.encode(&samples, &mut octets);
+    Law::Ulaw.decode(&octets, &mut back);
+    back
+}
+
+/// Seconds (whole, 8 kHz) of `heard` where `hz` carries most of the sound.
+pub fn seconds_of_tone(heard: &[i16], hz: f64) -> usize {
+    heard
+        .chunks(8000)
+        .filter(|s| s.len() == 8000)
+        .filter(|s| {
+            let energy: f64 = s.iter().map(|&x| f64::from(x) * f64::from(x)).sum();
+            // A pure tone's Goertzel power is energy × N / 2.
+            energy > 1e9 && power(s, hz) > 0.8 * energy * 4000.0
+        })
+        .count()
+}
 
 /// Where `needle` best matches in `haystack`, and how well (normalised
 /// cross-correlation, 1.0 for the same samples). The needle may run past
