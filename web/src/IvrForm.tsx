@@ -4,36 +4,22 @@
 // goes when no key was pressed. The server validates; its message is
 // shown beside the field it names.
 
-import { useState } from "preact/hooks";
 import { ApiError } from "./api";
 import { DestinationField } from "./DestinationField";
-import { fieldErrors } from "./fieldErrors";
+import { FlowEditor } from "./FlowEditor";
+import { useFlowForm, type EditorProps, type Own } from "./flowForm";
 import * as ivrs from "./ivrs";
 import type { Ivr } from "./ivrs";
 import { replaced, without } from "./lists";
-import { IDENTITY, identityBody, identityOf, NameFields, type Identity } from "./NameFields";
-import { TargetLists, useTargets } from "./targets";
-
-interface Props {
-  ivr: Ivr | null;
-  onDone: () => void;
-  onCancel: () => void;
-}
+import { NameFields } from "./NameFields";
 
 interface Option {
   key: string;
   destination: string;
 }
 
-interface Fields {
-  greeting: string;
-  options: Option[];
-  dial_extension: boolean;
-  extension_length: number;
-  timeout: number;
-  repeats: number;
-  fallback: string;
-}
+/** The options as the rows the form shows. */
+type Fields = Omit<Own<Ivr>, "options"> & { options: Option[] };
 
 function fieldsOf(ivr: Ivr | null): Fields {
   return {
@@ -53,57 +39,33 @@ const NUMBERS: { key: "extension_length" | "timeout" | "repeats"; label: string;
   { key: "repeats", label: "Greeting plays (times)", min: 1, max: 10 },
 ];
 
-const SHOWN = [...IDENTITY, "greeting", "options", "dial_extension", "fallback", ...NUMBERS.map((n) => n.key)];
-
-export function IvrForm({ ivr, onDone, onCancel }: Props) {
-  const [identity, setIdentity] = useState<Identity>(identityOf(ivr));
-  const [fields, setFields] = useState(fieldsOf(ivr));
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const targets = useTargets();
-  const errors = fieldErrors(error, SHOWN);
+export function IvrForm(props: EditorProps<Ivr>) {
+  const form = useFlowForm(ivrs, props, fieldsOf);
+  const { fields, set, targets, errors } = form;
   const sounds = targets.sound.includes(fields.greeting) || fields.greeting === ""
     ? targets.sound
     : [fields.greeting, ...targets.sound];
 
-  const set = <K extends keyof Fields>(key: K, value: Fields[K]) => setFields({ ...fields, [key]: value });
   const setOption = (index: number, option: Option) => set("options", replaced(fields.options, index, option));
   const addOption = () => {
     const key = ivrs.KEYS.find((k) => !fields.options.some((o) => o.key === k)) ?? "1";
     set("options", [...fields.options, { key, destination: "extension:" }]);
   };
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
+  const submit = () => {
     const twice = fields.options.find((o, i) => fields.options.findIndex((p) => p.key === o.key) !== i);
     if (twice) {
-      setError(new ApiError(0, `key ${twice.key} is given twice`, "options"));
+      form.setError(new ApiError(0, `key ${twice.key} is given twice`, "options"));
       return;
     }
-    setBusy(true);
     const { options, ...rest } = fields;
-    const body = {
-      ...identityBody(identity),
-      ...rest,
-      options: Object.fromEntries(options.map((o) => [o.key, o.destination])),
-    };
-    try {
-      if (ivr) await ivrs.update(ivr, body);
-      else await ivrs.create(body);
-      onDone();
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, (e as Error).message));
-    } finally {
-      setBusy(false);
-    }
+    form.save({ ...rest, options: Object.fromEntries(options.map((o) => [o.key, o.destination])) });
   };
 
   return (
-    <form class="card editor" onSubmit={submit} aria-label={ivr ? `Edit IVR ${ivr.name}` : "New IVR"}>
-      <h2>{ivr ? `Edit IVR ${ivr.name}` : "New IVR"}</h2>
-      <TargetLists targets={targets} />
+    <FlowEditor noun="IVR" form={form} onSubmit={submit}>
       <div class="grid">
-        <NameFields fields={identity} editing={ivr !== null} onChange={setIdentity} errors={errors} />
+        <NameFields form={form} />
         <div class="field">
           <label for="field-greeting">Greeting</label>
           <select id="field-greeting" name="greeting" value={fields.greeting} required {...errors.invalid("greeting")}
@@ -160,11 +122,6 @@ export function IvrForm({ ivr, onDone, onCancel }: Props) {
         </button>
         {errors.message("options")}
       </fieldset>
-      {errors.rest}
-      <div class="buttons">
-        <button type="submit" class="primary" disabled={busy}>{ivr ? "Save" : "Create"}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
-      </div>
-    </form>
+    </FlowEditor>
   );
 }

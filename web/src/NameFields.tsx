@@ -10,7 +10,8 @@ export interface Identity {
   display_name: string;
 }
 
-interface Named {
+/** What every call flow object has: its name and numbers. */
+export interface FlowObject {
   name: string;
   number: string | null;
   display_name: string | null;
@@ -18,7 +19,7 @@ interface Named {
 
 export const IDENTITY = ["name", "number", "display_name"];
 
-export function identityOf(object: Named | null): Identity {
+export function identityOf(object: FlowObject | null): Identity {
   return { name: object?.name ?? "", number: object?.number ?? "", display_name: object?.display_name ?? "" };
 }
 
@@ -29,15 +30,18 @@ export const optional = (text: string) => (text.trim() === "" ? null : text.trim
 export const optionalNumber = (text: string) => (text === "" ? null : Number(text));
 
 /** The identity as the API takes it. */
-export function identityBody(fields: Identity): Named {
+export function identityBody(fields: Identity): FlowObject {
   return { name: fields.name.trim(), number: optional(fields.number), display_name: optional(fields.display_name) };
 }
 
 interface Props {
-  fields: Identity;
-  editing: boolean;
-  onChange: (fields: Identity) => void;
-  errors: FieldErrors;
+  /** The form's state (see flowForm). */
+  form: {
+    original: FlowObject | null;
+    identity: Identity;
+    setIdentity: (identity: Identity) => void;
+    errors: FieldErrors;
+  };
 }
 
 const FIELDS: { key: keyof Identity; label: string; hint: string }[] = [
@@ -46,15 +50,16 @@ const FIELDS: { key: keyof Identity; label: string; hint: string }[] = [
   { key: "display_name", label: "Display name", hint: "none, if left empty" },
 ];
 
-export function NameFields({ fields, editing, onChange, errors }: Props) {
+export function NameFields({ form }: Props) {
+  const { identity, errors } = form;
   return (
     <>
       {FIELDS.map(({ key, label, hint }) => (
         <div class="field" key={key}>
           <label for={`field-${key}`}>{label}</label>
-          <input id={`field-${key}`} name={key} value={fields[key]} placeholder={hint}
-            required={key === "name"} disabled={key === "name" && editing} {...errors.invalid(key)}
-            onInput={(e) => onChange({ ...fields, [key]: e.currentTarget.value })} />
+          <input id={`field-${key}`} name={key} value={identity[key]} placeholder={hint}
+            required={key === "name"} disabled={key === "name" && form.original !== null} {...errors.invalid(key)}
+            onInput={(e) => form.setIdentity({ ...identity, [key]: e.currentTarget.value })} />
           {errors.message(key)}
         </div>
       ))}

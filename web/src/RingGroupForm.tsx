@@ -3,29 +3,16 @@
 // and where an unanswered call goes. The server validates; its message is
 // shown beside the field it names.
 
-import { useState } from "preact/hooks";
-import { ApiError } from "./api";
 import { DestinationField } from "./DestinationField";
-import { fieldErrors } from "./fieldErrors";
+import { FlowEditor } from "./FlowEditor";
+import { useFlowForm, type EditorProps, type Own } from "./flowForm";
 import { moved, replaced, without } from "./lists";
-import { IDENTITY, identityBody, identityOf, NameFields, optional, optionalNumber, type Identity } from "./NameFields";
+import { NameFields, optional, optionalNumber } from "./NameFields";
 import * as ringGroups from "./ringGroups";
 import type { Member, RingGroup, Strategy } from "./ringGroups";
-import { TargetLists, useTargets } from "./targets";
 
-interface Props {
-  group: RingGroup | null;
-  onDone: () => void;
-  onCancel: () => void;
-}
-
-interface Fields {
-  strategy: Strategy;
-  members: Member[];
-  ring_time: number;
-  no_answer: string;
-  caller_id_prefix: string;
-}
+/** The caller-ID prefix as typed: empty for none. */
+type Fields = Omit<Own<RingGroup>, "caller_id_prefix"> & { caller_id_prefix: string };
 
 function fieldsOf(group: RingGroup | null): Fields {
   return {
@@ -37,45 +24,23 @@ function fieldsOf(group: RingGroup | null): Fields {
   };
 }
 
-const SHOWN = [...IDENTITY, "strategy", "members", "ring_time", "no_answer", "caller_id_prefix"];
+export function RingGroupForm(props: EditorProps<RingGroup>) {
+  const form = useFlowForm(ringGroups, props, fieldsOf);
+  const { fields, set, errors } = form;
 
-export function RingGroupForm({ group, onDone, onCancel }: Props) {
-  const [identity, setIdentity] = useState<Identity>(identityOf(group));
-  const [fields, setFields] = useState(fieldsOf(group));
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const targets = useTargets();
-  const errors = fieldErrors(error, SHOWN);
-
-  const set = <K extends keyof Fields>(key: K, value: Fields[K]) => setFields({ ...fields, [key]: value });
   const setMember = (index: number, member: Member) => set("members", replaced(fields.members, index, member));
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    const body = {
-      ...identityBody(identity),
+  const submit = () =>
+    form.save({
       ...fields,
       members: fields.members.map((m) => ({ ...m, extension: m.extension.trim() })),
       caller_id_prefix: optional(fields.caller_id_prefix),
-    };
-    try {
-      if (group) await ringGroups.update(group, body);
-      else await ringGroups.create(body);
-      onDone();
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, (e as Error).message));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
-    <form class="card editor" onSubmit={submit} aria-label={group ? `Edit ring group ${group.name}` : "New ring group"}>
-      <h2>{group ? `Edit ring group ${group.name}` : "New ring group"}</h2>
-      <TargetLists targets={targets} />
+    <FlowEditor noun="ring group" form={form} onSubmit={submit}>
       <div class="grid">
-        <NameFields fields={identity} editing={group !== null} onChange={setIdentity} errors={errors} />
+        <NameFields form={form} />
         <div class="field">
           <label for="field-strategy">Strategy</label>
           <select id="field-strategy" name="strategy" value={fields.strategy} {...errors.invalid("strategy")}
@@ -130,11 +95,6 @@ export function RingGroupForm({ group, onDone, onCancel }: Props) {
         </button>
         {errors.message("members")}
       </fieldset>
-      {errors.rest}
-      <div class="buttons">
-        <button type="submit" class="primary" disabled={busy}>{group ? "Save" : "Create"}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
-      </div>
-    </form>
+    </FlowEditor>
   );
 }

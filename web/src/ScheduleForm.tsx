@@ -3,32 +3,17 @@
 // open, closed or a holiday. The server validates; its message is shown
 // beside the field it names.
 
-import { useState } from "preact/hooks";
-import { ApiError } from "./api";
 import { DestinationField } from "./DestinationField";
-import { fieldErrors } from "./fieldErrors";
+import { FlowEditor } from "./FlowEditor";
+import { useFlowForm, type EditorProps, type Own } from "./flowForm";
 import { replaced, without } from "./lists";
-import { IDENTITY, identityBody, identityOf, NameFields, type Identity } from "./NameFields";
+import { NameFields } from "./NameFields";
 import * as schedules from "./schedules";
 import type { Holiday, Hours, Override, Schedule } from "./schedules";
-import { TargetLists, useTargets } from "./targets";
 import { LOCAL_ZONE, TIME_ZONES } from "./timeZones";
 
-interface Props {
-  schedule: Schedule | null;
-  onDone: () => void;
-  onCancel: () => void;
-}
-
-interface Fields {
-  time_zone: string;
-  hours: Hours[];
-  holidays: Holiday[];
-  override: Override;
-  open: string;
-  closed: string;
-  holiday: string | null;
-}
+/** All but the state, which the server works out. */
+type Fields = Omit<Own<Schedule>, "state">;
 
 function fieldsOf(schedule: Schedule | null): Fields {
   return {
@@ -44,53 +29,31 @@ function fieldsOf(schedule: Schedule | null): Fields {
 
 const WORKDAYS: Hours = { days: ["mon", "tue", "wed", "thu", "fri"], from: "09:00", to: "17:00" };
 
-const SHOWN = [...IDENTITY, "time_zone", "hours", "holidays", "override", "open", "closed", "holiday"];
+export function ScheduleForm(props: EditorProps<Schedule>) {
+  const form = useFlowForm(schedules, props, fieldsOf);
+  const { fields, set, errors } = form;
 
-export function ScheduleForm({ schedule, onDone, onCancel }: Props) {
-  const [identity, setIdentity] = useState<Identity>(identityOf(schedule));
-  const [fields, setFields] = useState(fieldsOf(schedule));
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const targets = useTargets();
-  const errors = fieldErrors(error, SHOWN);
-
-  const set = <K extends keyof Fields>(key: K, value: Fields[K]) => setFields({ ...fields, [key]: value });
   const setHours = (index: number, hours: Hours) => set("hours", replaced(fields.hours, index, hours));
   const setHoliday = (index: number, holiday: Holiday) => set("holidays", replaced(fields.holidays, index, holiday));
   const toggle = (hours: Hours, day: schedules.Day, on: boolean) =>
     schedules.DAYS.map((d) => d.day).filter((d) => (d === day ? on : hours.days.includes(d)));
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    const body = {
-      ...identityBody(identity),
+  const submit = () =>
+    form.save({
       ...fields,
       time_zone: fields.time_zone.trim(),
       holidays: fields.holidays.map((h) => ({ name: h.name.trim(), when: h.when.trim() })),
-    };
-    try {
-      if (schedule) await schedules.update(schedule, body);
-      else await schedules.create(body);
-      onDone();
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, (e as Error).message));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
-    <form class="card editor" onSubmit={submit} aria-label={schedule ? `Edit schedule ${schedule.name}` : "New schedule"}>
-      <h2>{schedule ? `Edit schedule ${schedule.name}` : "New schedule"}</h2>
-      <TargetLists targets={targets} />
+    <FlowEditor noun="schedule" form={form} onSubmit={submit}>
       <datalist id="time-zones">
         {TIME_ZONES.map((zone) => (
           <option key={zone} value={zone} />
         ))}
       </datalist>
       <div class="grid">
-        <NameFields fields={identity} editing={schedule !== null} onChange={setIdentity} errors={errors} />
+        <NameFields form={form} />
         <div class="field">
           <label for="field-time_zone">Time zone</label>
           <input id="field-time_zone" name="time_zone" list="time-zones" value={fields.time_zone} required
@@ -168,11 +131,6 @@ export function ScheduleForm({ schedule, onDone, onCancel }: Props) {
         </button>
         {errors.message("holidays")}
       </fieldset>
-      {errors.rest}
-      <div class="buttons">
-        <button type="submit" class="primary" disabled={busy}>{schedule ? "Save" : "Create"}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
-      </div>
-    </form>
+    </FlowEditor>
   );
 }
