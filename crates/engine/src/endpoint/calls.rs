@@ -93,17 +93,6 @@ impl Endpoint {
         // The callee's forwarding (or the flow) decides whose phones ring.
         let ringing = match self.route_to(&target, &dialed, 0) {
             Route::Ring(ringing) => ringing,
-            Route::Voicemail { mailbox, busy } => {
-                let service = Service::Voicemail { mailbox, busy };
-                return self.answer_service(
-                    now,
-                    key.clone(),
-                    req.clone(),
-                    arrival,
-                    caller,
-                    service,
-                );
-            }
             Route::Answer(service) => {
                 return self.answer_service(
                     now,

@@ -33,11 +33,6 @@ impl Endpoint {
         let route = self.route_to(&target, &answered.number.clone(), 0);
         let ringing = match route {
             Route::Ring(ringing) => ringing,
-            Route::Voicemail { mailbox, busy } => {
-                self.services.put_back(id, answered);
-                self.go_on(id, Some(Service::Voicemail { mailbox, busy }));
-                return true;
-            }
             Route::Answer(service) => {
                 self.services.put_back(id, answered);
                 self.go_on(id, Some(service));

@@ -44,10 +44,10 @@ impl Endpoint {
                 name: name.clone(),
                 number: dialed.to_owned(),
             }),
-            Target::Voicemail(mailbox) => Route::Voicemail {
+            Target::Voicemail(mailbox) => Route::Answer(Service::Voicemail {
                 mailbox: mailbox.clone(),
                 busy: false,
-            },
+            }),
             Target::Announcement(sound) => Route::Answer(Service::Announcement {
                 sound: sound.clone(),
                 number: dialed.to_owned(),

@@ -25,12 +25,7 @@ pub(super) const MAX_FORWARDS: u32 = 5;
 pub(super) enum Route {
     /// Ring these phones.
     Ring(Ringing),
-    /// Switchboard answers: a message for `mailbox`.
-    Voicemail {
-        mailbox: String,
-        busy: bool,
-    },
-    /// Switchboard answers: an IVR, an announcement.
+    /// Switchboard answers: voicemail, an IVR, an announcement.
     Answer(Service),
     Fail(Failure),
 }
@@ -139,7 +134,9 @@ impl Endpoint {
                 Next::Extension(_) => {
                     return Route::Fail(Failure::new(482, "Loop Detected (forwarding)"))
                 }
-                Next::Voicemail { mailbox, busy } => return Route::Voicemail { mailbox, busy },
+                Next::Voicemail { mailbox, busy } => {
+                    return Route::Answer(Service::Voicemail { mailbox, busy })
+                }
                 Next::Fail(f) => return Route::Fail(f),
             }
         }
@@ -197,7 +194,9 @@ impl Endpoint {
                 Route::Fail(Failure::new(482, "Loop Detected (forwarding)"))
             }
             Next::Extension(next) => self.route(next, self.clock_unix, forwards + 1),
-            Next::Voicemail { mailbox, busy } => Route::Voicemail { mailbox, busy },
+            Next::Voicemail { mailbox, busy } => {
+                Route::Answer(Service::Voicemail { mailbox, busy })
+            }
             Next::Fail(f) => Route::Fail(f),
         };
         self.cancel_all(now, id);
@@ -222,9 +221,6 @@ impl Endpoint {
                     Sdp::parse(&call.invite.body).ok()
                 };
                 self.ring(now, id, ringing.phones, offer.as_ref());
-            }
-            Route::Voicemail { mailbox, busy } => {
-                self.send_to_service(now, id, Service::Voicemail { mailbox, busy })
             }
             Route::Answer(service) => self.send_to_service(now, id, service),
             Route::Fail(f) => {

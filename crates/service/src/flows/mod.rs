@@ -45,6 +45,26 @@ pub trait FlowObject: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     fn when_read(&mut self, _service: &Service) {}
 }
 
+/// The methods of [`FlowObject`] every flow object has alike: its name,
+/// its number, and the store's times.
+macro_rules! identity {
+    () => {
+        fn name(&self) -> &str {
+            &self.name
+        }
+
+        fn number(&self) -> Option<&str> {
+            self.number.as_deref()
+        }
+
+        fn set_times(&mut self, created_at: i64, updated_at: i64) {
+            self.created_at = created_at;
+            self.updated_at = updated_at;
+        }
+    };
+}
+pub(crate) use identity;
+
 /// `name` or a `number`, as a flow object may have them.
 fn check_identity(name: &str, number: Option<&str>) -> Result<(), ServiceError> {
     if !valid_name(name) {

@@ -112,18 +112,7 @@ impl FlowObject for RingGroup {
     const KIND: &'static str = "ring_group";
     const NOUN: &'static str = "ring group";
 
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn number(&self) -> Option<&str> {
-        self.number.as_deref()
-    }
-
-    fn set_times(&mut self, created_at: i64, updated_at: i64) {
-        self.created_at = created_at;
-        self.updated_at = updated_at;
-    }
+    super::identity!();
 
     fn check(&self) -> Result<(), ServiceError> {
         check_text("display_name", &self.display_name, 64)?;
