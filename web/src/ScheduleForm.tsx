@@ -1,6 +1,7 @@
 // Creating or editing one schedule: its name and number, its time zone,
-// opening hours and holidays, an override, and where calls go when it is
-// open, closed or a holiday. The server validates; its message is shown
+// opening hours and holidays, an override (and the extensions that may set
+// it by star code), and where calls go when it is open, closed or a
+// holiday. The server validates; its message is shown
 // beside the field it names.
 
 import { DestinationField } from "./DestinationField";
@@ -21,6 +22,7 @@ function fieldsOf(schedule: Schedule | null): Fields {
     hours: schedule?.hours ?? [],
     holidays: schedule?.holidays ?? [],
     override: schedule?.override ?? "auto",
+    override_by: schedule?.override_by ?? [],
     open: schedule?.open ?? "extension:",
     closed: schedule?.closed ?? "hangup",
     holiday: schedule?.holiday ?? null,
@@ -42,6 +44,7 @@ export function ScheduleForm(props: EditorProps<Schedule>) {
     form.save({
       ...fields,
       time_zone: fields.time_zone.trim(),
+      override_by: fields.override_by ?? [],
       holidays: fields.holidays.map((h) => ({ name: h.name.trim(), when: h.when.trim() })),
     });
 
@@ -70,6 +73,13 @@ export function ScheduleForm(props: EditorProps<Schedule>) {
             <option value="closed">Forced closed</option>
           </select>
           {errors.message("override")}
+        </div>
+        <div class="field">
+          <label for="field-override_by">Star codes from</label>
+          <input id="field-override_by" name="override_by" placeholder="1001, 1002"
+            value={(fields.override_by ?? []).join(", ")} {...errors.invalid("override_by")}
+            onInput={(e) => set("override_by", e.currentTarget.value.split(",").map((x) => x.trim()).filter(Boolean))} />
+          {errors.message("override_by")}
         </div>
         <DestinationField id="field-open" label="When open" value={fields.open}
           onChange={(value) => set("open", value ?? "hangup")} invalid={errors.invalid("open")}>

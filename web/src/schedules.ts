@@ -40,6 +40,8 @@ export interface Schedule {
   hours: Hours[];
   holidays: Holiday[];
   override: Override;
+  /** Extensions whose phones may set the override by star code (left out when none). */
+  override_by?: string[];
   open: string;
   closed: string;
   /** null: the closed destination. */

@@ -197,7 +197,8 @@ async fn scenarios(service: Service) {
     let office = json!({"name": "office", "number": "700", "time_zone": "Europe/Berlin",
         "hours": [{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "09:00", "to": "17:00"}],
         "holidays": [{"name": "Christmas", "when": "12-25"}],
-        "open": "ivr:main", "closed": "voicemail:1001", "holiday": "announcement:welcome"});
+        "open": "ivr:main", "closed": "voicemail:1001", "holiday": "announcement:welcome",
+        "override_by": ["1001"]});
     let s: Schedule = service
         .create_flow(&a, object(office.clone()))
         .await
@@ -229,7 +230,7 @@ async fn scenarios(service: Service) {
         "cannot be changed",
     );
     let forced = service
-        .override_schedule(&a, "700", Override::Closed)
+        .override_schedule(&a, "700", Override::Closed, "1001")
         .await
         .unwrap();
     assert_eq!(
@@ -237,10 +238,22 @@ async fn scenarios(service: Service) {
         (Override::Closed, Some(ScheduleState::Closed))
     );
     let forced = service
-        .override_schedule(&a, "700", Override::Open)
+        .override_schedule(&a, "700", Override::Open, "1001")
         .await
         .unwrap();
     assert_eq!(forced.state, Some(ScheduleState::Open));
+    // Only the extensions it lists may use the star codes.
+    assert!(matches!(
+        service
+            .override_schedule(&a, "700", Override::Closed, "1002")
+            .await,
+        Err(ServiceError::Forbidden)
+    ));
+    refused(
+        service.delete_extension(&a, "1001").await,
+        "number",
+        "schedule office (overrides by star code)",
+    );
 
     // Nothing referred to goes away; the error names who refers.
     refused(

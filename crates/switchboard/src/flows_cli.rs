@@ -104,6 +104,10 @@ pub struct ScheduleFields {
     /// (the list given replaces the old one).
     #[arg(long = "holiday", value_name = "NAME=WHEN")]
     pub holidays: Vec<String>,
+    /// An extension whose phone may set the override by star code; repeat
+    /// (the list given replaces the old one).
+    #[arg(long = "override-by", value_name = "EXTENSION")]
+    pub override_by: Vec<String>,
     /// Where calls go when open.
     #[arg(long, value_name = "DESTINATION")]
     pub open: Option<String>,

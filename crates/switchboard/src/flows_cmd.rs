@@ -123,6 +123,9 @@ impl Fields for ScheduleFields {
                 .collect();
             m.insert("holidays".into(), Value::Array(holidays?));
         }
+        if !self.override_by.is_empty() {
+            m.insert("override_by".into(), json!(self.override_by));
+        }
         set(&mut m, "open", self.open);
         set(&mut m, "closed", self.closed);
         text(&mut m, "holiday", self.holiday_destination);

@@ -130,6 +130,8 @@ fn call_flows_from_the_command_line() {
         "ivr:main",
         "--closed",
         "voicemail:1002",
+        "--override-by",
+        "1001",
     ]);
     cli.refused(
         &[

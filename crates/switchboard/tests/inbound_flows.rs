@@ -65,6 +65,7 @@ number = "700"
 time_zone = "Europe/Berlin"
 hours = [{ days = ["mon", "tue", "wed", "thu", "fri"], from = "09:00", to = "17:00" }]
 holidays = [{ name = "Christmas", when = "12-25" }]
+override_by = ["1001"]
 open = "ivr:main"
 closed = "announcement:after-hours"
 holiday = "announcement:christmas"
@@ -388,12 +389,19 @@ fn after_hours_and_on_holidays_the_schedule_sends_calls_elsewhere() {
     let (_, body) = admin_api(&christmas, "GET", "/api/v1/schedules/office", None);
     assert!(body.contains(r#""state":"holiday""#), "{body}");
 
-    // In office hours, *62700 forces the schedule closed: calls get the
-    // closed announcement, and the schedule says so.
+    // In office hours, *62700 from 1001 (which the schedule lists) forces
+    // it closed: calls get the closed announcement, and the schedule says
+    // so. 1002 may not.
     let open = server(OPEN);
     let dir = phones_dir(&open);
     let silence = dir.join("silence.wav");
     sox(&silence, &["trim", "0", "20"]);
+    let other = Phone::new(&open, &dir, FIRST.0, FIRST.1, &silence, "PCMU");
+    call(&open, &other, "*62700", 5, "", Duration::ZERO);
+    let (_, score) = find(&other.heard(), &prompt("error-not-allowed"));
+    assert!(score > 0.9, "1002 was not refused ({score:.3})");
+    let (_, body) = admin_api(&open, "GET", "/api/v1/schedules/office", None);
+    assert!(body.contains(r#""override":"auto""#), "{body}");
     let phone = Phone::new(&open, &dir, CALLER.0, CALLER.1, &silence, "PCMU");
     call(&open, &phone, "*62700", 5, "", Duration::ZERO);
     let (_, score) = find(&phone.heard(), &prompt("schedule-closed"));

@@ -33,10 +33,12 @@ pub trait FlowObject: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     fn check(&self) -> Result<(), ServiceError>;
     /// Where it sends calls, and in which of its fields or options.
     fn routes(&self) -> Vec<(String, &Destination)>;
-    /// Extensions it rings besides its destinations (a group's members).
+    /// Extensions it names besides its destinations (a group's members),
+    /// and what they are to it, in words.
     fn members(&self) -> Vec<&str> {
         Vec::new()
     }
+    const MEMBER: &'static str = "member";
     /// Sounds it plays.
     fn sounds(&self) -> Vec<&str> {
         Vec::new()
@@ -306,7 +308,7 @@ fn patch_error<T: FlowObject>(
 }
 
 /// Every flow object's field names, as errors name them.
-const FIELDS: [&str; 22] = [
+const FIELDS: [&str; 23] = [
     "name",
     "number",
     "members",
@@ -329,6 +331,7 @@ const FIELDS: [&str; 22] = [
     "dial_extension",
     "caller_id_prefix",
     "display_name",
+    "override_by",
 ];
 
 /// The store's unique number, taken by a race, said as the service says it.
@@ -344,12 +347,14 @@ fn number_taken(e: switchboard_store::StoreError) -> ServiceError {
 
 impl Service {
     /// Forces the schedule with internal number `number` open or closed,
-    /// or back to its hours (a star code, from an extension's phone).
+    /// or back to its hours: a star code from extension `by`'s phone, which
+    /// the schedule must list in `override_by`.
     pub async fn override_schedule(
         &self,
         actor: &Actor,
         number: &str,
         value: schedule::Override,
+        by: &str,
     ) -> Result<schedule::Schedule, ServiceError> {
         let name = match self.store.flow_by_number(number).await? {
             Some(f) if f.kind == schedule::Schedule::KIND => f.name,
@@ -359,6 +364,10 @@ impl Service {
                 )))
             }
         };
+        let s: schedule::Schedule = self.load_flow(&name).await?;
+        if !s.override_by.iter().any(|e| e == by) {
+            return Err(ServiceError::Forbidden);
+        }
         let mut patch = serde_json::Map::new();
         patch.insert(
             "override".to_owned(),

@@ -37,7 +37,7 @@ fn references_of<T: FlowObject>(t: &T, out: &mut Vec<Reference>) {
     for m in t.members() {
         out.push(Reference {
             owner: (T::KIND, t.name().to_owned()),
-            who: who("member"),
+            who: who(T::MEMBER),
             kind: "extension",
             name: m.to_owned(),
         });
@@ -134,6 +134,7 @@ fn field_of(who: &str) -> &'static str {
     match place {
         p if p.starts_with("option") => "options",
         "member" => "members",
+        "overrides by star code" => "override_by",
         "greeting" => "greeting",
         "no answer" => "no_answer",
         "fallback" => "fallback",

@@ -2,7 +2,8 @@
 //! holiday calendar (single dates, ranges, dates recurring every year) and
 //! a time zone, deciding whether a call goes to the `open`, `closed` or
 //! `holiday` destination. An override forces open or closed (from the
-//! API, the console, or a star code) until it is set back to auto.
+//! API, the console, or a star code from the extensions it names) until
+//! it is set back to auto.
 
 use super::ring_group::{check_text, unset};
 use super::FlowObject;
@@ -217,6 +218,10 @@ pub struct Schedule {
     pub holidays: Vec<Holiday>,
     #[serde(default)]
     pub r#override: Override,
+    /// The extensions whose phones may set the override by star code
+    /// (`*61N`, `*62N`, `*63N`); none: only the console, API and CLI.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub override_by: Vec<String>,
     #[schema(value_type = String, example = "ivr:main")]
     pub open: Destination,
     #[schema(value_type = String, example = "voicemail:1001")]
@@ -343,6 +348,12 @@ impl FlowObject for Schedule {
             routes.push(("holiday".to_owned(), h));
         }
         routes
+    }
+
+    const MEMBER: &'static str = "overrides by star code";
+
+    fn members(&self) -> Vec<&str> {
+        self.override_by.iter().map(String::as_str).collect()
     }
 
     fn when_read(&mut self, service: &crate::Service) {

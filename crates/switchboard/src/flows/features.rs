@@ -55,13 +55,16 @@ pub async fn schedule_override(
     let changed = cx
         .voicemail
         .service
-        .override_schedule(&Voicemail::actor(), number, value)
+        .override_schedule(&Voicemail::actor(), number, value, &leg.caller().number)
         .await;
     let name = match &changed {
         Ok(_) => done,
         Err(e) => {
             tracing::info!("schedule override by {}: {e}", leg.caller().number);
-            "error-not-found"
+            match e {
+                switchboard_service::ServiceError::Forbidden => "error-not-allowed",
+                _ => "error-not-found",
+            }
         }
     };
     let said = say::words(&cx.prompts, &[name], leg.rate());
