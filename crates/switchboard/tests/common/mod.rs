@@ -50,23 +50,33 @@ impl Server {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let (port, http_port) = (free_port(), free_port());
-        let (child, banner) = spawn(port, http_port, &data_dir, &env);
-        Server {
-            child,
-            port,
-            http_port,
-            data_dir,
-            env,
-            banner,
+        // A port found free may be taken (by another test's client, say)
+        // before the server binds it: then the server exits, and is
+        // started again on other ports.
+        for _ in 0..5 {
+            let (port, http_port) = (free_port(), free_port());
+            if let Ok((child, banner)) = spawn(port, http_port, &data_dir, &env) {
+                return Server {
+                    child,
+                    port,
+                    http_port,
+                    data_dir,
+                    env,
+                    banner,
+                };
+            }
         }
+        panic!("switchboard exited before it was running, five times (see its errors above)")
     }
 
     /// Stops the server and starts it again on the same ports and data.
     pub fn restart(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let (child, banner) = spawn(self.port, self.http_port, &self.data_dir, &self.env);
+        let (child, banner) = spawn(self.port, self.http_port, &self.data_dir, &self.env)
+            .unwrap_or_else(|banner| {
+                panic!("switchboard exited before it was running: {banner:#?}")
+            });
         self.child = child;
         self.banner = banner;
     }
@@ -131,13 +141,14 @@ impl Drop for Server {
 
 static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// Runs `switchboard serve` and waits for its banner.
+/// Runs `switchboard serve` and waits for its banner; what it printed if
+/// it exited first.
 fn spawn(
     port: u16,
     http_port: u16,
     data_dir: &Path,
     env: &[(String, String)],
-) -> (Child, Vec<String>) {
+) -> Result<(Child, Vec<String>), Vec<String>> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
         .args([
             "serve",
@@ -173,11 +184,14 @@ fn spawn(
                     break;
                 }
             }
-            _ => panic!("switchboard exited before it was running: {banner:#?}"),
+            _ => {
+                let _ = child.wait();
+                return Err(banner);
+            }
         }
     }
     std::thread::spawn(move || for _ in lines {});
-    (child, banner)
+    Ok((child, banner))
 }
 
 /// A port free for both UDP and TCP on 127.0.0.1 (the SIP port; the HTTP
