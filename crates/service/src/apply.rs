@@ -23,7 +23,7 @@ use std::fmt;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Declaration {
-    #[serde(default, rename = "extension")]
+    #[serde(default, rename = "extension", skip_serializing_if = "Vec::is_empty")]
     pub extensions: Vec<ExtensionInput>,
     #[serde(default, rename = "ring_group", skip_serializing_if = "Vec::is_empty")]
     pub ring_groups: Vec<RingGroup>,
@@ -34,6 +34,15 @@ pub struct Declaration {
 }
 
 impl Declaration {
+    /// Adds a flow object to its list.
+    pub fn push_flow(&mut self, f: FlowDecl) {
+        match f {
+            FlowDecl::RingGroup(g) => self.ring_groups.push(g),
+            FlowDecl::Ivr(i) => self.ivrs.push(i),
+            FlowDecl::Schedule(s) => self.schedules.push(s),
+        }
+    }
+
     /// Its flow objects, ring groups first.
     fn flows(&self) -> Vec<FlowDecl> {
         let mut all: Vec<FlowDecl> = self
@@ -212,11 +221,7 @@ impl Service {
                     ..Declaration::default()
                 };
                 for f in self.declared_flows(actor).await? {
-                    match f {
-                        FlowDecl::RingGroup(g) => d.ring_groups.push(g),
-                        FlowDecl::Ivr(i) => d.ivrs.push(i),
-                        FlowDecl::Schedule(s) => d.schedules.push(s),
-                    }
+                    d.push_flow(f);
                 }
                 return Ok(d);
             }

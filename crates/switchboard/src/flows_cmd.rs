@@ -135,22 +135,9 @@ impl Fields for ScheduleFields {
 
 /// One object as a declaration file writes it.
 fn declared<T: FlowObject>(t: T) -> String {
-    let mut value = serde_json::to_value(&t).unwrap_or_default();
-    if let Some(fields) = value.as_object_mut() {
-        for computed in ["created_at", "updated_at", "state"] {
-            fields.remove(computed);
-        }
-    }
     let mut d = Declaration::default();
-    match T::KIND {
-        "ring_group" => d.ring_groups = serde_json::from_value(json!([value])).unwrap_or_default(),
-        "ivr" => d.ivrs = serde_json::from_value(json!([value])).unwrap_or_default(),
-        _ => d.schedules = serde_json::from_value(json!([value])).unwrap_or_default(),
-    }
-    let mut text = d.render(Format::Toml);
-    // An export of flows alone: no empty extension list.
-    text = text.replace("extension = []\n", "");
-    text.trim_start().to_owned()
+    d.push_flow(t.declared());
+    d.render(Format::Toml)
 }
 
 /// A line of a list.

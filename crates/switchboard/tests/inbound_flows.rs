@@ -363,64 +363,7 @@ fn the_ivr_takes_a_typed_extension_repeats_when_nothing_is_pressed_and_nests() {
 #[test]
 fn keys_by_sip_info_choose_in_an_ivr_too() {
     let server = server(OPEN);
-    let media = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    media
-        .set_read_timeout(Some(Duration::from_millis(200)))
-        .unwrap();
-    let rtp_port = media.local_addr().unwrap().port();
-    let fields = server.data_dir.join("phone.csv");
-    std::fs::write(
-        &fields,
-        format!("SEQUENTIAL\n{};{};{rtp_port}\n", CALLER.0, CALLER.1),
-    )
-    .unwrap();
-    let scenario =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/sipp/caller_info_keys.xml");
-    let mut sipp = Command::new("sipp")
-        .current_dir(&server.data_dir)
-        .arg("-sf")
-        .arg(&scenario)
-        .arg("-inf")
-        .arg(&fields)
-        .args(["-s", "510", "-i", "127.0.0.1"])
-        .args(["-p", &common::free_port().to_string()])
-        .args([
-            "-mp",
-            &common::free_port().to_string(),
-            "-m",
-            "1",
-            "-nostdin",
-        ])
-        .args(["-timeout", "30s", "-timeout_error"])
-        .arg(server.target())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("sipp (the README's test command installs sip-tester)");
-    let mut packets = Vec::new();
-    let mut buf = [0u8; 2048];
-    let give_up = Instant::now() + Duration::from_secs(25);
-    while Instant::now() < give_up {
-        if let Ok((n, _)) = media.recv_from(&mut buf) {
-            let p = switchboard_media::rtp::Packet::parse(&buf[..n]).unwrap();
-            packets.push((p.sequence, p.payload.to_vec()));
-        }
-        if sipp.try_wait().unwrap().is_some() {
-            break;
-        }
-    }
-    let out = sipp.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "sipp: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let first = packets[0].0;
-    packets.sort_by_key(|(seq, _)| seq.wrapping_sub(first));
-    let mut heard = Vec::new();
-    for (_, payload) in &packets {
-        switchboard_media::g711::Law::Ulaw.decode(payload, &mut heard);
-    }
+    let heard = common::sipp_keys_by_info(&server, CALLER.0, CALLER.1, "510");
     let (_, score) = find(&heard, &prompt("ivr-invalid"));
     assert!(
         score > 0.9,

@@ -8,12 +8,10 @@ mod common;
 
 use common::audio::{find, prompt, prompt_at};
 use common::baresip::{power, sox, sox_at, Phone};
-use common::{cdr_csv, cli, free_port, Server};
-use std::net::UdpSocket;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-use switchboard_media::g711::Law;
+use common::{cdr_csv, cli, Server};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
 
 const PHONE: (&str, &str) = ("1001", "Pw-Secret-test-aaaa");
 
@@ -194,67 +192,8 @@ fn keys_sent_as_tones_are_read_back() {
 #[test]
 fn keys_sent_by_sip_info_are_read_back() {
     let server = server();
-    // The phone's audio: this socket, named in SIPp's SDP.
-    let media = UdpSocket::bind("127.0.0.1:0").unwrap();
-    media
-        .set_read_timeout(Some(Duration::from_millis(200)))
-        .unwrap();
-    let rtp_port = media.local_addr().unwrap().port();
-    let fields = server.data_dir.join("phone.csv");
-    std::fs::write(
-        &fields,
-        format!("SEQUENTIAL\n{};{};{rtp_port}\n", PHONE.0, PHONE.1),
-    )
-    .unwrap();
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sipp/caller_info_keys.xml");
-    let mut sipp = Command::new("sipp")
-        .current_dir(&server.data_dir)
-        .arg("-sf")
-        .arg(&scenario)
-        .arg("-inf")
-        .arg(&fields)
-        .args([
-            "-s",
-            "*45",
-            "-i",
-            "127.0.0.1",
-            "-p",
-            &free_port().to_string(),
-        ])
-        .args(["-mp", &free_port().to_string(), "-m", "1", "-nostdin"])
-        .args(["-timeout", "30s", "-timeout_error"])
-        .arg(server.target())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sipp (the README's test command installs sip-tester)");
-    let mut packets = Vec::new();
-    let mut buf = [0u8; 2048];
-    let give_up = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < give_up {
-        if let Ok((n, _)) = media.recv_from(&mut buf) {
-            let p = switchboard_media::rtp::Packet::parse(&buf[..n]).unwrap();
-            assert_eq!(p.payload_type, 0, "PCMU, as answered");
-            packets.push((p.sequence, p.payload.to_vec()));
-        }
-        if sipp.try_wait().unwrap().is_some() {
-            break;
-        }
-    }
-    let out = sipp.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "sipp: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    // The packets in sequence order (numbers wrap), decoded.
-    let first = packets[0].0;
-    packets.sort_by_key(|(seq, _)| seq.wrapping_sub(first));
-    let mut heard = Vec::new();
-    for (_, payload) in &packets {
-        Law::Ulaw.decode(payload, &mut heard);
-    }
-    assert!(heard.len() > 8000 * 8, "{} packets came", packets.len());
+    let heard = common::sipp_keys_by_info(&server, PHONE.0, PHONE.1, "*45");
+    assert!(heard.len() > 8000 * 8, "{} samples came", heard.len());
     says_in_order(&heard, &["test-digits", "digit-1", "digit-2", "digit-3"]);
 }
 

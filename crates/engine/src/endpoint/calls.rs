@@ -224,23 +224,27 @@ impl Endpoint {
             (None, Some(n)) => format!("\"{n}\" "),
             (None, None) => String::new(),
         };
-        let phones = phones.into_iter().flat_map(|(account, bindings)| {
-            bindings.into_iter().map(move |b| (account.clone(), b))
+        // A caller answered already keeps its codec: offered first.
+        let bridged_codecs = call.bridged.as_ref().map(|b| {
+            let mut codecs = self.config.calls.codecs.clone();
+            codecs.retain(|c| !c.eq_ignore_ascii_case(b.codec.name));
+            codecs.insert(0, b.codec.name.to_owned());
+            codecs
         });
-        for (target, phone) in phones {
+        let phones = phones.into_iter().flat_map(|(account, bindings)| {
+            let number = account.number;
+            bindings.into_iter().map(move |b| (number.clone(), b))
+        });
+        for (number, phone) in phones {
             let Some(call) = self.calls.calls.get(&id) else {
                 return;
             };
             let local = phone.local.clone();
             let host = local_host(&local).to_owned();
             let address = self.media_address(&local);
-            // A caller answered already keeps its codec: offered first.
-            let mut codecs = self.config.calls.codecs.clone();
-            if let Some(b) = &call.bridged {
-                codecs.retain(|c| !c.eq_ignore_ascii_case(b.codec.name));
-                codecs.insert(0, b.codec.name.to_owned());
-            }
-            let codecs = &codecs;
+            let codecs = bridged_codecs
+                .as_deref()
+                .unwrap_or(&self.config.calls.codecs);
             let (session, version, port) = (call.sdp_session, call.sdp_version, call.callee_port);
             let sdp = match offer {
                 Some(offer) => {
@@ -265,7 +269,7 @@ impl Endpoint {
                 local_tag: self.tag(),
                 remote_tag: String::new(),
                 local_uri: format!("{display}<sip:{caller_number}@{host}>"),
-                remote_uri: format!("<sip:{}@{host}>", target.number),
+                remote_uri: format!("<sip:{number}@{host}>"),
                 remote_target: phone.uri.clone(),
                 route: Vec::new(),
                 local_cseq: 0,
@@ -309,7 +313,7 @@ impl Endpoint {
                 cancel_pending: false,
                 final_code: None,
                 offer: sdp,
-                extension: target.number.clone(),
+                extension: number,
             });
         }
         let Some(call) = self.calls.calls.get_mut(&id) else {

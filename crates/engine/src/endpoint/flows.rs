@@ -119,14 +119,7 @@ impl Endpoint {
         {
             return None;
         }
-        let phones: Vec<Binding> = self
-            .registrar
-            .location
-            .bindings(number)
-            .iter()
-            .filter(|b| b.expires_at >= self.clock_unix)
-            .cloned()
-            .collect();
+        let phones = self.registered_phones(number, self.clock_unix);
         (!phones.is_empty()).then(|| (account.clone(), phones))
     }
 

@@ -108,14 +108,7 @@ impl Endpoint {
             {
                 Reason::Busy
             } else {
-                let phones: Vec<Binding> = self
-                    .registrar
-                    .location
-                    .bindings(&account.number)
-                    .iter()
-                    .filter(|b| b.expires_at >= now_unix)
-                    .cloned()
-                    .collect();
+                let phones = self.registered_phones(&account.number, now_unix);
                 if !phones.is_empty() {
                     return Route::Ring(Ringing {
                         target: account.number.clone(),
@@ -228,6 +221,17 @@ impl Endpoint {
                 self.end_call(id, f.disposition, &f.cause, f.side);
             }
         }
+    }
+
+    /// The phones of extension `number` registered at `now_unix`.
+    pub(super) fn registered_phones(&self, number: &str, now_unix: u64) -> Vec<Binding> {
+        self.registrar
+            .location
+            .bindings(number)
+            .iter()
+            .filter(|b| b.expires_at >= now_unix)
+            .cloned()
+            .collect()
     }
 
     /// How long `account`'s phones ring.

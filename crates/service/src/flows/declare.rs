@@ -107,20 +107,25 @@ impl Service {
         &self,
         actor: &Actor,
     ) -> Result<Vec<FlowDecl>, ServiceError> {
-        // Without the store's times: a file does not declare them.
         let mut all: Vec<FlowDecl> = Vec::new();
-        for mut g in self.flows::<RingGroup>(actor).await? {
-            g.set_times(0, 0);
-            all.push(FlowDecl::RingGroup(g));
-        }
-        for mut i in self.flows::<Ivr>(actor).await? {
-            i.set_times(0, 0);
-            all.push(FlowDecl::Ivr(i));
-        }
-        for mut s in self.flows::<Schedule>(actor).await? {
-            s.set_times(0, 0);
-            all.push(FlowDecl::Schedule(s));
-        }
+        all.extend(
+            self.flows::<RingGroup>(actor)
+                .await?
+                .into_iter()
+                .map(FlowObject::declared),
+        );
+        all.extend(
+            self.flows::<Ivr>(actor)
+                .await?
+                .into_iter()
+                .map(FlowObject::declared),
+        );
+        all.extend(
+            self.flows::<Schedule>(actor)
+                .await?
+                .into_iter()
+                .map(FlowObject::declared),
+        );
         Ok(all)
     }
 

@@ -69,6 +69,10 @@ impl FlowObject for Ivr {
     const KIND: &'static str = "ivr";
     const NOUN: &'static str = "ivr";
 
+    fn into_decl(self) -> super::declare::FlowDecl {
+        super::declare::FlowDecl::Ivr(self)
+    }
+
     super::identity!();
 
     fn check(&self) -> Result<(), ServiceError> {

@@ -45,6 +45,12 @@ pub trait FlowObject: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     }
     /// Fills in what is computed when read (a schedule's state now).
     fn when_read(&mut self, _service: &Service) {}
+    /// As a declaration file lists it: without what the store keeps.
+    fn declared(mut self) -> declare::FlowDecl {
+        self.set_times(0, 0);
+        self.into_decl()
+    }
+    fn into_decl(self) -> declare::FlowDecl;
 }
 
 /// The methods of [`FlowObject`] every flow object has alike: its name,

@@ -66,6 +66,32 @@ fn named(name: &str, display: &Option<String>) -> String {
 }
 
 impl Plan {
+    /// Every number, in order, and what it reaches.
+    fn numbers(&self) -> Vec<(String, Destination)> {
+        let mut all: Vec<(String, Destination)> = self
+            .extensions
+            .keys()
+            .map(|n| (n.clone(), Destination::Extension(n.clone())))
+            .collect();
+        let flows = self
+            .groups
+            .values()
+            .map(|g| (&g.number, Destination::RingGroup(g.name.clone())))
+            .chain(
+                self.ivrs
+                    .values()
+                    .map(|i| (&i.number, Destination::Ivr(i.name.clone()))),
+            )
+            .chain(
+                self.schedules
+                    .values()
+                    .map(|s| (&s.number, Destination::Schedule(s.name.clone()))),
+            );
+        all.extend(flows.filter_map(|(n, d)| Some((n.clone()?, d))));
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+
     fn node(&self, d: &Destination, path: &mut Vec<Destination>) -> FlowNode {
         let again = path.contains(d) || path.len() > 24;
         let (label, next) = self.step(d);
@@ -266,48 +292,27 @@ impl Service {
     /// Every number of the plan, in order, and what it reaches.
     pub async fn numbers(&self, actor: &Actor) -> Result<NumberList, ServiceError> {
         let plan = self.number_plan(actor).await?;
-        let mut items: Vec<NumberEntry> = Vec::new();
-        let mut add = |number: &str, d: Destination| {
-            let label = plan.step(&d).0;
-            items.push(NumberEntry {
-                number: number.to_owned(),
-                destination: d,
-                label,
-            });
-        };
-        for n in plan.extensions.keys() {
-            let n: &String = n;
-            add(n, Destination::Extension(n.clone()));
-        }
-        for g in plan.groups.values() {
-            if let Some(n) = &g.number {
-                add(n, Destination::RingGroup(g.name.clone()));
-            }
-        }
-        for i in plan.ivrs.values() {
-            if let Some(n) = &i.number {
-                add(n, Destination::Ivr(i.name.clone()));
-            }
-        }
-        for s in plan.schedules.values() {
-            if let Some(n) = &s.number {
-                add(n, Destination::Schedule(s.name.clone()));
-            }
-        }
-        items.sort_by(|a, b| a.number.cmp(&b.number));
+        let items = plan
+            .numbers()
+            .into_iter()
+            .map(|(number, destination)| NumberEntry {
+                label: plan.step(&destination).0,
+                number,
+                destination,
+            })
+            .collect();
         Ok(NumberList { items })
     }
 
     /// Where a call to `number` goes.
     pub async fn number_flow(&self, actor: &Actor, number: &str) -> Result<FlowNode, ServiceError> {
-        let list = self.numbers(actor).await?;
-        let entry = list
-            .items
-            .into_iter()
-            .find(|e| e.number == number)
-            .ok_or_else(|| ServiceError::NotFound(format!("number {number}")))?;
         let plan = self.number_plan(actor).await?;
-        Ok(plan.node(&entry.destination, &mut Vec::new()))
+        let (_, destination) = plan
+            .numbers()
+            .into_iter()
+            .find(|(n, _)| n == number)
+            .ok_or_else(|| ServiceError::NotFound(format!("number {number}")))?;
+        Ok(plan.node(&destination, &mut Vec::new()))
     }
 
     /// Ring groups' members answered (group, extension, Unix seconds):

@@ -112,6 +112,10 @@ impl FlowObject for RingGroup {
     const KIND: &'static str = "ring_group";
     const NOUN: &'static str = "ring group";
 
+    fn into_decl(self) -> super::declare::FlowDecl {
+        super::declare::FlowDecl::RingGroup(self)
+    }
+
     super::identity!();
 
     fn check(&self) -> Result<(), ServiceError> {

@@ -282,6 +282,10 @@ impl FlowObject for Schedule {
     const KIND: &'static str = "schedule";
     const NOUN: &'static str = "schedule";
 
+    fn into_decl(self) -> super::declare::FlowDecl {
+        super::declare::FlowDecl::Schedule(self)
+    }
+
     fn name(&self) -> &str {
         &self.name
     }

@@ -206,6 +206,67 @@ pub fn free_port() -> u16 {
     }
 }
 
+/// SIPp as extension `number` (with `secret`) calls `dialed`, presses 1,
+/// 2 and 3 by SIP INFO (`tests/sipp/caller_info_keys.xml`), listens and
+/// hangs up: what it heard (PCMU decoded, 8 kHz, in sequence order).
+pub fn sipp_keys_by_info(server: &Server, number: &str, secret: &str, dialed: &str) -> Vec<i16> {
+    // The phone's audio: this socket, named in SIPp's SDP.
+    let media = UdpSocket::bind("127.0.0.1:0").unwrap();
+    media
+        .set_read_timeout(Some(std::time::Duration::from_millis(200)))
+        .unwrap();
+    let rtp_port = media.local_addr().unwrap().port();
+    let fields = server.data_dir.join("phone.csv");
+    std::fs::write(
+        &fields,
+        format!("SEQUENTIAL\n{number};{secret};{rtp_port}\n"),
+    )
+    .unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sipp/caller_info_keys.xml");
+    let mut sipp = Command::new("sipp")
+        .current_dir(&server.data_dir)
+        .arg("-sf")
+        .arg(&scenario)
+        .arg("-inf")
+        .arg(&fields)
+        .args(["-s", dialed, "-i", "127.0.0.1"])
+        .args(["-p", &free_port().to_string()])
+        .args(["-mp", &free_port().to_string(), "-m", "1", "-nostdin"])
+        .args(["-timeout", "30s", "-timeout_error"])
+        .arg(server.target())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sipp (the README's test command installs sip-tester)");
+    let mut packets = Vec::new();
+    let mut buf = [0u8; 2048];
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(25);
+    while std::time::Instant::now() < give_up {
+        if let Ok((n, _)) = media.recv_from(&mut buf) {
+            let p = switchboard_media::rtp::Packet::parse(&buf[..n]).unwrap();
+            assert_eq!(p.payload_type, 0, "PCMU, as answered");
+            packets.push((p.sequence, p.payload.to_vec()));
+        }
+        if sipp.try_wait().unwrap().is_some() {
+            break;
+        }
+    }
+    let out = sipp.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "sipp: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The packets in sequence order (numbers wrap), decoded.
+    let first = packets.first().map_or(0, |p| p.0);
+    packets.sort_by_key(|(seq, _)| seq.wrapping_sub(first));
+    let mut heard = Vec::new();
+    for (_, payload) in &packets {
+        switchboard_media::g711::Law::Ulaw.decode(payload, &mut heard);
+    }
+    heard
+}
+
 /// A minimal valid OPTIONS with the given Call-ID and transport.
 pub fn options(call_id: &str, transport: &str, local: SocketAddr) -> String {
     format!(
