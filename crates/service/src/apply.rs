@@ -5,12 +5,14 @@
 //! back is a no-op.
 //!
 //! The file is TOML (one `[[extension]]` table per extension, and
-//! `[[ring_group]]`, `[[ivr]]`, `[[schedule]]` for call flows) or YAML
+//! `[[ring_group]]`, `[[ivr]]`, `[[schedule]]` for call flows,
+//! `[[trunk]]`, `[[did]]`, `[[outbound_rule]]` for the phone network) or YAML
 //! (`extension:`, `ring_group:` … lists), with the same field names as the
 //! API. A field left out of an extension is left as it is (or gets its
 //! default on creation); a flow object is declared whole.
 
 use crate::flows::declare::{self, FlowDecl};
+use crate::trunks::{Did, OutboundRule, Trunk};
 use crate::{
     Actor, ExtensionInput, ExtensionPatch, Ivr, ListExtensions, RingGroup, Schedule, Service,
     ServiceError,
@@ -31,6 +33,16 @@ pub struct Declaration {
     pub ivrs: Vec<Ivr>,
     #[serde(default, rename = "schedule", skip_serializing_if = "Vec::is_empty")]
     pub schedules: Vec<Schedule>,
+    #[serde(default, rename = "trunk", skip_serializing_if = "Vec::is_empty")]
+    pub trunks: Vec<Trunk>,
+    #[serde(default, rename = "did", skip_serializing_if = "Vec::is_empty")]
+    pub dids: Vec<Did>,
+    #[serde(
+        default,
+        rename = "outbound_rule",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub outbound_rules: Vec<OutboundRule>,
 }
 
 impl Declaration {
@@ -40,10 +52,14 @@ impl Declaration {
             FlowDecl::RingGroup(g) => self.ring_groups.push(g),
             FlowDecl::Ivr(i) => self.ivrs.push(i),
             FlowDecl::Schedule(s) => self.schedules.push(s),
+            FlowDecl::Trunk(t) => self.trunks.push(t),
+            FlowDecl::Did(d) => self.dids.push(d),
+            FlowDecl::OutboundRule(r) => self.outbound_rules.push(r),
         }
     }
 
-    /// Its flow objects, ring groups first.
+    /// Its flow objects, ring groups first; outbound rules after the
+    /// trunks and groups they name.
     fn flows(&self) -> Vec<FlowDecl> {
         let mut all: Vec<FlowDecl> = self
             .ring_groups
@@ -53,6 +69,14 @@ impl Declaration {
             .collect();
         all.extend(self.ivrs.iter().cloned().map(FlowDecl::Ivr));
         all.extend(self.schedules.iter().cloned().map(FlowDecl::Schedule));
+        all.extend(self.trunks.iter().cloned().map(FlowDecl::Trunk));
+        all.extend(self.dids.iter().cloned().map(FlowDecl::Did));
+        all.extend(
+            self.outbound_rules
+                .iter()
+                .cloned()
+                .map(FlowDecl::OutboundRule),
+        );
         all
     }
 }
@@ -214,6 +238,8 @@ impl Service {
                 forward_unregistered: Some(e.forward_unregistered),
                 ring_time: e.ring_time,
                 voicemail_email: Some(e.voicemail_email),
+                international_calls: Some(e.international_calls),
+                outbound_calls_per_hour: e.outbound_calls_per_hour,
             }));
             if done {
                 let mut d = Declaration {
@@ -451,5 +477,7 @@ fn difference(have: &ExtensionInput, want: &ExtensionInput) -> (ExtensionPatch, 
     differs!(forward_unregistered, |v| v, shown);
     differs!(ring_time, Some, shown);
     differs!(voicemail_email, |v| v, shown);
+    differs!(international_calls, |v| v, shown);
+    differs!(outbound_calls_per_hour, Some, shown);
     (patch, changes)
 }

@@ -44,6 +44,11 @@ pub struct Extension {
     pub ring_time: Option<u32>,
     /// Whether voicemail messages are emailed to `email`.
     pub voicemail_email: VoicemailEmail,
+    /// May call abroad through the trunks (outbound rules marked
+    /// international).
+    pub international_calls: bool,
+    /// Outbound calls it may start in an hour; none: no limit.
+    pub outbound_calls_per_hour: Option<u32>,
     /// Unix milliseconds.
     pub created_at: i64,
     /// Unix milliseconds.
@@ -103,6 +108,13 @@ pub struct ExtensionInput {
     pub ring_time: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_email: Option<VoicemailEmail>,
+    /// Default false: calls abroad are refused (toll-fraud protection).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub international_calls: Option<bool>,
+    /// Default none: no limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 10000)]
+    pub outbound_calls_per_hour: Option<u32>,
 }
 
 /// Whether an extension's calls are recorded: never, every call, or when
@@ -186,6 +198,11 @@ pub struct ExtensionPatch {
     #[schema(value_type = Option<u32>, minimum = 5, maximum = 300)]
     pub ring_time: Option<Option<u32>>,
     pub voicemail_email: Option<VoicemailEmail>,
+    pub international_calls: Option<bool>,
+    /// `null`: no limit.
+    #[serde(default, with = "nullable")]
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 10000)]
+    pub outbound_calls_per_hour: Option<Option<u32>>,
 }
 
 /// Which extensions to list.
@@ -325,6 +342,14 @@ fn check(r: &ExtensionRecord) -> Result<(), ServiceError> {
             ));
         }
     }
+    if r.outbound_calls_per_hour
+        .is_some_and(|n| !(1..=10_000).contains(&n))
+    {
+        return Err(ServiceError::invalid(
+            "outbound_calls_per_hour",
+            "must be 1 to 10000 (or none: no limit)",
+        ));
+    }
     if r.voicemail_email != "off" && r.email.is_none() {
         return Err(ServiceError::invalid(
             "voicemail_email",
@@ -358,6 +383,10 @@ impl From<ExtensionRecord> for Extension {
             forward_unregistered: Forward::from_stored(r.forward_unregistered.as_deref()),
             ring_time: r.ring_time.and_then(|t| u32::try_from(t).ok()),
             voicemail_email: VoicemailEmail::parse(&r.voicemail_email),
+            international_calls: r.international_calls,
+            outbound_calls_per_hour: r
+                .outbound_calls_per_hour
+                .and_then(|n| u32::try_from(n).ok()),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -411,6 +440,8 @@ impl Service {
                 .unwrap_or_default()
                 .as_str()
                 .to_owned(),
+            international_calls: input.international_calls.unwrap_or(false),
+            outbound_calls_per_hour: input.outbound_calls_per_hour.map(i64::from),
             created_at: now,
             updated_at: now,
         };
@@ -517,7 +548,9 @@ impl Service {
             || patch.enabled.is_some()
             || patch.outbound_caller_id.is_some()
             || patch.call_limit.is_some()
-            || patch.recording.is_some();
+            || patch.recording.is_some()
+            || patch.international_calls.is_some()
+            || patch.outbound_calls_per_hour.is_some();
         if admin_only {
             actor.require_manager()?;
         }
@@ -555,6 +588,11 @@ impl Service {
         apply!(
             voicemail_email,
             patch.voicemail_email.map(|v| v.as_str().to_owned())
+        );
+        apply!(international_calls, patch.international_calls);
+        apply!(
+            outbound_calls_per_hour,
+            patch.outbound_calls_per_hour.map(|t| t.map(i64::from))
         );
         if changed.is_empty() {
             return Ok(r.into());

@@ -25,6 +25,7 @@ pub mod registrations;
 mod secrets;
 pub mod security;
 pub mod sounds;
+pub mod trunks;
 pub mod voicemail;
 
 pub use access::{NewSession, Scope};
@@ -50,6 +51,10 @@ pub use recordings::{ListRecordings, RecordAction, RecordRequest, Recording};
 pub use registrations::{ListRegistrations, Registration};
 pub use security::{AddressList, BanInfo, ListEntry, NewListEntry};
 pub use sounds::{Sound, SoundList, MAX_SOUND_BYTES};
+pub use trunks::{
+    CalledNumber, CallerId, CapacityPlan, CapacityReport, Did, OutboundRule, Pattern, Trunk,
+    TrunkStatus, TrunkTransport,
+};
 pub use voicemail::{Folder, Greeting, Mailbox, Message, MessagePatch, NewMessage, PinCheck};
 
 use rand::RngCore;
@@ -72,6 +77,8 @@ pub struct Service {
     /// Seconds added to the system clock for schedules (a test or a demo
     /// sets the time a schedule sees).
     clock_offset: i64,
+    /// The simultaneous external calls allowed.
+    capacity: trunks::CapacityPlan,
 }
 
 impl Service {
@@ -85,6 +92,7 @@ impl Service {
             files: None,
             shipped_sounds: Arc::default(),
             clock_offset: 0,
+            capacity: Default::default(),
         }
     }
 

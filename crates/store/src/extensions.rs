@@ -32,6 +32,10 @@ pub struct ExtensionRecord {
     pub ring_time: Option<i64>,
     /// `off`, `send_and_keep` or `send_and_delete`.
     pub voicemail_email: String,
+    /// May call abroad through the trunks.
+    pub international_calls: bool,
+    /// Outbound calls it may start in an hour; none: no limit.
+    pub outbound_calls_per_hour: Option<i64>,
     /// Unix milliseconds.
     pub created_at: i64,
     /// Unix milliseconds.
@@ -55,7 +59,7 @@ macro_rules! columns {
         "id, number, display_name, auth_name, secret, email, voicemail_pin, \
          enabled, outbound_caller_id, call_limit, recording, dnd, forward_always, \
          forward_busy, forward_no_answer, forward_unregistered, ring_time, voicemail_email, \
-         created_at, updated_at"
+         international_calls, outbound_calls_per_hour, created_at, updated_at"
     };
 }
 
@@ -89,6 +93,8 @@ fn record(row: &AnyRow) -> Result<ExtensionRecord, sqlx::Error> {
         forward_unregistered: row.try_get("forward_unregistered")?,
         ring_time: row.try_get("ring_time")?,
         voicemail_email: row.try_get("voicemail_email")?,
+        international_calls: row.try_get::<i64, _>("international_calls")? != 0,
+        outbound_calls_per_hour: row.try_get("outbound_calls_per_hour")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -96,7 +102,7 @@ fn record(row: &AnyRow) -> Result<ExtensionRecord, sqlx::Error> {
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, <sqlx::Any as sqlx::Database>::Arguments>;
 
-/// Binds `$1` to `$18`: the id, then every column up to `voicemail_email`, in
+/// Binds `$1` to `$20`: the id, then every column up to `outbound_calls_per_hour`, in
 /// the order of `columns!()`; callers bind the timestamps after.
 fn bind_columns<'q>(q: AnyQuery<'q>, e: &'q ExtensionRecord) -> AnyQuery<'q> {
     q.bind(&e.id)
@@ -117,6 +123,8 @@ fn bind_columns<'q>(q: AnyQuery<'q>, e: &'q ExtensionRecord) -> AnyQuery<'q> {
         .bind(e.forward_unregistered.as_deref())
         .bind(e.ring_time)
         .bind(&e.voicemail_email)
+        .bind(i64::from(e.international_calls))
+        .bind(e.outbound_calls_per_hour)
 }
 
 impl Store {
@@ -126,7 +134,7 @@ impl Store {
             "INSERT INTO extensions (",
             columns!(),
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-             $18, $19, $20)"
+             $18, $19, $20, $21, $22)"
         );
         bind_columns(sqlx::query(sql), e)
             .bind(e.created_at)
@@ -187,7 +195,8 @@ impl Store {
              email = $6, voicemail_pin = $7, enabled = $8, outbound_caller_id = $9, \
              call_limit = $10, recording = $11, dnd = $12, forward_always = $13, \
              forward_busy = $14, forward_no_answer = $15, forward_unregistered = $16, \
-             ring_time = $17, voicemail_email = $18, updated_at = $19 WHERE id = $1",
+             ring_time = $17, voicemail_email = $18, international_calls = $19, \
+             outbound_calls_per_hour = $20, updated_at = $21 WHERE id = $1",
             ),
             e,
         )

@@ -16,6 +16,7 @@ pub mod extensions;
 pub mod recordings;
 pub mod registrations;
 pub mod security;
+pub mod trunks;
 pub mod users;
 pub mod voicemail;
 
@@ -32,6 +33,7 @@ pub use extensions::{ExtensionQuery, ExtensionRecord};
 pub use recordings::{RecordingQuery, RecordingRecord};
 pub use registrations::RegistrationRecord;
 pub use security::{BanRecord, ListEntryRecord};
+pub use trunks::{CapacityHour, TrunkStatusRecord};
 pub use users::UserRecord;
 pub use voicemail::{MessageCounts, MessageRecord};
 

@@ -29,6 +29,8 @@ fn extension(number: &str) -> ExtensionRecord {
         forward_unregistered: None,
         ring_time: Some(25),
         voicemail_email: "off".to_owned(),
+        international_calls: true,
+        outbound_calls_per_hour: Some(20),
         created_at: 1_000,
         updated_at: 1_000,
     }
@@ -144,6 +146,58 @@ async fn scenarios(url: &str, backend: Backend) {
     security(&store).await;
     calls(&store).await;
     voicemail(&store).await;
+    trunks(&store).await;
+}
+
+/// A trunk's state is replaced as it changes and forgotten with the
+/// trunk; an hour's record keeps its highest peak and adds up refusals.
+async fn trunks(store: &Store) {
+    use switchboard_store::{CapacityHour, TrunkStatusRecord};
+    let status = |registration: &str, reachable| TrunkStatusRecord {
+        name: "provider".into(),
+        registration: registration.into(),
+        reachable,
+        detail: None,
+        changed_at: 5,
+    };
+    store
+        .set_trunk_status(&status("registering", None))
+        .await
+        .unwrap();
+    store
+        .set_trunk_status(&status("registered", Some(true)))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.trunk_status("provider").await.unwrap(),
+        Some(status("registered", Some(true)))
+    );
+    store.prune_trunk_status(&["other".into()]).await.unwrap();
+    assert_eq!(store.trunk_status("provider").await.unwrap(), None);
+
+    let hour = |hour, peak, refused_inbound, refused_outbound| CapacityHour {
+        hour,
+        peak,
+        refused_inbound,
+        refused_outbound,
+    };
+    store
+        .record_capacity_hour(&hour(3600, 4, 1, 0))
+        .await
+        .unwrap();
+    store
+        .record_capacity_hour(&hour(3600, 2, 0, 2))
+        .await
+        .unwrap();
+    store
+        .record_capacity_hour(&hour(7200, 1, 0, 0))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.capacity_hours(3600).await.unwrap(),
+        [hour(3600, 4, 1, 2), hour(7200, 1, 0, 0)]
+    );
+    assert_eq!(store.capacity_hours(7000).await.unwrap().len(), 1);
 }
 
 /// Messages are kept, listed oldest first, counted heard and unheard per

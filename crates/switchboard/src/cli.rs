@@ -215,6 +215,12 @@ pub struct ExtensionFields {
     /// Whether voicemail messages are emailed to the extension's address.
     #[arg(long, value_name = "off|send_and_keep|send_and_delete")]
     pub voicemail_email: Option<switchboard_service::VoicemailEmail>,
+    /// Whether it may call abroad through the trunks [default: false].
+    #[arg(long, value_name = "true|false")]
+    pub international_calls: Option<bool>,
+    /// Outbound calls it may start in an hour; 0 for no limit.
+    #[arg(long, value_name = "N")]
+    pub outbound_calls_per_hour: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -58,6 +58,8 @@ pub fn run(config: Config, command: ExtensionCommand) -> anyhow::Result<()> {
                     forward_unregistered: fields.forward_unregistered,
                     ring_time: fields.ring_time.filter(|&t| t != 0),
                     voicemail_email: fields.voicemail_email,
+                    international_calls: fields.international_calls,
+                    outbound_calls_per_hour: fields.outbound_calls_per_hour.filter(|&n| n != 0),
                 };
                 show(&service.create_extension(&actor, input).await?);
             }
@@ -103,6 +105,8 @@ fn patch(f: ExtensionFields, new_number: Option<String>) -> ExtensionPatch {
         forward_unregistered: f.forward_unregistered,
         ring_time: f.ring_time.map(|t| (t != 0).then_some(t)),
         voicemail_email: f.voicemail_email,
+        international_calls: f.international_calls,
+        outbound_calls_per_hour: f.outbound_calls_per_hour.map(|n| (n != 0).then_some(n)),
     }
 }
 
@@ -137,4 +141,16 @@ fn show(e: &Extension) {
         None => println!("ring time:          the server's default"),
     }
     println!("voicemail email:    {}", e.voicemail_email.as_str());
+    println!(
+        "international:      {}",
+        if e.international_calls {
+            "allowed"
+        } else {
+            "refused"
+        }
+    );
+    match e.outbound_calls_per_hour {
+        Some(n) => println!("outbound calls:     at most {n} an hour"),
+        None => println!("outbound calls:     no hourly limit"),
+    }
 }

@@ -10,6 +10,7 @@ use super::ring_group::RingGroup;
 use super::schedule::Schedule;
 use super::FlowObject;
 use crate::destination::Destination;
+use crate::trunks::{did::Did, outbound_rule::OutboundRule, trunk::Trunk};
 use crate::{Actor, FieldChange, Service, ServiceError};
 use serde_json::{Map, Value};
 
@@ -19,10 +20,13 @@ pub enum FlowDecl {
     RingGroup(RingGroup),
     Ivr(Ivr),
     Schedule(Schedule),
+    Trunk(Trunk),
+    Did(Did),
+    OutboundRule(OutboundRule),
 }
 
 /// Fields the store fills in, never compared or declared.
-const COMPUTED: [&str; 3] = ["created_at", "updated_at", "state"];
+const COMPUTED: [&str; 4] = ["created_at", "updated_at", "state", "status"];
 
 impl FlowDecl {
     pub fn kind(&self) -> &'static str {
@@ -30,6 +34,9 @@ impl FlowDecl {
             FlowDecl::RingGroup(_) => RingGroup::KIND,
             FlowDecl::Ivr(_) => Ivr::KIND,
             FlowDecl::Schedule(_) => Schedule::KIND,
+            FlowDecl::Trunk(_) => Trunk::KIND,
+            FlowDecl::Did(_) => Did::KIND,
+            FlowDecl::OutboundRule(_) => OutboundRule::KIND,
         }
     }
 
@@ -38,6 +45,9 @@ impl FlowDecl {
             FlowDecl::RingGroup(g) => &g.name,
             FlowDecl::Ivr(i) => &i.name,
             FlowDecl::Schedule(s) => &s.name,
+            FlowDecl::Trunk(t) => &t.name,
+            FlowDecl::Did(d) => &d.name,
+            FlowDecl::OutboundRule(r) => &r.name,
         }
     }
 
@@ -47,6 +57,9 @@ impl FlowDecl {
             FlowDecl::RingGroup(g) => serde_json::to_value(g),
             FlowDecl::Ivr(i) => serde_json::to_value(i),
             FlowDecl::Schedule(s) => serde_json::to_value(s),
+            FlowDecl::Trunk(t) => serde_json::to_value(t),
+            FlowDecl::Did(d) => serde_json::to_value(d),
+            FlowDecl::OutboundRule(r) => serde_json::to_value(r),
         };
         let mut fields = match value {
             Ok(Value::Object(m)) => m,
@@ -73,6 +86,10 @@ impl FlowDecl {
                 s.closed = Destination::HangUp;
                 s.holiday = None;
             }
+            FlowDecl::Trunk(t) => t.unknown_did = Destination::HangUp,
+            FlowDecl::Did(d) => d.destination = Destination::HangUp,
+            // Created after the trunks and groups it names (see `kind_order`).
+            FlowDecl::OutboundRule(_) => {}
         }
         d
     }
@@ -90,10 +107,15 @@ pub(crate) fn difference(
     for (k, v) in want {
         let before = have.get(&k).cloned().unwrap_or(Value::Null);
         if before != v {
+            let shown = |v: &Value| match k.as_str() {
+                // A trunk's password, like an extension's secret.
+                "password" if !v.is_null() => "(hidden)".to_owned(),
+                _ => v.to_string(),
+            };
             changes.push(FieldChange {
                 field: k.clone(),
-                from: before.to_string(),
-                to: v.to_string(),
+                from: shown(&before),
+                to: shown(&v),
             });
             patch.insert(k, v);
         }
@@ -126,6 +148,24 @@ impl Service {
                 .into_iter()
                 .map(FlowObject::declared),
         );
+        all.extend(
+            self.flows::<Trunk>(actor)
+                .await?
+                .into_iter()
+                .map(FlowObject::declared),
+        );
+        all.extend(
+            self.flows::<Did>(actor)
+                .await?
+                .into_iter()
+                .map(FlowObject::declared),
+        );
+        all.extend(
+            self.flows::<OutboundRule>(actor)
+                .await?
+                .into_iter()
+                .map(FlowObject::declared),
+        );
         Ok(all)
     }
 
@@ -139,6 +179,9 @@ impl Service {
             FlowDecl::RingGroup(g) => self.create_flow(actor, g).await.map(drop),
             FlowDecl::Ivr(i) => self.create_flow(actor, i).await.map(drop),
             FlowDecl::Schedule(s) => self.create_flow(actor, s).await.map(drop),
+            FlowDecl::Trunk(t) => self.create_flow(actor, t).await.map(drop),
+            FlowDecl::Did(d) => self.create_flow(actor, d).await.map(drop),
+            FlowDecl::OutboundRule(r) => self.create_flow(actor, r).await.map(drop),
         }
     }
 
@@ -156,6 +199,15 @@ impl Service {
                 .await
                 .map(drop),
             Ivr::KIND => self.update_flow::<Ivr>(actor, name, patch).await.map(drop),
+            Trunk::KIND => self
+                .update_flow::<Trunk>(actor, name, patch)
+                .await
+                .map(drop),
+            Did::KIND => self.update_flow::<Did>(actor, name, patch).await.map(drop),
+            OutboundRule::KIND => self
+                .update_flow::<OutboundRule>(actor, name, patch)
+                .await
+                .map(drop),
             _ => self
                 .update_flow::<Schedule>(actor, name, patch)
                 .await
@@ -173,6 +225,9 @@ impl Service {
         match kind {
             RingGroup::KIND => self.delete_flow::<RingGroup>(actor, name).await,
             Ivr::KIND => self.delete_flow::<Ivr>(actor, name).await,
+            Trunk::KIND => self.delete_flow::<Trunk>(actor, name).await,
+            Did::KIND => self.delete_flow::<Did>(actor, name).await,
+            OutboundRule::KIND => self.delete_flow::<OutboundRule>(actor, name).await,
             _ => self.delete_flow::<Schedule>(actor, name).await,
         }
     }

@@ -43,11 +43,31 @@ pub trait FlowObject: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     fn sounds(&self) -> Vec<&str> {
         Vec::new()
     }
+    /// Other objects it names: the field, their kind and name (a rule's
+    /// trunks).
+    fn names(&self) -> Vec<(&'static str, &'static str, &str)> {
+        Vec::new()
+    }
+    /// Public numbers it claims, which no other object may (a DID's).
+    fn claims(&self) -> Vec<crate::trunks::did::NumberRange> {
+        Vec::new()
+    }
+    /// Only administrators read and change it (it holds credentials, or
+    /// decides what calls cost).
+    const ADMIN_ONLY: bool = false;
+    /// Where the running server's view of it goes, when it has one (a
+    /// trunk's registration).
+    fn status_slot(&mut self) -> Option<&mut Option<crate::trunks::trunk::TrunkStatus>> {
+        None
+    }
     /// Fills in what is computed when read (a schedule's state now).
     fn when_read(&mut self, _service: &Service) {}
     /// As a declaration file lists it: without what the store keeps.
     fn declared(mut self) -> declare::FlowDecl {
         self.set_times(0, 0);
+        if let Some(status) = self.status_slot() {
+            *status = None;
+        }
         self.into_decl()
     }
     fn into_decl(self) -> declare::FlowDecl;
@@ -125,9 +145,10 @@ impl Service {
         actor: &Actor,
         mut t: T,
     ) -> Result<T, ServiceError> {
-        actor.require_manager()?;
+        require::<T>(actor)?;
         check_identity(t.name(), t.number())?;
         t.check()?;
+        self.claims_free(&t, None).await?;
         if self.store.flow(T::KIND, t.name()).await?.is_some() {
             return Err(ServiceError::Conflict {
                 field: "name",
@@ -145,25 +166,24 @@ impl Service {
             .await
             .map_err(number_taken)?;
         self.flow_changed(actor, "create", &t).await?;
-        self.read(t)
+        self.read(t).await
     }
 
     /// One flow object.
     pub async fn flow<T: FlowObject>(&self, actor: &Actor, name: &str) -> Result<T, ServiceError> {
-        let _ = actor;
+        may_read::<T>(actor)?;
         let t = self.load_flow::<T>(name).await?;
-        self.read(t)
+        self.read(t).await
     }
 
     /// Every flow object of a kind, by name.
     pub async fn flows<T: FlowObject>(&self, actor: &Actor) -> Result<Vec<T>, ServiceError> {
-        let _ = actor;
-        self.store
-            .flows(Some(T::KIND))
-            .await?
-            .into_iter()
-            .map(|r| decode::<T>(r).and_then(|t| self.read(t)))
-            .collect()
+        may_read::<T>(actor)?;
+        let mut all = Vec::new();
+        for r in self.store.flows(Some(T::KIND)).await? {
+            all.push(self.read(decode::<T>(r)?).await?);
+        }
+        Ok(all)
     }
 
     /// Changes the fields `patch` gives (a JSON object); the result is
@@ -174,7 +194,7 @@ impl Service {
         name: &str,
         patch: serde_json::Map<String, serde_json::Value>,
     ) -> Result<T, ServiceError> {
-        actor.require_manager()?;
+        require::<T>(actor)?;
         let record = self
             .store
             .flow(T::KIND, name)
@@ -189,7 +209,7 @@ impl Service {
         let changed: Vec<String> = patch.keys().cloned().collect();
         let original = fields.clone();
         for (k, v) in &patch {
-            if k == "created_at" || k == "updated_at" || k == "state" {
+            if k == "created_at" || k == "updated_at" || k == "state" || k == "status" {
                 return Err(ServiceError::invalid(
                     "body",
                     format!("{k} cannot be changed"),
@@ -203,6 +223,7 @@ impl Service {
         };
         check_identity(after.name(), after.number())?;
         after.check()?;
+        self.claims_free(&after, Some(name)).await?;
         if after.name() != name {
             if self.store.flow(T::KIND, after.name()).await?.is_some() {
                 return Err(ServiceError::Conflict {
@@ -238,7 +259,7 @@ impl Service {
             Event::FlowsChanged,
         )
         .await?;
-        self.read(after)
+        self.read(after).await
     }
 
     /// Deletes a flow object nothing refers to.
@@ -247,7 +268,7 @@ impl Service {
         actor: &Actor,
         name: &str,
     ) -> Result<(), ServiceError> {
-        actor.require_manager()?;
+        require::<T>(actor)?;
         let t = self.load_flow::<T>(name).await?;
         self.unreferenced(T::KIND, name, "name", "deleted").await?;
         if !self.store.delete_flow(T::KIND, name).await? {
@@ -265,9 +286,46 @@ impl Service {
         decode(record)
     }
 
-    fn read<T: FlowObject>(&self, mut t: T) -> Result<T, ServiceError> {
+    async fn read<T: FlowObject>(&self, mut t: T) -> Result<T, ServiceError> {
         t.when_read(self);
+        let name = t.name().to_owned();
+        if let Some(slot) = t.status_slot() {
+            *slot = self.store.trunk_status(&name).await?.map(Into::into);
+        }
         Ok(t)
+    }
+
+    /// Refuses (409 on `numbers`) public numbers another object claims
+    /// (`except`: the object's name before this change).
+    async fn claims_free<T: FlowObject>(
+        &self,
+        t: &T,
+        except: Option<&str>,
+    ) -> Result<(), ServiceError> {
+        let mine = t.claims();
+        if mine.is_empty() {
+            return Ok(());
+        }
+        for other in self
+            .flows::<crate::trunks::did::Did>(&Actor::system("dids"))
+            .await?
+        {
+            if Some(other.name.as_str()) == except || other.name == t.name() {
+                continue;
+            }
+            for theirs in other.ranges() {
+                if let Some(r) = mine.iter().find(|r| r.overlaps(&theirs)) {
+                    return Err(ServiceError::Conflict {
+                        field: "numbers",
+                        message: format!(
+                            "{}..{} overlaps DID {} ({}..{})",
+                            r.first, r.last, other.name, theirs.first, theirs.last
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn flow_changed<T: FlowObject>(
@@ -288,6 +346,25 @@ impl Service {
             Event::FlowsChanged,
         )
         .await
+    }
+}
+
+/// Managers change flow objects; only administrators the admin-only ones.
+fn require<T: FlowObject>(actor: &Actor) -> Result<(), ServiceError> {
+    if T::ADMIN_ONLY {
+        actor.require_admin()
+    } else {
+        actor.require_manager()
+    }
+}
+
+/// Anyone signed in reads flow objects; only administrators the
+/// admin-only ones.
+fn may_read<T: FlowObject>(actor: &Actor) -> Result<(), ServiceError> {
+    if T::ADMIN_ONLY {
+        actor.require_admin()
+    } else {
+        Ok(())
     }
 }
 
@@ -314,7 +391,7 @@ fn patch_error<T: FlowObject>(
 }
 
 /// Every flow object's field names, as errors name them.
-const FIELDS: [&str; 23] = [
+const FIELDS: [&str; 51] = [
     "name",
     "number",
     "members",
@@ -338,6 +415,34 @@ const FIELDS: [&str; 23] = [
     "caller_id_prefix",
     "display_name",
     "override_by",
+    "host",
+    "transport",
+    "username",
+    "auth_username",
+    "password",
+    "register",
+    "register_expires",
+    "allowed_addresses",
+    "channels",
+    "codecs",
+    "send_pai",
+    "send_rpid",
+    "called_number",
+    "main_number",
+    "unknown_did",
+    "qualify",
+    "enabled",
+    "numbers",
+    "destination",
+    "priority",
+    "patterns",
+    "strip",
+    "prepend",
+    "allowed",
+    "trunks",
+    "caller_id",
+    "emergency",
+    "international",
 ];
 
 /// The store's unique number, taken by a race, said as the service says it.

@@ -7,6 +7,7 @@ use super::ring_group::RingGroup;
 use super::schedule::Schedule;
 use super::FlowObject;
 use crate::destination::Refers;
+use crate::trunks::{did::Did, outbound_rule::OutboundRule, trunk::Trunk};
 use crate::{Service, ServiceError};
 
 /// One reference: who (in words, with where in it) and to what.
@@ -42,6 +43,14 @@ fn references_of<T: FlowObject>(t: &T, out: &mut Vec<Reference>) {
             name: m.to_owned(),
         });
     }
+    for (place, kind, name) in t.names() {
+        out.push(Reference {
+            owner: (T::KIND, t.name().to_owned()),
+            who: who(place),
+            kind,
+            name: name.to_owned(),
+        });
+    }
     for s in t.sounds() {
         out.push(Reference {
             owner: (T::KIND, t.name().to_owned()),
@@ -61,6 +70,9 @@ impl Service {
                 RingGroup::KIND => references_of(&super::decode::<RingGroup>(r)?, &mut out),
                 Ivr::KIND => references_of(&super::decode::<Ivr>(r)?, &mut out),
                 Schedule::KIND => references_of(&super::decode::<Schedule>(r)?, &mut out),
+                Trunk::KIND => references_of(&super::decode::<Trunk>(r)?, &mut out),
+                Did::KIND => references_of(&super::decode::<Did>(r)?, &mut out),
+                OutboundRule::KIND => references_of(&super::decode::<OutboundRule>(r)?, &mut out),
                 _ => {}
             }
         }
@@ -134,6 +146,10 @@ fn field_of(who: &str) -> &'static str {
     match place {
         p if p.starts_with("option") => "options",
         "member" => "members",
+        "allowed" => "allowed",
+        "trunks" => "trunks",
+        "destination" => "destination",
+        "unknown DID" => "unknown_did",
         "overrides by star code" => "override_by",
         "greeting" => "greeting",
         "no answer" => "no_answer",
