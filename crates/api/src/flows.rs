@@ -108,6 +108,8 @@ macro_rules! flow_routes {
     };
 }
 
+pub(crate) use flow_routes;
+
 flow_routes!(
     ring_groups,
     RingGroup,

@@ -28,6 +28,7 @@ mod security;
 mod session;
 mod sounds;
 mod tokens;
+mod trunks;
 mod voicemail;
 
 use axum::extract::DefaultBodyLimit;
@@ -134,6 +135,37 @@ pub fn router(service: Service, metrics: MetricsText) -> Router {
                 .patch(flows::schedules::update)
                 .delete(flows::schedules::remove),
         )
+        .route(
+            "/api/v1/trunks",
+            get(trunks::trunks::list).post(trunks::trunks::create),
+        )
+        .route(
+            "/api/v1/trunks/{name}",
+            get(trunks::trunks::show)
+                .patch(trunks::trunks::update)
+                .delete(trunks::trunks::remove),
+        )
+        .route(
+            "/api/v1/dids",
+            get(trunks::dids::list).post(trunks::dids::create),
+        )
+        .route(
+            "/api/v1/dids/{name}",
+            get(trunks::dids::show)
+                .patch(trunks::dids::update)
+                .delete(trunks::dids::remove),
+        )
+        .route(
+            "/api/v1/outbound-rules",
+            get(trunks::outbound_rules::list).post(trunks::outbound_rules::create),
+        )
+        .route(
+            "/api/v1/outbound-rules/{name}",
+            get(trunks::outbound_rules::show)
+                .patch(trunks::outbound_rules::update)
+                .delete(trunks::outbound_rules::remove),
+        )
+        .route("/api/v1/capacity", get(trunks::capacity))
         .route("/api/v1/numbers", get(flows::numbers))
         .route("/api/v1/numbers/{number}/flow", get(flows::number_flow))
         .route("/api/v1/sounds", get(sounds::list))

@@ -3,16 +3,18 @@
 
 use crate::{
     accounts, calls, events, extensions, flows, music, recordings, registrations, security,
-    session, sounds, tokens, voicemail, Problem,
+    session, sounds, tokens, trunks, voicemail, Problem,
 };
 use axum::Json;
 use switchboard_service::flows::schedule::{Day, Holiday, Hours};
+use switchboard_service::trunks::{CapacityDay, CapacityHourView};
 use switchboard_service::{
-    Account, AddressList, BanInfo, Cdr, Extension, ExtensionInput, ExtensionList, ExtensionPatch,
-    FlowBranch, FlowNode, Folder, Greeting, Ivr, ListEntry, LiveCall, Mailbox, Member, Message,
-    MessagePatch, NewAccount, NewListEntry, NumberEntry, NumberList, Override, RecordAction,
-    RecordRequest, Recording, RecordingPolicy, Registration, RingGroup, Schedule, ScheduleState,
-    Sound, SoundList, Strategy, VoicemailEmail,
+    Account, AddressList, BanInfo, CalledNumber, CapacityReport, Cdr, Did, Extension,
+    ExtensionInput, ExtensionList, ExtensionPatch, FlowBranch, FlowNode, Folder, Greeting, Ivr,
+    ListEntry, LiveCall, Mailbox, Member, Message, MessagePatch, NewAccount, NewListEntry,
+    NumberEntry, NumberList, OutboundRule, Override, RecordAction, RecordRequest, Recording,
+    RecordingPolicy, Registration, RingGroup, Schedule, ScheduleState, Sound, SoundList, Strategy,
+    Trunk, TrunkStatus, TrunkTransport, VoicemailEmail,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -41,8 +43,16 @@ use utoipa::{Modify, OpenApi};
         flows::schedules::update, flows::schedules::remove,
         flows::numbers, flows::number_flow,
         sounds::list, sounds::set, sounds::audio, sounds::remove,
+        trunks::trunks::list, trunks::trunks::create, trunks::trunks::show,
+        trunks::trunks::update, trunks::trunks::remove,
+        trunks::dids::list, trunks::dids::create, trunks::dids::show, trunks::dids::update,
+        trunks::dids::remove,
+        trunks::outbound_rules::list, trunks::outbound_rules::create,
+        trunks::outbound_rules::show, trunks::outbound_rules::update,
+        trunks::outbound_rules::remove,
+        trunks::capacity,
     ),
-    components(schemas(RingGroup, Member, Strategy, flows::ring_groups::RingGroupList, Ivr, flows::ivrs::IvrList, Schedule, Hours, Holiday, Day, Override, ScheduleState, flows::schedules::ScheduleList, NumberList, NumberEntry, FlowNode, FlowBranch, Sound, SoundList, Mailbox, Message, MessagePatch, Folder, Greeting, VoicemailEmail, Recording, RecordRequest, RecordAction, RecordingPolicy, Registration, Cdr, LiveCall, BanInfo, ListEntry, NewListEntry, AddressList, Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, session::SessionInfo, tokens::NewToken)),
+    components(schemas(RingGroup, Member, Strategy, flows::ring_groups::RingGroupList, Ivr, flows::ivrs::IvrList, Schedule, Hours, Holiday, Day, Override, ScheduleState, flows::schedules::ScheduleList, NumberList, NumberEntry, FlowNode, FlowBranch, Sound, SoundList, Mailbox, Message, MessagePatch, Folder, Greeting, VoicemailEmail, Recording, RecordRequest, RecordAction, RecordingPolicy, Registration, Cdr, LiveCall, BanInfo, ListEntry, NewListEntry, AddressList, Account, NewAccount, Extension, ExtensionInput, ExtensionPatch, ExtensionList, Problem, session::Login, session::SessionInfo, tokens::NewToken, Trunk, TrunkTransport, CalledNumber, TrunkStatus, trunks::trunks::TrunkList, Did, trunks::dids::DidList, OutboundRule, trunks::outbound_rules::OutboundRuleList, CapacityReport, CapacityDay, CapacityHourView)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;

@@ -115,6 +115,17 @@ pub enum Command {
     Sound(crate::flows_cli::SoundCommand),
     /// Every internal number, or (given one) where its calls go.
     Numbers { number: Option<String> },
+    /// SIP trunks: the providers that carry calls to the phone network.
+    #[command(subcommand)]
+    Trunk(crate::flows_cli::FlowCommand<crate::trunks_cli::TrunkFields>),
+    /// DIDs: public numbers the trunks bring in, and where they go.
+    #[command(subcommand)]
+    Did(crate::flows_cli::FlowCommand<crate::trunks_cli::DidFields>),
+    /// Outbound rules: which dialled numbers go out through which trunks.
+    #[command(subcommand)]
+    OutboundRule(crate::flows_cli::FlowCommand<crate::trunks_cli::OutboundRuleFields>),
+    /// The capacity plan: peak external calls at once, refusals, and a hint.
+    Capacity,
     /// Write the configuration as a declaration `apply` takes back
     /// (secrets included: keep the file private).
     Export {

@@ -67,6 +67,18 @@ pub struct CallsConfig {
     /// `2026-12-25T10:00:00+01:00`), going on from there: for trying
     /// office hours and holidays out. Empty: the real time.
     pub schedule_clock: String,
+    /// The capacity plan: external calls (through a trunk) at once, one of
+    /// 4, 8, 16, 32, 64, 128, 256, 512, 1024, or `unlimited`. Internal
+    /// calls never count.
+    pub capacity: Capacity,
+}
+
+/// The capacity plan as written: `8`, or `"unlimited"`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Capacity {
+    Calls(u32),
+    Word(String),
 }
 
 impl Default for CallsConfig {
@@ -80,6 +92,7 @@ impl Default for CallsConfig {
             rtp_port_max: engine.rtp_port_max,
             media_address: None,
             schedule_clock: String::new(),
+            capacity: Capacity::Word("unlimited".to_owned()),
             media_timeout: 60,
             shutdown_grace: 60,
             session_expires: engine.session_expires,
@@ -91,6 +104,16 @@ impl Default for CallsConfig {
 }
 
 impl CallsConfig {
+    /// The capacity plan.
+    pub fn capacity(&self) -> anyhow::Result<switchboard_service::CapacityPlan> {
+        let text = match &self.capacity {
+            Capacity::Calls(n) => n.to_string(),
+            Capacity::Word(w) => w.clone(),
+        };
+        switchboard_service::CapacityPlan::parse(&text)
+            .map_err(|e| anyhow::anyhow!("calls.capacity: {e}"))
+    }
+
     /// The country whose tones are played.
     pub fn tones(&self) -> anyhow::Result<switchboard_media::tone::Country> {
         switchboard_media::tone::Country::from_code(&self.tones).ok_or_else(|| {

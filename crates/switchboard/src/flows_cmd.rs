@@ -14,19 +14,19 @@ use switchboard_service::{
 };
 
 /// The fields a kind's flags set.
-pub trait Fields {
+pub(crate) trait Fields {
     fn into_map(self) -> anyhow::Result<Map<String, Value>>;
 }
 
 /// An optional text: empty means none.
-fn text(map: &mut Map<String, Value>, key: &str, v: Option<String>) {
+pub(crate) fn text(map: &mut Map<String, Value>, key: &str, v: Option<String>) {
     if let Some(v) = v {
         let value = if v.is_empty() { Value::Null } else { json!(v) };
         map.insert(key.to_owned(), value);
     }
 }
 
-fn set<T: serde::Serialize>(map: &mut Map<String, Value>, key: &str, v: Option<T>) {
+pub(crate) fn set<T: serde::Serialize>(map: &mut Map<String, Value>, key: &str, v: Option<T>) {
     if let Some(v) = v {
         map.insert(key.to_owned(), json!(v));
     }
@@ -141,7 +141,7 @@ fn declared<T: FlowObject>(t: T) -> String {
 }
 
 /// A line of a list.
-pub trait Line {
+pub(crate) trait Line {
     fn line(&self) -> String;
 }
 

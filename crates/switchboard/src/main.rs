@@ -29,6 +29,8 @@ mod security_cmd;
 mod serve;
 mod store;
 mod transport;
+mod trunks_cli;
+mod trunks_cmd;
 mod voicemail;
 mod voicemail_cmd;
 
@@ -88,6 +90,12 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Schedule(c) => flows_cmd::schedule(load(None)?, c),
         cli::Command::Sound(c) => flows_cmd::sound(load(None)?, c),
         cli::Command::Numbers { number } => flows_cmd::numbers(load(None)?, number),
+        cli::Command::Trunk(c) => flows_cmd::run::<switchboard_service::Trunk, _>(load(None)?, c),
+        cli::Command::Did(c) => flows_cmd::run::<switchboard_service::Did, _>(load(None)?, c),
+        cli::Command::OutboundRule(c) => {
+            flows_cmd::run::<switchboard_service::OutboundRule, _>(load(None)?, c)
+        }
+        cli::Command::Capacity => trunks_cmd::capacity(load(None)?),
         cli::Command::Recordings {
             action,
             extension,

@@ -16,7 +16,8 @@ pub async fn open(config: &Config, data: &DataDir) -> anyhow::Result<Service> {
         .with_context(|| format!("cannot open the database {}", redact(&url)))?;
     let mut service = Service::new(store)
         .with_files(data.path())
-        .with_shipped_sounds(crate::prompts::shipped_sounds());
+        .with_shipped_sounds(crate::prompts::shipped_sounds())
+        .with_capacity_plan(config.calls.capacity()?);
     if !config.calls.schedule_clock.is_empty() {
         let at = chrono::DateTime::parse_from_rfc3339(&config.calls.schedule_clock)
             .with_context(|| {
