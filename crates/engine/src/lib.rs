@@ -10,6 +10,7 @@ pub mod call;
 pub mod endpoint;
 pub mod registrar;
 pub mod security;
+pub mod trunk;
 
 pub use call::forwarding::{Forward, Forwarding};
 pub use call::media::LegCodec;

@@ -124,7 +124,7 @@ fn a_busy_phone_sends_the_call_to_voicemail() {
 }
 
 #[test]
-fn rules_in_a_circle_end_and_external_numbers_need_a_trunk() {
+fn rules_in_a_circle_end_and_external_numbers_need_an_outbound_rule() {
     let mut w = world();
     w.ep.set_forwarding(
         "1002",
@@ -142,8 +142,8 @@ fn rules_in_a_circle_end_and_external_numbers_need_a_trunk() {
     );
     let sent = w.call("1001", "1002");
     let r = finals_to(&sent, phone("1001"))[0];
-    assert_eq!(r.code, 480);
-    assert!(r.reason.contains("trunk"), "{}", r.reason);
+    assert_eq!(r.code, 404);
+    assert!(r.reason.contains("no outbound rule"), "{}", r.reason);
 }
 
 /// The voicemail menu's "call back": Switchboard asks the phone, by REFER,

@@ -168,8 +168,34 @@ pub struct Branch {
     pub final_code: Option<u16>,
     /// The SDP offer sent to this phone.
     pub offer: Sdp,
-    /// The extension the phone is of.
+    /// The extension the phone is of (for a trunk: the number dialled).
     pub extension: String,
+    /// The trunk it goes through, when it does.
+    pub trunk: Option<TrunkLeg>,
+}
+
+/// A branch to a trunk.
+#[derive(Debug)]
+pub struct TrunkLeg {
+    pub name: String,
+    /// Challenges answered on it.
+    pub auth_tries: u8,
+    /// Unanswered (not even 100 Trying) by then, the trunk is taken for
+    /// down and the next one is tried.
+    pub answer_by: Option<Instant>,
+}
+
+/// A call going out through the trunks.
+#[derive(Debug)]
+pub struct OutboundCall {
+    /// The rule's choice: the number sent, the trunks still to try.
+    pub dialled: crate::trunk::Dialled,
+    /// The caller's own outbound caller ID.
+    pub own_caller_id: Option<String>,
+    /// The last trunk's failure, relayed when no trunk is left.
+    pub last_failure: Option<(u16, String)>,
+    /// Trunks passed over for having no free line.
+    pub lines_full: bool,
 }
 
 /// What a call put through by a flow keeps of the call Switchboard
@@ -286,9 +312,30 @@ pub struct Call {
     /// through): its leg, the codec it speaks, and the answered call to go
     /// back to when nobody takes this one.
     pub bridged: Option<Box<Bridged>>,
+    /// The trunk the call came in on.
+    pub trunk_in: Option<String>,
+    /// Going out through a trunk.
+    pub outbound: Option<Box<OutboundCall>>,
 }
 
 impl Call {
+    /// Whether it goes through a trunk (and counts against the capacity
+    /// plan).
+    pub fn external(&self) -> bool {
+        self.trunk_in.is_some() || self.outbound.is_some()
+    }
+
+    /// Whether it occupies a line of trunk `name`.
+    pub fn uses_trunk(&self, name: &str) -> bool {
+        self.trunk_in.as_deref() == Some(name)
+            || self.outbound.is_some()
+                && self
+                    .branches
+                    .last()
+                    .and_then(|b| b.trunk.as_ref())
+                    .is_some_and(|t| t.name == name)
+    }
+
     /// One side's leg, once the call is answered.
     pub fn dialog(&self, side: Side) -> Option<&Dialog> {
         match side {

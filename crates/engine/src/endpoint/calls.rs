@@ -8,6 +8,7 @@
 
 use super::forwarding::{Failure, Route};
 use super::services::Service;
+use super::trunk_calls::Origin;
 use super::session_timer::{session_expires, MIN_SE};
 use super::{Endpoint, Notice, Transmit};
 use crate::call::forwarding::Reason;
@@ -33,79 +34,164 @@ impl Endpoint {
         arrival: &Arrival,
         caller: Account,
     ) {
-        let tag = self.tag();
-        // A call refused before any phone rang still leaves its record.
-        let reject = |this: &mut Endpoint, code: u16, reason: &str| {
-            let r = Response::to(&req, code, Some(&tag)).with_reason(reason.to_owned());
-            this.respond(now, &key, r);
-            let at = arrival.now as i64;
-            this.notices.push_back(Notice::CallEnded(CallRecord {
-                id: call_id_text(this.rng.gen()),
-                caller: caller.number.clone(),
-                callee: dialed_number(&req.uri).unwrap_or_default(),
-                started_at: at,
-                answered_at: None,
-                ended_at: at,
-                disposition: if code == 486 {
-                    Disposition::Busy
-                } else {
-                    Disposition::Failed
-                },
-                hangup_cause: code.to_string(),
-                hangup_side: "system".to_owned(),
-                codec: None,
-                legs: req
-                    .headers
-                    .call_id()
-                    .map(|c| c.to_string())
-                    .into_iter()
-                    .collect(),
-            }));
-            this.counters.calls += 1;
+        let origin = Origin {
+            caller: caller.number.clone(),
+            trunk: None,
         };
         if let Some((interval, _)) = session_expires(&req.headers) {
             if interval < MIN_SE {
+                let tag = self.tag();
                 let mut r = Response::to(&req, 422, Some(&tag));
                 r.headers.push(HeaderName::MinSe, MIN_SE.to_string());
                 return self.respond(now, &key, r);
             }
         }
         let Some(dialed) = dialed_number(&req.uri) else {
-            return reject(self, 404, "Not Found");
+            return self.refuse_call(now, &key, &req, arrival, &origin, 404, "Not Found");
         };
         if let Some(service) = Service::for_number(&dialed) {
-            return self.answer_service(now, key.clone(), req.clone(), arrival, caller, service);
+            return self.answer_service(now, key, req, arrival, origin, service);
         }
-        // A flow's number, or an extension's.
+        // A flow's number, or an extension's; anything else goes out
+        // through a trunk, if a rule lets it.
         let target = match self.flow_number(&dialed) {
             Some(target) => target,
             None => match self.registrar.directory.by_number(&dialed) {
-                None => return reject(self, 404, "Not Found"),
+                None => return self.dial_out(now, key, req, arrival, &caller, dialed),
                 Some(callee) if !callee.enabled => {
-                    return reject(self, 480, "Temporarily Unavailable")
+                    return self.refuse_call(
+                        now,
+                        &key,
+                        &req,
+                        arrival,
+                        &origin,
+                        480,
+                        "Temporarily Unavailable",
+                    )
                 }
                 Some(_) => crate::call::plan::Target::Extension(dialed.clone()),
             },
         };
         if self.calls.count_for(&caller.number) >= self.call_limit(&caller) {
-            return reject(self, 403, "Forbidden (call limit reached)");
+            return self.refuse_call(
+                now,
+                &key,
+                &req,
+                arrival,
+                &origin,
+                403,
+                "Forbidden (call limit reached)",
+            );
         }
         // The callee's forwarding (or the flow) decides whose phones ring.
-        let ringing = match self.route_to(&target, &dialed, 0) {
+        let route = self.route_to(&target, &dialed, 0);
+        self.set_up(now, key, req, arrival, origin, dialed, route);
+    }
+
+    /// Refuses a new call before anything rang; it still leaves its
+    /// record.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn refuse_call(
+        &mut self,
+        now: Instant,
+        key: &TransactionKey,
+        req: &Request,
+        arrival: &Arrival,
+        origin: &Origin,
+        code: u16,
+        reason: &str,
+    ) {
+        self.refuse_with(now, key, req, arrival, origin, code, reason, Vec::new());
+    }
+
+    /// As [`Endpoint::refuse_call`], with more headers in the answer.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn refuse_with(
+        &mut self,
+        now: Instant,
+        key: &TransactionKey,
+        req: &Request,
+        arrival: &Arrival,
+        origin: &Origin,
+        code: u16,
+        reason: &str,
+        headers: Vec<(HeaderName, String)>,
+    ) {
+        let tag = self.tag();
+        let mut r = Response::to(req, code, Some(&tag)).with_reason(reason.to_owned());
+        for (name, value) in headers {
+            r.headers.push(name, value);
+        }
+        self.respond(now, key, r);
+        let at = arrival.now as i64;
+        self.notices.push_back(Notice::CallEnded(CallRecord {
+            id: call_id_text(self.rng.gen()),
+            caller: origin.caller.clone(),
+            callee: dialed_number(&req.uri).unwrap_or_default(),
+            started_at: at,
+            answered_at: None,
+            ended_at: at,
+            disposition: if code == 486 {
+                Disposition::Busy
+            } else {
+                Disposition::Failed
+            },
+            hangup_cause: code.to_string(),
+            hangup_side: "system".to_owned(),
+            codec: None,
+            legs: req
+                .headers
+                .call_id()
+                .map(|c| c.to_string())
+                .into_iter()
+                .collect(),
+        }));
+        self.counters.calls += 1;
+    }
+
+    /// Sets up a new call `route` says where to take: phones to ring, a
+    /// trunk to dial, Switchboard's answer, or a failure.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn set_up(
+        &mut self,
+        now: Instant,
+        key: TransactionKey,
+        req: Request,
+        arrival: &Arrival,
+        origin: Origin,
+        dialed: String,
+        route: Route,
+    ) {
+        let ringing = match route {
             Route::Ring(ringing) => ringing,
             Route::Answer(service) => {
-                return self.answer_service(
-                    now,
-                    key.clone(),
-                    req.clone(),
-                    arrival,
-                    caller,
-                    service,
-                );
+                return self.answer_service(now, key, req, arrival, origin, service);
             }
             Route::Fail(failure) => {
-                return reject(self, failure.code, &failure.reason);
+                self.count_refusal(&failure);
+                let headers = if failure.at_capacity {
+                    vec![(
+                        HeaderName::Warning,
+                        "399 switchboard \"the capacity plan's external lines are all in use\""
+                            .to_owned(),
+                    )]
+                } else {
+                    Vec::new()
+                };
+                return self.refuse_with(
+                    now,
+                    &key,
+                    &req,
+                    arrival,
+                    &origin,
+                    failure.code,
+                    &failure.reason,
+                    headers,
+                );
             }
+        };
+        let reject = |this: &mut Endpoint, code: u16, reason: &str| {
+            this.refuse_call(now, &key, &req, arrival, &origin, code, reason);
         };
         // No body at all is a late offer: Switchboard offers to the callee
         // and, in its 200, to the caller, whose answer comes in the ACK.
@@ -143,11 +229,13 @@ impl Endpoint {
         if req.headers.to().is_err() {
             return reject(self, 400, "Bad Request (To)");
         }
+        let tag = self.tag();
         let a = caller_dialog(&req, &tag, arrival);
         let id: u64 = self.rng.gen();
+        let external = origin.trunk.is_some() || ringing.outbound.is_some();
         let call = Call {
             id,
-            caller: caller.number.clone(),
+            caller: origin.caller.clone(),
             callee: dialed,
             target: ringing.target,
             forwards: 0,
@@ -177,6 +265,8 @@ impl Endpoint {
             music: None,
             group: ringing.group,
             bridged: None,
+            trunk_in: origin.trunk.clone(),
+            outbound: ringing.outbound,
         };
         self.notices.push_back(Notice::Media(MediaOrder::Open {
             call: id,
@@ -192,6 +282,9 @@ impl Endpoint {
         self.notices.push_back(Notice::CallChanged(call.live()));
         self.calls.calls.insert(id, call);
         self.counters.active_calls = self.active_calls() as u64;
+        if external {
+            self.external_changed();
+        }
         self.ring(now, id, ringing.phones, offer.as_ref());
     }
 
@@ -209,6 +302,9 @@ impl Endpoint {
         let Some(call) = self.calls.calls.get_mut(&id) else {
             return;
         };
+        if call.outbound.is_some() {
+            return self.dial_trunk(now, id, offer);
+        }
         call.first_branch = call.branches.len();
         let name = call
             .invite
@@ -224,13 +320,7 @@ impl Endpoint {
             (None, Some(n)) => format!("\"{n}\" "),
             (None, None) => String::new(),
         };
-        // A caller answered already keeps its codec: offered first.
-        let bridged_codecs = call.bridged.as_ref().map(|b| {
-            let mut codecs = self.config.calls.codecs.clone();
-            codecs.retain(|c| !c.eq_ignore_ascii_case(b.codec.name));
-            codecs.insert(0, b.codec.name.to_owned());
-            codecs
-        });
+        let bridged_codecs = self.leg_codecs(id, None);
         let phones = phones.into_iter().flat_map(|(account, bindings)| {
             let number = account.number;
             bindings.into_iter().map(move |b| (number.clone(), b))
@@ -241,23 +331,10 @@ impl Endpoint {
             };
             let local = phone.local.clone();
             let host = local_host(&local).to_owned();
-            let address = self.media_address(&local);
             let codecs = bridged_codecs
                 .as_deref()
                 .unwrap_or(&self.config.calls.codecs);
-            let (session, version, port) = (call.sdp_session, call.sdp_version, call.callee_port);
-            let sdp = match offer {
-                Some(offer) => {
-                    let mut sdp = offer.clone();
-                    let usable = media::rewrite(&mut sdp, address, port, codecs, session, version);
-                    // A phone that shares no codec with the caller may take
-                    // one Switchboard transcodes to.
-                    media::add_transcodable(&mut sdp, codecs);
-                    usable.then_some(sdp)
-                }
-                None => media::offer(address, port, codecs, session, version),
-            };
-            let Some(sdp) = sdp else {
+            let Some(sdp) = self.leg_offer(call, &local, codecs, offer) else {
                 self.cancel_all(now, id);
                 self.fail_call(now, id, 488, "Not Acceptable Here (no codec in common)");
                 self.end_call(id, Disposition::Failed, "488", "system");
@@ -314,6 +391,7 @@ impl Endpoint {
                 final_code: None,
                 offer: sdp,
                 extension: number,
+                trunk: None,
             });
         }
         let Some(call) = self.calls.calls.get_mut(&id) else {
@@ -323,6 +401,48 @@ impl Endpoint {
         if call.branches.len() == call.first_branch {
             self.fail_call(now, id, 480, "Temporarily Unavailable");
             self.end_call(id, Disposition::Failed, "no phone reachable", "system");
+        }
+    }
+
+    /// The codecs offered to a new leg of call `id`: `preferred` (a
+    /// trunk's) or the server's, with the codec of a caller answered
+    /// already first; none when that is just the server's list.
+    pub(super) fn leg_codecs(&self, id: u64, preferred: Option<&[String]>) -> Option<Vec<String>> {
+        let call = self.calls.calls.get(&id)?;
+        let bridged = call.bridged.as_ref().map(|b| b.codec.name);
+        if bridged.is_none() && preferred.is_none() {
+            return None;
+        }
+        let mut codecs = preferred.unwrap_or(&self.config.calls.codecs).to_vec();
+        if let Some(first) = bridged {
+            codecs.retain(|c| !c.eq_ignore_ascii_case(first));
+            codecs.insert(0, first.to_owned());
+        }
+        Some(codecs)
+    }
+
+    /// The SDP offered to a new leg of `call` reached at `local`: the
+    /// caller's `offer` (none: a late offer, or a caller answered already)
+    /// pointed at the relay, with `codecs`.
+    pub(super) fn leg_offer(
+        &self,
+        call: &Call,
+        local: &str,
+        codecs: &[String],
+        offer: Option<&Sdp>,
+    ) -> Option<Sdp> {
+        let address = self.media_address(local);
+        let (session, version, port) = (call.sdp_session, call.sdp_version, call.callee_port);
+        match offer {
+            Some(offer) => {
+                let mut sdp = offer.clone();
+                let usable = media::rewrite(&mut sdp, address, port, codecs, session, version);
+                // A phone that shares no codec with the caller may take
+                // one Switchboard transcodes to.
+                media::add_transcodable(&mut sdp, codecs);
+                usable.then_some(sdp)
+            }
+            None => media::offer(address, port, codecs, session, version),
         }
     }
 
@@ -338,6 +458,26 @@ impl Endpoint {
             return false;
         };
         let code = response.code;
+        let Some(call) = self.calls.calls.get_mut(&id) else {
+            return true;
+        };
+        if let Some(leg) = call.branches[i].trunk.as_mut() {
+            // The trunk is there: it answered.
+            leg.answer_by = None;
+            if code >= 300 {
+                if self.answer_trunk_challenge(now, id, i, &response) {
+                    return true;
+                }
+                if let Some(out) = self
+                    .calls
+                    .calls
+                    .get_mut(&id)
+                    .and_then(|c| c.outbound.as_mut())
+                {
+                    out.last_failure = Some((code, response.reason.to_string()));
+                }
+            }
+        }
         if code == 100 {
             return true;
         }
@@ -492,9 +632,11 @@ impl Endpoint {
                 disposition: Disposition::NoAnswer,
                 cause: "no answer".to_owned(),
                 side: "system",
+                at_capacity: false,
             };
             self.not_taken(now, id, Reason::NoAnswer, failure);
         }
+        self.trunk_timers(now);
         self.session_timers(now);
     }
 
@@ -862,6 +1004,13 @@ impl Endpoint {
         if call.phase != Phase::Ringing || !ringing.iter().all(|b| b.done) {
             return;
         }
+        if self.trunk_failed(now, id) {
+            return;
+        }
+        let Some(call) = self.calls.calls.get(&id) else {
+            return;
+        };
+        let ringing = &call.branches[call.first_branch.min(call.branches.len())..];
         let codes: Vec<u16> = ringing.iter().filter_map(|b| b.final_code).collect();
         let (code, reason, disposition) = if codes.iter().any(|&c| c == 486 || c == 600) {
             (486, "Busy Here", Disposition::Busy)
@@ -881,6 +1030,7 @@ impl Endpoint {
             disposition,
             cause: code.to_string(),
             side: Side::Callee.as_str(),
+            at_capacity: false,
         };
         self.not_taken(now, id, why, failure);
     }
@@ -924,6 +1074,9 @@ impl Endpoint {
         self.counters.calls += 1;
         self.counters.active_calls = self.active_calls() as u64;
         self.notices.push_back(Notice::CallEnded(record));
+        if call.external() {
+            self.external_changed();
+        }
     }
 }
 

@@ -38,7 +38,8 @@ impl Endpoint {
                 self.go_on(id, Some(service));
                 return true;
             }
-            Route::Fail(_) => {
+            Route::Fail(f) => {
+                self.count_refusal(&f);
                 self.services.put_back(id, answered);
                 self.go_on(id, None);
                 return true;
@@ -85,14 +86,20 @@ impl Endpoint {
             star: None,
             music: None,
             group: ringing.group,
+            trunk_in: answered.trunk.clone(),
+            outbound: ringing.outbound,
             bridged: Some(Box::new(Bridged { codec, answered })),
         };
+        let goes_out = call.outbound.is_some();
         self.calls.dialogs.insert(
             (call.a.call_id.clone(), call.a.local_tag.clone()),
             (id, Side::Caller),
         );
         self.notices.push_back(Notice::CallChanged(call.live()));
         self.calls.calls.insert(id, call);
+        if goes_out {
+            self.external_changed();
+        }
         self.ring(now, id, ringing.phones, None);
         self.drain(now, now_unix);
         true

@@ -52,10 +52,7 @@ impl Endpoint {
                 sound: sound.clone(),
                 number: dialed.to_owned(),
             }),
-            Target::External(_) => Route::Fail(Failure::new(
-                480,
-                "Temporarily Unavailable (an external number, and no trunk reaches it)",
-            )),
+            Target::External(number) => self.route_external(number, None),
             Target::HangUp => Route::Fail(Failure::new(
                 480,
                 "Temporarily Unavailable (the call flow hangs up)",
@@ -90,6 +87,7 @@ impl Endpoint {
             target: String::new(),
             ring_for: g.ring_time,
             group: Some(group),
+            outbound: None,
         })
     }
 
@@ -103,6 +101,7 @@ impl Endpoint {
                     target: member,
                     ring_for,
                     group: Some(group),
+                    outbound: None,
                 });
             }
         }

@@ -39,6 +39,8 @@ pub(super) struct Ringing {
     pub target: String,
     pub ring_for: Duration,
     pub group: Option<GroupRinging>,
+    /// Not phones but a trunk: the call goes out.
+    pub outbound: Option<Box<crate::call::OutboundCall>>,
 }
 
 /// How a call that goes nowhere ends: the caller's answer and the record.
@@ -49,6 +51,8 @@ pub(super) struct Failure {
     pub disposition: Disposition,
     pub cause: String,
     pub side: &'static str,
+    /// The capacity plan's limit refused it.
+    pub at_capacity: bool,
 }
 
 impl Failure {
@@ -75,6 +79,7 @@ impl Failure {
             disposition,
             cause: cause.to_owned(),
             side: "system",
+            at_capacity: false,
         }
     }
 
@@ -85,6 +90,7 @@ impl Failure {
             disposition: Disposition::Failed,
             cause: code.to_string(),
             side: "system",
+            at_capacity: false,
         }
     }
 }
@@ -93,6 +99,8 @@ impl Failure {
 enum Next {
     Extension(Account),
     Voicemail { mailbox: String, busy: bool },
+    /// Out through a trunk.
+    External(String),
     Fail(Failure),
 }
 
@@ -115,6 +123,7 @@ impl Endpoint {
                         ring_for: self.ring_time(&account),
                         phones: vec![(account, phones)],
                         group: None,
+                        outbound: None,
                     });
                 }
                 Reason::Unregistered
@@ -130,6 +139,7 @@ impl Endpoint {
                 Next::Voicemail { mailbox, busy } => {
                     return Route::Answer(Service::Voicemail { mailbox, busy })
                 }
+                Next::External(number) => return self.route_external(&number, Some(&account)),
                 Next::Fail(f) => return Route::Fail(f),
             }
         }
@@ -154,10 +164,7 @@ impl Endpoint {
                     "Not Found (forwarded to an extension that does not exist)",
                 )),
             },
-            Forward::External(_) => Next::Fail(Failure::new(
-                480,
-                "Temporarily Unavailable (forwarded to an external number, and no trunk reaches it)",
-            )),
+            Forward::External(number) => Next::External(number.clone()),
         }
     }
 
@@ -178,8 +185,8 @@ impl Endpoint {
             return self.take_route(now, id, route);
         }
         let account = self.registrar.directory.by_number(&call.target).cloned();
-        let next = match account {
-            Some(account) => self.next(&account, reason, failure.clone()),
+        let next = match &account {
+            Some(account) => self.next(account, reason, failure.clone()),
             None => Next::Fail(failure),
         };
         let route = match next {
@@ -190,6 +197,7 @@ impl Endpoint {
             Next::Voicemail { mailbox, busy } => {
                 Route::Answer(Service::Voicemail { mailbox, busy })
             }
+            Next::External(number) => self.route_external(&number, account.as_ref()),
             Next::Fail(f) => Route::Fail(f),
         };
         self.cancel_all(now, id);
@@ -205,6 +213,10 @@ impl Endpoint {
                 };
                 call.target = ringing.target;
                 call.group = ringing.group;
+                let goes_out = ringing.outbound.is_some() && call.outbound.is_none();
+                if ringing.outbound.is_some() {
+                    call.outbound = ringing.outbound;
+                }
                 call.forwards += 1;
                 call.ring_deadline = now + ringing.ring_for;
                 // Rare enough (a forward while ringing) to read the offer again.
@@ -213,10 +225,14 @@ impl Endpoint {
                 } else {
                     Sdp::parse(&call.invite.body).ok()
                 };
+                if goes_out {
+                    self.external_changed();
+                }
                 self.ring(now, id, ringing.phones, offer.as_ref());
             }
             Route::Answer(service) => self.send_to_service(now, id, service),
             Route::Fail(f) => {
+                self.count_refusal(&f);
                 self.fail_call(now, id, f.code, &f.reason);
                 self.end_call(id, f.disposition, &f.cause, f.side);
             }
@@ -263,6 +279,7 @@ impl Endpoint {
             caller: call.caller,
             started_at: call.started_at,
             id,
+            trunk: call.trunk_in,
         };
         self.accept_service(now, &call.invite, answering, service);
     }

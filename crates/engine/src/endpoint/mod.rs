@@ -41,6 +41,8 @@ mod qualify;
 mod recording;
 mod services;
 mod session_timer;
+mod trunk_calls;
+mod trunk_registration;
 
 pub(crate) use services::ServiceCall;
 pub use services::{Forced, Service};
@@ -124,6 +126,15 @@ pub enum Notice {
         member: String,
         at: u64,
     },
+    /// A trunk's registration or reachability changed.
+    TrunkChanged {
+        name: String,
+        state: crate::trunk::TrunkState,
+    },
+    /// The number of external calls (through a trunk) changed.
+    ExternalCalls { active: u32 },
+    /// A new external call was refused at the capacity plan's limit.
+    CapacityRefused { inbound: bool },
 }
 
 /// What the endpoint has counted, for metrics. Totals only grow; the
@@ -185,6 +196,14 @@ pub struct Endpoint {
     answers: crate::call::plan::Answers,
     /// Shutting down: new calls get 503, with this Retry-After (seconds).
     stopping: Option<u32>,
+    /// Trunks, outbound rules, DIDs and the capacity plan.
+    network: crate::trunk::Network,
+    /// The trunks' registrations and reachability.
+    lines: trunk_registration::TrunkLines,
+    /// When each extension started its outbound calls in the last hour.
+    outbound_starts: HashMap<String, VecDeque<u64>>,
+    /// External calls now, as last reported.
+    external_calls: u32,
 }
 
 /// The methods Switchboard implements.
@@ -248,6 +267,10 @@ impl Endpoint {
             plan: Default::default(),
             answers: Default::default(),
             stopping: None,
+            network: Default::default(),
+            lines: Default::default(),
+            outbound_starts: HashMap::new(),
+            external_calls: 0,
             config,
         }
     }
@@ -479,6 +502,7 @@ impl Endpoint {
         self.qualify(now, now_unix);
         self.call_timers(now);
         self.lamp_sweep(now, now_unix);
+        self.trunk_sweep(now);
         self.layer.shrink();
         self.calls.shrink();
         switchboard_sip::sparse::shrink_queue(&mut self.outbox);
@@ -574,7 +598,9 @@ impl Endpoint {
                 Output::Event(Event::Ack { request, .. }) => self.caller_ack(now, &request),
                 Output::Event(Event::Response { key, response }) => {
                     let code = response.code;
-                    if !self.lamp_answered(&key, code)
+                    if !self.register_answered(now, &key, &response)
+                        && !self.trunk_probe_answered(&key, code)
+                        && !self.lamp_answered(&key, code)
                         && !self.refer_answered(now, &key, &response)
                         && !self.mid_call_response(now, &key, &response)
                         && !self.refresh_response(now, &key, &response)
@@ -585,7 +611,9 @@ impl Endpoint {
                     }
                 }
                 Output::Event(Event::Timeout { key } | Event::TransportError { key }) => {
-                    if !self.lamp_unanswered(&key)
+                    if !self.register_unanswered(now, &key)
+                        && !self.trunk_probe_failed(&key)
+                        && !self.lamp_unanswered(&key)
                         && !self.refer_failed(now, &key)
                         && !self.branch_timed_out(now, &key)
                         && !self.mid_call_timed_out(now, &key)
@@ -641,6 +669,10 @@ impl Endpoint {
                 }
             }
             return;
+        }
+        if request.method == Method::Invite && !in_dialog && self.from_trunk(arrival.source) {
+            // A trunk is trusted by its address: no challenge.
+            return self.inbound_from_trunk(now, key, request, arrival);
         }
         if request.method == Method::Invite {
             // Credentials first, then the dialog: a stranger learns nothing

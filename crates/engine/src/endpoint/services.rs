@@ -17,7 +17,7 @@
 use super::{Endpoint, Notice};
 use crate::call::media::{self, LegCodec, MediaOrder};
 use crate::call::{call_id_text, CallRecord, Dialog, Disposition, LiveCall};
-use crate::registrar::{Account, Arrival};
+use crate::registrar::Arrival;
 use rand::Rng;
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -157,6 +157,8 @@ pub(crate) struct ServiceCall {
     /// puts the call through rings the phones for it.
     pub(super) invite: Request,
     pub(super) invite_key: TransactionKey,
+    /// The trunk it came in on.
+    pub(super) trunk: Option<String>,
 }
 
 /// A caller's INVITE about to be answered by Switchboard: its server
@@ -167,6 +169,7 @@ pub(super) struct Answering {
     pub caller: String,
     pub started_at: i64,
     pub id: u64,
+    pub trunk: Option<String>,
 }
 
 /// The calls Switchboard answered, and the index that finds one from a
@@ -188,6 +191,19 @@ impl ServiceCalls {
 
     pub(super) fn ids(&self) -> Vec<u64> {
         self.calls.keys().copied().collect()
+    }
+
+    /// Calls answered that came in on a trunk.
+    pub(super) fn externals(&self) -> usize {
+        self.calls.values().filter(|c| c.trunk.is_some()).count()
+    }
+
+    /// Calls answered that came in on trunk `name`.
+    pub(super) fn on_trunk(&self, name: &str) -> usize {
+        self.calls
+            .values()
+            .filter(|c| c.trunk.as_deref() == Some(name))
+            .count()
     }
 
     pub(super) fn contains(&self, id: u64) -> bool {
@@ -220,7 +236,7 @@ impl Endpoint {
         key: TransactionKey,
         req: Request,
         arrival: &Arrival,
-        caller: Account,
+        origin: super::trunk_calls::Origin,
         service: Service,
     ) {
         let tag = self.tag();
@@ -228,9 +244,10 @@ impl Endpoint {
         let answered = Answering {
             key,
             dialog,
-            caller: caller.number,
+            caller: origin.caller,
             started_at: arrival.now as i64,
             id: self.rng.gen(),
+            trunk: origin.trunk,
         };
         self.accept_service(now, &req, answered, service);
     }
@@ -252,7 +269,9 @@ impl Endpoint {
             caller,
             started_at,
             id,
+            trunk,
         } = answering;
+        let external = trunk.is_some();
         let refuse = |this: &mut Endpoint, code: u16, reason: &str| {
             let r = Response::to(req, code, Some(&dialog.local_tag)).with_reason(reason.to_owned());
             this.respond(now, &key, r);
@@ -270,6 +289,9 @@ impl Endpoint {
                 codec: None,
                 legs: vec![dialog.call_id.clone()],
             }));
+            if external {
+                this.external_changed();
+            }
         };
         let offer = match Sdp::parse(&req.body) {
             Ok(sdp) if !req.body.is_empty() => sdp,
@@ -337,6 +359,7 @@ impl Endpoint {
             disposition,
             invite: req.clone(),
             invite_key: key.clone(),
+            trunk,
         };
         self.notices.push_back(Notice::CallChanged(LiveCall {
             id: call_id_text(id),
@@ -353,6 +376,9 @@ impl Endpoint {
         );
         self.services.calls.insert(id, call);
         self.counters.active_calls = self.active_calls() as u64;
+        if external {
+            self.external_changed();
+        }
     }
 
     /// A request inside a service call's dialog; false when it belongs to
@@ -526,6 +552,9 @@ impl Endpoint {
             codec: Some(call.codec.to_owned()),
             legs: vec![call.dialog.call_id],
         }));
+        if call.trunk.is_some() {
+            self.external_changed();
+        }
     }
 }
 

@@ -21,6 +21,8 @@ pub struct Account {
     pub recording: Recording,
     /// Where calls it does not take go.
     pub forwarding: Forwarding,
+    /// What it may do through the trunks.
+    pub outbound: Outbound,
     ha1_md5: String,
     ha1_sha256: String,
 }
@@ -35,6 +37,7 @@ impl Account {
             call_limit: 0,
             recording: Recording::Never,
             forwarding: Forwarding::default(),
+            outbound: Outbound::default(),
             ha1_md5: ha1(Algorithm::Md5, auth_name, realm, secret),
             ha1_sha256: ha1(Algorithm::Sha256, auth_name, realm, secret),
         }
@@ -47,6 +50,17 @@ impl Account {
             Algorithm::Sha256 | Algorithm::Sha256Sess => &self.ha1_sha256,
         }
     }
+}
+
+/// What an extension may do through the trunks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outbound {
+    /// May call abroad (rules marked international).
+    pub international: bool,
+    /// Outbound calls it may start in an hour (none: no limit).
+    pub per_hour: Option<u32>,
+    /// The number it presents, when a rule says so.
+    pub caller_id: Option<String>,
 }
 
 /// The accounts, by auth name and by number.
@@ -99,6 +113,14 @@ impl Directory {
     pub fn set_forwarding(&mut self, number: &str, forwarding: Forwarding) -> bool {
         self.account_mut(number)
             .map(|a| a.forwarding = forwarding)
+            .is_some()
+    }
+
+    /// Sets what an extension may do through the trunks; false when it
+    /// has no account.
+    pub fn set_outbound(&mut self, number: &str, outbound: Outbound) -> bool {
+        self.account_mut(number)
+            .map(|a| a.outbound = outbound)
             .is_some()
     }
 

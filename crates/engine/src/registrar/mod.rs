@@ -15,7 +15,7 @@
 pub mod directory;
 pub mod location;
 
-pub use directory::{Account, Directory};
+pub use directory::{Account, Directory, Outbound};
 pub use location::{Binding, Location, Refusal, Update};
 
 use std::net::SocketAddr;

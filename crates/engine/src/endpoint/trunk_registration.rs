@@ -1,0 +1,431 @@
+//! Keeping trunks usable: registering with the providers that want it
+//! (REGISTER answered by digest when challenged, refreshed before it
+//! expires, retried after a failure with a growing wait) and asking each
+//! qualified trunk with OPTIONS whether it is there. Every change of a
+//! trunk's state is reported, and a trunk whose registration failed or
+//! that stopped answering is skipped by outbound calls.
+
+use super::{Endpoint, Notice};
+use crate::trunk::{Network, Trunk, TrunkState};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use switchboard_sip::digest::{Challenge, Credentials, Scheme};
+use switchboard_sip::transaction::TransactionKey;
+use switchboard_sip::{HeaderName, Method, Request, Response, Uri};
+
+/// Waits after the first, second … failed registration.
+const BACKOFF: [u64; 6] = [15, 30, 60, 120, 300, 600];
+/// How often a qualified trunk is asked.
+const QUALIFY_EVERY: Duration = Duration::from_secs(30);
+/// Unanswered OPTIONS in a row that mark a trunk down.
+const MISSES_DOWN: u32 = 2;
+
+/// A registration with one provider.
+#[derive(Debug)]
+pub(super) struct Registration {
+    call_id: String,
+    tag: String,
+    cseq: u32,
+    /// Seconds asked for (raised when the provider wants more).
+    expires: u32,
+    /// The REGISTER in flight, and how many challenges it answered.
+    pending: Option<(TransactionKey, u8)>,
+    /// When the next REGISTER goes (a refresh, or a retry).
+    next: Instant,
+    failures: usize,
+}
+
+/// What the endpoint keeps of the trunks besides their definitions.
+#[derive(Debug, Default)]
+pub(super) struct TrunkLines {
+    pub states: HashMap<String, TrunkState>,
+    registrations: HashMap<String, Registration>,
+    /// REGISTER transactions → trunk.
+    registers: HashMap<TransactionKey, String>,
+    /// OPTIONS transactions → trunk.
+    probes: HashMap<TransactionKey, String>,
+    /// Next OPTIONS, and unanswered ones in a row, per trunk.
+    qualify: HashMap<String, (Instant, u32)>,
+    /// What each trunk was defined as, to see what a change touches.
+    defined: HashMap<String, String>,
+}
+
+/// What a trunk's registration depends on.
+fn fingerprint(t: &Trunk) -> String {
+    format!(
+        "{:?}|{:?}|{}|{}|{:?}|{:?}|{:?}|{:?}",
+        t.peer, t.transport, t.domain, t.local, t.username, t.auth_username, t.password, t.register
+    )
+}
+
+impl Endpoint {
+    /// Replaces the trunks, rules, DIDs and capacity plan. Registrations
+    /// of trunks whose definition did not change go on; the others start
+    /// again (or stop, with the trunk).
+    pub fn set_network(&mut self, now: Instant, network: Network) {
+        let mut defined = HashMap::new();
+        for t in &network.trunks {
+            let print = fingerprint(t);
+            let same = self.lines.defined.get(&t.name) == Some(&print);
+            if !same {
+                self.lines.registrations.remove(&t.name);
+                let registration = if t.register.is_some() {
+                    let tag = self.tag();
+                    self.lines.registrations.insert(
+                        t.name.clone(),
+                        Registration {
+                            call_id: format!("{:016x}@switchboard", rand::Rng::gen::<u64>(&mut self.rng)),
+                            tag,
+                            cseq: 0,
+                            expires: t.register.unwrap_or(300),
+                            pending: None,
+                            next: now,
+                            failures: 0,
+                        },
+                    );
+                    "registering"
+                } else {
+                    "not_registering"
+                };
+                let reachable = self
+                    .lines
+                    .states
+                    .get(&t.name)
+                    .and_then(|s| s.reachable)
+                    .filter(|_| t.qualify);
+                self.trunk_state(&t.name, registration, reachable, None);
+            }
+            if t.qualify {
+                self.lines.qualify.entry(t.name.clone()).or_insert((now, 0));
+            } else {
+                self.lines.qualify.remove(&t.name);
+            }
+            defined.insert(t.name.clone(), print);
+        }
+        let gone: Vec<String> = self
+            .lines
+            .defined
+            .keys()
+            .filter(|n| !defined.contains_key(*n))
+            .cloned()
+            .collect();
+        for name in gone {
+            self.lines.registrations.remove(&name);
+            self.lines.qualify.remove(&name);
+            self.lines.states.remove(&name);
+        }
+        self.lines.defined = defined;
+        self.network = network;
+    }
+
+    /// How each trunk stands.
+    pub fn trunk_states(&self) -> &HashMap<String, TrunkState> {
+        &self.lines.states
+    }
+
+    /// Sends what is due: registrations to refresh or retry, OPTIONS.
+    pub(super) fn trunk_sweep(&mut self, now: Instant) {
+        let due: Vec<String> = self
+            .lines
+            .registrations
+            .iter()
+            .filter(|(_, r)| r.pending.is_none() && r.next <= now)
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in due {
+            self.send_register(now, &name, None);
+        }
+        let ask: Vec<String> = self
+            .lines
+            .qualify
+            .iter()
+            .filter(|(_, (next, _))| *next <= now)
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in ask {
+            if let Some(q) = self.lines.qualify.get_mut(&name) {
+                q.0 = now + QUALIFY_EVERY;
+            }
+            self.send_trunk_options(now, &name);
+        }
+    }
+
+    fn send_register(&mut self, now: Instant, name: &str, challenge: Option<(u16, &Challenge)>) {
+        let Some(t) = self.network.trunk(name).cloned() else {
+            return;
+        };
+        let Some(peer) = t.peer else {
+            return self.registration_failed(now, name, "the host does not resolve".into());
+        };
+        let user = t.username.clone().unwrap_or_default();
+        let branch = self.layer.new_branch();
+        let Some(reg) = self.lines.registrations.get_mut(name) else {
+            return;
+        };
+        reg.cseq += 1;
+        let uri_text = format!("sip:{}", t.domain);
+        let Ok(uri) = Uri::parse_str(&uri_text) else {
+            return self.registration_failed(now, name, format!("{uri_text} is not a SIP URI"));
+        };
+        let mut req = Request::new(Method::Register, uri);
+        let h = &mut req.headers;
+        h.push(
+            HeaderName::Via,
+            format!("SIP/2.0/{} {};rport;branch={branch}", t.transport.as_str(), t.local),
+        );
+        h.push(HeaderName::MaxForwards, "70");
+        h.push(
+            HeaderName::From,
+            format!("<sip:{user}@{}>;tag={}", t.domain, reg.tag),
+        );
+        h.push(HeaderName::To, format!("<sip:{user}@{}>", t.domain));
+        h.push(HeaderName::CallId, reg.call_id.as_str());
+        h.push(HeaderName::CSeq, format!("{} REGISTER", reg.cseq));
+        h.push(HeaderName::Contact, format!("<sip:{user}@{}>", t.local));
+        h.push(HeaderName::Expires, reg.expires.to_string());
+        h.push(HeaderName::UserAgent, self.config.server_name.as_str());
+        let tries = match challenge {
+            Some((code, c)) => {
+                let credentials = Credentials::answer(
+                    c,
+                    t.auth_user().unwrap_or_default(),
+                    t.password.as_deref().unwrap_or_default(),
+                    "REGISTER",
+                    &uri_text,
+                    b"",
+                    &format!("{:016x}", rand::Rng::gen::<u64>(&mut self.rng)),
+                    1,
+                );
+                let header = if code == 407 {
+                    HeaderName::ProxyAuthorization
+                } else {
+                    HeaderName::Authorization
+                };
+                req.headers.push(header, credentials.to_string());
+                reg.pending.as_ref().map_or(1, |(_, n)| n + 1)
+            }
+            None => 0,
+        };
+        req.headers.push(HeaderName::ContentLength, "0");
+        if let Ok(key) = self.layer.send_request(now, req, peer, t.transport) {
+            if let Some((old, _)) = reg.pending.replace((key.clone(), tries)) {
+                self.lines.registers.remove(&old);
+            }
+            self.lines.registers.insert(key, name.to_owned());
+        }
+    }
+
+    /// An answer to a REGISTER sent to a trunk; false when `key` is none.
+    pub(super) fn register_answered(
+        &mut self,
+        now: Instant,
+        key: &TransactionKey,
+        response: &Response,
+    ) -> bool {
+        let Some(name) = self.lines.registers.get(key).cloned() else {
+            return false;
+        };
+        if response.code < 200 {
+            return true;
+        }
+        self.lines.registers.remove(key);
+        let tries = self
+            .lines
+            .registrations
+            .get_mut(&name)
+            .and_then(|r| r.pending.take())
+            .map_or(0, |(_, n)| n);
+        match response.code {
+            200..=299 => {
+                let asked = self.lines.registrations.get(&name).map_or(300, |r| r.expires);
+                let granted = granted_expires(response).unwrap_or(asked).max(10);
+                if let Some(r) = self.lines.registrations.get_mut(&name) {
+                    r.failures = 0;
+                    r.next = now + Duration::from_secs(u64::from(granted) * 3 / 4);
+                }
+                let reachable = self.lines.states.get(&name).and_then(|s| s.reachable);
+                self.trunk_state(&name, "registered", reachable, None);
+            }
+            401 | 407 if tries < 2 => {
+                let header = if response.code == 401 {
+                    HeaderName::WwwAuthenticate
+                } else {
+                    HeaderName::ProxyAuthenticate
+                };
+                let challenge = response.headers.get_all(&header).find_map(|v| {
+                    match Challenge::parse(v) {
+                        Ok(Scheme::Digest(c)) => Some(c),
+                        _ => None,
+                    }
+                });
+                // A second challenge is answered only when the first
+                // nonce went stale; otherwise the password is wrong.
+                match challenge {
+                    Some(c) if tries == 0 || c.stale => {
+                        if let Some(r) = self.lines.registrations.get_mut(&name) {
+                            r.pending = Some((key.clone(), tries));
+                        }
+                        self.send_register(now, &name, Some((response.code, &c)));
+                    }
+                    _ => self.registration_failed(
+                        now,
+                        &name,
+                        format!("{} {} (the credentials were refused)", response.code, response.reason),
+                    ),
+                }
+            }
+            423 => {
+                let min = response
+                    .headers
+                    .get(&HeaderName::MinExpires)
+                    .and_then(|v| v.trim().parse::<u32>().ok());
+                match (min, self.lines.registrations.get_mut(&name)) {
+                    (Some(min), Some(r)) if min > r.expires && tries < 2 => {
+                        r.expires = min;
+                        self.send_register(now, &name, None);
+                    }
+                    _ => self.registration_failed(now, &name, "423 Interval Too Brief".into()),
+                }
+            }
+            code => self.registration_failed(now, &name, format!("{code} {}", response.reason)),
+        }
+        true
+    }
+
+    /// A REGISTER to a trunk got no answer; false when `key` is none.
+    pub(super) fn register_unanswered(&mut self, now: Instant, key: &TransactionKey) -> bool {
+        let Some(name) = self.lines.registers.remove(key) else {
+            return false;
+        };
+        if let Some(r) = self.lines.registrations.get_mut(&name) {
+            r.pending = None;
+        }
+        self.registration_failed(now, &name, "no answer".into());
+        true
+    }
+
+    fn registration_failed(&mut self, now: Instant, name: &str, detail: String) {
+        if let Some(r) = self.lines.registrations.get_mut(name) {
+            let wait = BACKOFF[r.failures.min(BACKOFF.len() - 1)];
+            r.failures += 1;
+            r.pending = None;
+            r.next = now + Duration::from_secs(wait);
+        }
+        let reachable = self.lines.states.get(name).and_then(|s| s.reachable);
+        self.trunk_state(name, "failed", reachable, Some(detail));
+    }
+
+    fn send_trunk_options(&mut self, now: Instant, name: &str) {
+        let Some(t) = self.network.trunk(name).cloned() else {
+            return;
+        };
+        let Some(peer) = t.peer else {
+            return;
+        };
+        let Ok(uri) = Uri::parse_str(&format!("sip:{}", t.domain)) else {
+            return;
+        };
+        let branch = self.layer.new_branch();
+        let tag = self.tag();
+        let mut req = Request::new(Method::Options, uri.clone());
+        let h = &mut req.headers;
+        h.push(
+            HeaderName::Via,
+            format!("SIP/2.0/{} {};rport;branch={branch}", t.transport.as_str(), t.local),
+        );
+        h.push(HeaderName::MaxForwards, "70");
+        h.push(
+            HeaderName::From,
+            format!("<sip:switchboard@{}>;tag={tag}", t.local),
+        );
+        h.push(HeaderName::To, format!("<{uri}>"));
+        h.push(
+            HeaderName::CallId,
+            format!("{:016x}@switchboard", rand::Rng::gen::<u64>(&mut self.rng)),
+        );
+        h.push(HeaderName::CSeq, "1 OPTIONS");
+        h.push(HeaderName::UserAgent, self.config.server_name.as_str());
+        h.push(HeaderName::ContentLength, "0");
+        if let Ok(key) = self.layer.send_request(now, req, peer, t.transport) {
+            self.lines.probes.insert(key, name.to_owned());
+        }
+    }
+
+    /// An answer to a trunk's OPTIONS (any final answer: it is there);
+    /// false when `key` is none.
+    pub(super) fn trunk_probe_answered(&mut self, key: &TransactionKey, code: u16) -> bool {
+        if code < 200 {
+            return self.lines.probes.contains_key(key);
+        }
+        let Some(name) = self.lines.probes.remove(key) else {
+            return false;
+        };
+        if let Some(q) = self.lines.qualify.get_mut(&name) {
+            q.1 = 0;
+        }
+        self.reachability(&name, true);
+        true
+    }
+
+    /// A trunk's OPTIONS went unanswered; false when `key` is none.
+    pub(super) fn trunk_probe_failed(&mut self, key: &TransactionKey) -> bool {
+        let Some(name) = self.lines.probes.remove(key) else {
+            return false;
+        };
+        let misses = self.lines.qualify.get_mut(&name).map_or(0, |q| {
+            q.1 += 1;
+            q.1
+        });
+        if misses >= MISSES_DOWN {
+            self.reachability(&name, false);
+        }
+        true
+    }
+
+    fn reachability(&mut self, name: &str, reachable: bool) {
+        let Some(s) = self.lines.states.get(name).cloned() else {
+            return;
+        };
+        if s.reachable != Some(reachable) {
+            self.trunk_state(name, s.registration, Some(reachable), s.detail);
+        }
+    }
+
+    fn trunk_state(
+        &mut self,
+        name: &str,
+        registration: &'static str,
+        reachable: Option<bool>,
+        detail: Option<String>,
+    ) {
+        let state = TrunkState {
+            registration,
+            reachable,
+            detail,
+        };
+        if self.lines.states.get(name) == Some(&state) {
+            return;
+        }
+        self.lines.states.insert(name.to_owned(), state.clone());
+        self.notices.push_back(Notice::TrunkChanged {
+            name: name.to_owned(),
+            state,
+        });
+    }
+}
+
+/// The seconds a registrar granted: our Contact's `expires`, else the
+/// Expires header.
+fn granted_expires(response: &Response) -> Option<u32> {
+    let from_contact = response
+        .headers
+        .contacts()
+        .filter_map(|c| c.ok().flatten())
+        .find_map(|c| c.param("expires").and_then(|v| v.parse::<u32>().ok()));
+    from_contact.or_else(|| {
+        response
+            .headers
+            .get(&HeaderName::Expires)
+            .and_then(|v| v.trim().parse().ok())
+    })
+}
