@@ -269,6 +269,9 @@ pub struct SipConfig {
     /// when its Via does not ask (`rport`, RFC 3581): phones behind NAT
     /// need it. Turn off only for strict RFC 3261 §18.2.2 behaviour.
     pub force_rport: bool,
+    /// Nameservers (`192.0.2.53:53`) to look SIP providers up with,
+    /// instead of the system's.
+    pub dns_servers: Vec<String>,
 }
 
 /// Logging.
@@ -297,6 +300,22 @@ impl Default for Config {
     }
 }
 
+impl SipConfig {
+    /// The nameservers of `dns_servers`.
+    pub fn dns_servers(&self) -> anyhow::Result<Vec<std::net::SocketAddr>> {
+        self.dns_servers
+            .iter()
+            .map(|s| {
+                s.parse::<std::net::SocketAddr>()
+                    .or_else(|_| s.parse::<IpAddr>().map(|ip| (ip, 53).into()))
+                    .map_err(|_| {
+                        anyhow::anyhow!("sip.dns_servers: {s:?} is not an address (IP or IP:PORT)")
+                    })
+            })
+            .collect()
+    }
+}
+
 impl Default for SipConfig {
     fn default() -> SipConfig {
         SipConfig {
@@ -307,6 +326,7 @@ impl Default for SipConfig {
             max_tcp_connections: 10_000,
             digest: "SHA-256, MD5".into(),
             force_rport: true,
+            dns_servers: Vec::new(),
         }
     }
 }

@@ -42,6 +42,8 @@ pub struct Credentials {
     pub recording: RecordingPolicy,
     /// Where the calls it does not take go.
     pub forwarding: Forwarding,
+    /// What it may do through the trunks.
+    pub outbound: switchboard_engine::registrar::Outbound,
 }
 
 /// How long phones that came or went wait before they are written.
@@ -71,6 +73,11 @@ pub async fn credentials(service: &Service) -> anyhow::Result<Vec<Credentials>> 
                     unregistered: forward(e.forward_unregistered.as_ref()),
                     dnd: e.dnd.unwrap_or(false),
                     ring_time: e.ring_time,
+                },
+                outbound: switchboard_engine::registrar::Outbound {
+                    international: e.international_calls.unwrap_or(false),
+                    per_hour: e.outbound_calls_per_hour,
+                    caller_id: e.outbound_caller_id.clone(),
                 },
                 number: e.number,
             })
@@ -111,6 +118,7 @@ pub fn set(endpoint: &mut Endpoint, c: &Credentials) {
         },
     );
     endpoint.set_forwarding(&c.number, c.forwarding.clone());
+    endpoint.set_outbound(&c.number, c.outbound.clone());
 }
 
 /// A forwarding rule as the engine takes it.
@@ -169,6 +177,11 @@ pub async fn changed(
                 unregistered: forward(Some(&e.forward_unregistered)),
                 dnd: e.dnd,
                 ring_time: e.ring_time,
+            },
+            outbound: switchboard_engine::registrar::Outbound {
+                international: e.international_calls,
+                per_hour: e.outbound_calls_per_hour,
+                caller_id: e.outbound_caller_id,
             },
         })),
         Err(e) => tracing::warn!("registrar: extension {number}: {e}"),

@@ -88,6 +88,11 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             registrar::set(&mut endpoint, &c);
         }
         endpoint.set_plan(crate::call_flows::plan(&service).await?);
+        let local = crate::network::Local::of(&config)?;
+        endpoint.set_network(
+            std::time::Instant::now(),
+            crate::network::network(&service, &local).await?,
+        );
         let answers = service.group_answers().await?;
         endpoint.set_group_answers(
             answers
@@ -150,7 +155,8 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 driver_tx.clone(),
             ));
         }
-        follow::follow(service.clone(), driver_tx.clone());
+        follow::follow(service.clone(), driver_tx.clone(), local.clone());
+        crate::network::refresh(service.clone(), driver_tx.clone(), local.clone());
         if !config.http.listen.is_empty() {
             let listener = tokio::net::TcpListener::bind(&config.http.listen)
                 .await
@@ -212,6 +218,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 relay,
                 media_events: media_rx,
                 calls,
+                trunks: crate::trunk_reports::keep(service.clone()),
             },
             config.log.sip_trace,
         )?;

@@ -8,8 +8,8 @@
 
 use super::forwarding::{Failure, Route};
 use super::services::Service;
-use super::trunk_calls::Origin;
 use super::session_timer::{session_expires, MIN_SE};
+use super::trunk_calls::Origin;
 use super::{Endpoint, Notice, Transmit};
 use crate::call::forwarding::Reason;
 use crate::call::media::{self, MediaEvent, MediaOrder, Side};

@@ -98,7 +98,10 @@ impl Failure {
 /// What one rule of an extension's says.
 enum Next {
     Extension(Account),
-    Voicemail { mailbox: String, busy: bool },
+    Voicemail {
+        mailbox: String,
+        busy: bool,
+    },
     /// Out through a trunk.
     External(String),
     Fail(Failure),

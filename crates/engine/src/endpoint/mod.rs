@@ -306,6 +306,11 @@ impl Endpoint {
         self.registrar.directory.set_forwarding(number, forwarding);
     }
 
+    /// Sets what extension `number` may do through the trunks.
+    pub fn set_outbound(&mut self, number: &str, outbound: crate::registrar::Outbound) {
+        self.registrar.directory.set_outbound(number, outbound);
+    }
+
     /// Forgets an extension, and its registrations.
     pub fn remove_account(&mut self, number: &str) {
         self.registrar.directory.remove(number);

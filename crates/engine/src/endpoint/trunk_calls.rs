@@ -13,7 +13,7 @@
 use super::forwarding::{Failure, Ringing, Route};
 use super::{Endpoint, Notice};
 use crate::call::media::Side;
-use crate::call::{Disposition, Dialog, OutboundCall, Phase, TrunkLeg};
+use crate::call::{Dialog, Disposition, OutboundCall, Phase, TrunkLeg};
 use crate::registrar::{Account, Arrival};
 use crate::trunk::rules::{self, CallerId, Dialled, Refusal};
 use rand::Rng;
@@ -77,7 +77,10 @@ impl Endpoint {
             let headers = vec![(HeaderName::RetryAfter, "60".to_owned())];
             return self.refuse_with(now, &key, &req, arrival, &origin, 503, &reason, headers);
         }
-        if let Some(lines) = trunk.channels.filter(|&c| self.trunk_lines(&trunk.name) >= c) {
+        if let Some(lines) = trunk
+            .channels
+            .filter(|&c| self.trunk_lines(&trunk.name) >= c)
+        {
             let reason = format!(
                 "Service Unavailable (all {lines} lines of trunk {} are in use)",
                 trunk.name
@@ -112,11 +115,15 @@ impl Endpoint {
                     Refusal::NoRule => (404, "Not Found".to_owned()),
                     Refusal::NotAllowed => (
                         403,
-                        format!("Forbidden (no outbound rule lets {} call this number)", caller.number),
+                        format!(
+                            "Forbidden (no outbound rule lets {} call this number)",
+                            caller.number
+                        ),
                     ),
                     Refusal::International => (
                         403,
-                        "Forbidden (international calls are not allowed for this extension)".to_owned(),
+                        "Forbidden (international calls are not allowed for this extension)"
+                            .to_owned(),
                     ),
                 };
                 return self.refuse_call(now, &key, &req, arrival, &origin, code, &reason);
@@ -136,8 +143,9 @@ impl Endpoint {
             }
             if let Some(limit) = caller.outbound.per_hour {
                 if self.outbound_in_last_hour(&caller.number, arrival.now) >= limit as usize {
-                    let reason =
-                        format!("Forbidden (at most {limit} outbound calls an hour for this extension)");
+                    let reason = format!(
+                        "Forbidden (at most {limit} outbound calls an hour for this extension)"
+                    );
                     return self.refuse_call(now, &key, &req, arrival, &origin, 403, &reason);
                 }
             }
@@ -294,14 +302,25 @@ impl Endpoint {
                 return;
             }
         }
-        let Some(out) = self.calls.calls.get_mut(&id).and_then(|c| c.outbound.as_mut()) else {
+        let Some(out) = self
+            .calls
+            .calls
+            .get_mut(&id)
+            .and_then(|c| c.outbound.as_mut())
+        else {
             return;
         };
         let (code, reason) = out.last_failure.take().unwrap_or_else(|| {
             if out.lines_full {
-                (486, "Busy Here (every line of the trunks is in use)".to_owned())
+                (
+                    486,
+                    "Busy Here (every line of the trunks is in use)".to_owned(),
+                )
             } else {
-                (503, "Service Unavailable (no trunk can take the call)".to_owned())
+                (
+                    503,
+                    "Service Unavailable (no trunk can take the call)".to_owned(),
+                )
             }
         });
         let disposition = match code {
@@ -484,8 +503,16 @@ impl Endpoint {
         let call = self.calls.calls.get_mut(&id).expect("looked up above");
         let b = &mut call.branches[i];
         let uri = b.invite.uri.to_string();
-        let credentials =
-            Credentials::answer(&challenge, user, password, "INVITE", &uri, &b.invite.body, &cnonce, 1);
+        let credentials = Credentials::answer(
+            &challenge,
+            user,
+            password,
+            "INVITE",
+            &uri,
+            &b.invite.body,
+            &cnonce,
+            1,
+        );
         let mut invite = b.invite.clone();
         b.dialog.local_cseq += 1;
         let credentials_header = if response.code == 407 {
@@ -506,12 +533,14 @@ impl Endpoint {
                 b.dialog.local
             ),
         );
-        invite.headers.set(
-            HeaderName::CSeq,
-            format!("{} INVITE", b.dialog.local_cseq),
-        );
+        invite
+            .headers
+            .set(HeaderName::CSeq, format!("{} INVITE", b.dialog.local_cseq));
         let (peer, transport) = (b.dialog.peer, b.dialog.transport);
-        let Ok(key) = self.layer.send_request(now, invite.clone(), peer, transport) else {
+        let Ok(key) = self
+            .layer
+            .send_request(now, invite.clone(), peer, transport)
+        else {
             return false;
         };
         let b = &mut call.branches[i];
@@ -584,19 +613,19 @@ impl Endpoint {
             })
             .collect();
         for (id, i) in late {
-            if let Some(b) = self
-                .calls
-                .calls
-                .get_mut(&id)
-                .map(|c| &mut c.branches[i])
-            {
+            if let Some(b) = self.calls.calls.get_mut(&id).map(|c| &mut c.branches[i]) {
                 b.done = true;
                 b.final_code = Some(408);
                 if let Some(leg) = b.trunk.as_mut() {
                     leg.answer_by = None;
                 }
             }
-            if let Some(out) = self.calls.calls.get_mut(&id).and_then(|c| c.outbound.as_mut()) {
+            if let Some(out) = self
+                .calls
+                .calls
+                .get_mut(&id)
+                .and_then(|c| c.outbound.as_mut())
+            {
                 out.last_failure = Some((408, "Request Timeout".to_owned()));
             }
             self.trunk_failed(now, id);

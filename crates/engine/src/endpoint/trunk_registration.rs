@@ -74,7 +74,10 @@ impl Endpoint {
                     self.lines.registrations.insert(
                         t.name.clone(),
                         Registration {
-                            call_id: format!("{:016x}@switchboard", rand::Rng::gen::<u64>(&mut self.rng)),
+                            call_id: format!(
+                                "{:016x}@switchboard",
+                                rand::Rng::gen::<u64>(&mut self.rng)
+                            ),
                             tag,
                             cseq: 0,
                             expires: t.register.unwrap_or(300),
@@ -116,6 +119,11 @@ impl Endpoint {
         }
         self.lines.defined = defined;
         self.network = network;
+        // Registrations and OPTIONS go from the housekeeping, which must
+        // run even before any message arrives.
+        if self.next_housekeeping.is_none() {
+            self.next_housekeeping = Some(now);
+        }
     }
 
     /// How each trunk stands.
@@ -171,7 +179,11 @@ impl Endpoint {
         let h = &mut req.headers;
         h.push(
             HeaderName::Via,
-            format!("SIP/2.0/{} {};rport;branch={branch}", t.transport.as_str(), t.local),
+            format!(
+                "SIP/2.0/{} {};rport;branch={branch}",
+                t.transport.as_str(),
+                t.local
+            ),
         );
         h.push(HeaderName::MaxForwards, "70");
         h.push(
@@ -237,7 +249,11 @@ impl Endpoint {
             .map_or(0, |(_, n)| n);
         match response.code {
             200..=299 => {
-                let asked = self.lines.registrations.get(&name).map_or(300, |r| r.expires);
+                let asked = self
+                    .lines
+                    .registrations
+                    .get(&name)
+                    .map_or(300, |r| r.expires);
                 let granted = granted_expires(response).unwrap_or(asked).max(10);
                 if let Some(r) = self.lines.registrations.get_mut(&name) {
                     r.failures = 0;
@@ -252,12 +268,14 @@ impl Endpoint {
                 } else {
                     HeaderName::ProxyAuthenticate
                 };
-                let challenge = response.headers.get_all(&header).find_map(|v| {
-                    match Challenge::parse(v) {
-                        Ok(Scheme::Digest(c)) => Some(c),
-                        _ => None,
-                    }
-                });
+                let challenge =
+                    response
+                        .headers
+                        .get_all(&header)
+                        .find_map(|v| match Challenge::parse(v) {
+                            Ok(Scheme::Digest(c)) => Some(c),
+                            _ => None,
+                        });
                 // A second challenge is answered only when the first
                 // nonce went stale; otherwise the password is wrong.
                 match challenge {
@@ -270,7 +288,10 @@ impl Endpoint {
                     _ => self.registration_failed(
                         now,
                         &name,
-                        format!("{} {} (the credentials were refused)", response.code, response.reason),
+                        format!(
+                            "{} {} (the credentials were refused)",
+                            response.code, response.reason
+                        ),
                     ),
                 }
             }
@@ -331,7 +352,11 @@ impl Endpoint {
         let h = &mut req.headers;
         h.push(
             HeaderName::Via,
-            format!("SIP/2.0/{} {};rport;branch={branch}", t.transport.as_str(), t.local),
+            format!(
+                "SIP/2.0/{} {};rport;branch={branch}",
+                t.transport.as_str(),
+                t.local
+            ),
         );
         h.push(HeaderName::MaxForwards, "70");
         h.push(

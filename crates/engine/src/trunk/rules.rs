@@ -136,19 +136,28 @@ mod tests {
             rule("national", "0", None),
         ];
         let d = choose(&rules, Some(("1001", false)), "0301234567").unwrap();
-        assert_eq!((d.rule.as_str(), d.number.as_str()), ("national", "+49301234567"));
+        assert_eq!(
+            (d.rule.as_str(), d.number.as_str()),
+            ("national", "+49301234567")
+        );
         let d = choose(&rules, Some(("1002", false)), "0301234567").unwrap();
         assert_eq!(d.rule, "sales-only");
         let d = choose(&rules, Some(("1001", false)), "112").unwrap();
         assert!(d.emergency, "emergency rules are open to everyone");
-        assert_eq!(choose(&rules, Some(("1001", false)), "5"), Err(Refusal::NoRule));
+        assert_eq!(
+            choose(&rules, Some(("1001", false)), "5"),
+            Err(Refusal::NoRule)
+        );
         let only_abroad = [rules[2].clone()];
         assert_eq!(
             choose(&only_abroad, Some(("1001", false)), "0044"),
             Err(Refusal::International)
         );
         assert!(choose(&only_abroad, Some(("1001", true)), "0044").is_ok());
-        assert!(choose(&only_abroad, None, "0044").is_ok(), "a call flow may");
+        assert!(
+            choose(&only_abroad, None, "0044").is_ok(),
+            "a call flow may"
+        );
         let only_sales = [rules[1].clone()];
         assert_eq!(
             choose(&only_sales, Some(("1001", true)), "030"),

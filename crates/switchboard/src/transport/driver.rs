@@ -19,6 +19,7 @@ use crate::guard::{self, SecurityChange};
 use crate::metrics::Metrics;
 use crate::registrar::{self, AccountChange, BindingsReport};
 use crate::relay::Relay;
+use crate::trunk_reports::TrunkReport;
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -70,6 +71,8 @@ pub enum Inbound {
     },
     /// The call flows changed (ring groups, IVRs, schedules).
     Plan(switchboard_engine::call::plan::Plan),
+    /// The trunks, DIDs, outbound rules or their addresses changed.
+    Network(switchboard_engine::trunk::Network),
     /// Start, pause, resume or stop recording call `call`.
     Recording {
         call: String,
@@ -117,6 +120,8 @@ pub struct Outlets {
     pub media_events: mpsc::UnboundedReceiver<MediaEvent>,
     /// Calls that started, changed or ended, to be kept.
     pub calls: mpsc::UnboundedSender<Vec<CallReport>>,
+    /// Trunks' states and the capacity record, to be kept.
+    pub trunks: mpsc::UnboundedSender<crate::trunk_reports::TrunkReport>,
 }
 
 /// Starts the driver on a thread of its own, with a single-threaded
@@ -164,6 +169,7 @@ async fn run(
         mut relay,
         mut media_events,
         calls,
+        trunks,
     } = outlets;
     let mut connections: HashMap<SocketAddr, mpsc::Sender<Bytes>> = HashMap::new();
     let mut buf = vec![0u8; 65_535];
@@ -237,6 +243,7 @@ async fn run(
                 endpoint.connect(now, now_unix(), &call, to);
             }
             Wake::Inbound(Inbound::Plan(plan)) => endpoint.set_plan(plan),
+            Wake::Inbound(Inbound::Network(network)) => endpoint.set_network(now, network),
             Wake::Inbound(Inbound::Waiting { mailbox, new, old }) => {
                 endpoint.set_waiting(now, now_unix(), &mailbox, new, old);
             }
@@ -294,6 +301,15 @@ async fn run(
                 Notice::CallEnded(record) => call_reports.push(CallReport::Ended(record)),
                 Notice::GroupAnswered { group, member, at } => {
                     call_reports.push(CallReport::GroupAnswered(group, member, at))
+                }
+                Notice::TrunkChanged { name, state } => {
+                    let _ = trunks.send(TrunkReport::Changed { name, state });
+                }
+                Notice::ExternalCalls { active } => {
+                    let _ = trunks.send(TrunkReport::External { active });
+                }
+                Notice::CapacityRefused { inbound } => {
+                    let _ = trunks.send(TrunkReport::Refused { inbound });
                 }
             }
         }
