@@ -8,20 +8,15 @@
 
 mod common;
 
+use common::sipp::{credentials, sipp, succeeded};
 use common::{admin_api, cli, free_port, relayed_packets, Server};
 use std::net::UdpSocket;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 const CALLER: (&str, &str) = ("1001", "Pw-Secret-flow-aaaa");
 const CALLEE: (&str, &str) = ("1002", "Pw-Secret-flow-bbbb");
-
-fn scenario(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/sipp")
-        .join(name)
-}
 
 /// A server with 1001 and 1002, MD5 digest (SIPp's), and `env`. Their
 /// calls are not forwarded (to voicemail, by default): these flows are
@@ -51,39 +46,6 @@ fn server(env: &[(&str, &str)]) -> Server {
     let mut all = vec![("SWITCHBOARD_SIP__DIGEST", "MD5")];
     all.extend_from_slice(env);
     Server::start_in(data_dir, &all)
-}
-
-/// SIPp with `scenario` against the server, from `port`; one call.
-fn sipp(server: &Server, port: u16, scenario_file: &str, extra: &[&str]) -> Command {
-    let dir = server.data_dir.join("sipp");
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut c = Command::new("sipp");
-    c.current_dir(&dir)
-        .arg("-sf")
-        .arg(scenario(scenario_file))
-        .args(["-i", "127.0.0.1", "-p", &port.to_string()])
-        .args(["-mp", &free_port().to_string()])
-        .args(["-m", "1", "-nostdin", "-timeout", "30s", "-timeout_error"])
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    c
-}
-
-fn credentials(server: &Server, (number, secret): (&str, &str)) -> String {
-    let file = server.data_dir.join(format!("{number}.csv"));
-    std::fs::write(&file, format!("SEQUENTIAL\n{number};{secret};600\n")).unwrap();
-    file.display().to_string()
-}
-
-fn succeeded(name: &str, child: Child) {
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "sipp {name} failed ({}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// 1002 registers from `port` (SIPp), so calls to it reach that port.

@@ -39,7 +39,7 @@ pub(crate) struct Origin {
 
 impl Endpoint {
     /// Whether an INVITE from `source` comes from a trunk.
-    pub(super) fn from_trunk(&self, source: std::net::SocketAddr) -> bool {
+    pub(super) fn sent_by_trunk(&self, source: std::net::SocketAddr) -> bool {
         self.network.trunk_at(source).is_some()
     }
 

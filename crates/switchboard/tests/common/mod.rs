@@ -6,6 +6,7 @@
 
 pub mod audio;
 pub mod baresip;
+pub mod sipp;
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, UdpSocket};
