@@ -17,7 +17,11 @@ import { RingGroupsPage } from "./RingGroupsPage";
 import { IvrsPage } from "./IvrsPage";
 import { SchedulesPage } from "./SchedulesPage";
 import { SoundsPage } from "./SoundsPage";
-import { SECTIONS } from "./sections";
+import { TrunksPage } from "./TrunksPage";
+import { DidsPage } from "./DidsPage";
+import { OutboundRulesPage } from "./OutboundRulesPage";
+import { CapacityPage } from "./CapacityPage";
+import { openTo } from "./sections";
 
 export function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
@@ -34,15 +38,16 @@ export function App() {
   }, [session]);
 
   useEffect(() => {
-    if (session && !SECTIONS.some((s) => s.path === path && s.ready)) {
-      history.replaceState(null, "", SECTIONS[0].path);
+    if (session && !openTo(session.role).some((s) => s.path === path)) {
+      history.replaceState(null, "", openTo(session.role)[0].path);
     }
   }, [session, path]);
 
   if (session === undefined) return null;
   if (session === null) return <LoginPage onLogIn={setSession} />;
 
-  const section = SECTIONS.find((s) => s.path === path && s.ready) ?? SECTIONS[0];
+  const open = openTo(session.role);
+  const section = open.find((s) => s.path === path) ?? open[0];
   const leave = async () => {
     await logOut();
     setSession(null);
@@ -58,6 +63,10 @@ export function App() {
       {section.path === "/schedules" && <SchedulesPage session={session} />}
       {section.path === "/sounds" && <SoundsPage session={session} />}
       {section.path === "/voicemail" && <VoicemailPage session={session} />}
+      {section.path === "/trunks" && <TrunksPage session={session} />}
+      {section.path === "/dids" && <DidsPage session={session} />}
+      {section.path === "/outbound-rules" && <OutboundRulesPage session={session} />}
+      {section.path === "/capacity" && <CapacityPage />}
     </Layout>
   );
 }

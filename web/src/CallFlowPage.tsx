@@ -1,8 +1,9 @@
-// The page of one kind of call flow object (ring groups, IVRs, schedules):
-// every object, its name and numbers first, then its own columns, then Edit
-// and Delete; a manager or admin creates, edits and deletes them with the
-// form shown above the list. An object still named elsewhere is not
-// deleted, and the server's message says who names it.
+// The page of one kind of call flow object (ring groups, IVRs, schedules,
+// and the phone network's trunks, DIDs and outbound rules): every object,
+// its name and numbers first, then its own columns, then Edit and Delete;
+// a manager or admin creates, edits and deletes them with the form shown
+// above the list. An object still named elsewhere is not deleted, and the
+// server's message says who names it.
 
 import type { ComponentChildren, ComponentType } from "preact";
 import { useState } from "preact/hooks";
@@ -19,6 +20,8 @@ interface Store<T> {
   remove(name: string): Promise<void>;
   /** The change event the list follows. */
   CHANGED: string;
+  /** False when the kind has no internal number (no Number column). */
+  NUMBERED?: boolean;
 }
 
 /** What a row's own cells may do: change the object (unless the user may not). */
@@ -47,6 +50,8 @@ export function CallFlowPage<T extends FlowObject>(props: Props<T>) {
   const page = useLoadedList(store.list, store.CHANGED);
   const [editing, setEditing] = useState<{ original: T | null } | null>(null);
   const mayChange = session.role !== "user";
+  const numbered = store.NUMBERED ?? true;
+  const identity = numbered ? ["Name", "Number", "Display name"] : ["Name", "Display name"];
 
   const create = mayChange && (
     <button type="button" class="primary" onClick={() => setEditing({ original: null })}>{`New ${noun}`}</button>
@@ -63,11 +68,11 @@ export function CallFlowPage<T extends FlowObject>(props: Props<T>) {
         />
       )}
       {page.list && (
-        <ListTable kind={kind} headings={["Name", "Number", "Display name", ...headings]} items={page.list}
+        <ListTable kind={kind} headings={[...identity, ...headings]} items={page.list}
           empty={empty} row={(object) => (
             <tr key={object.name} data-name={object.name}>
               <td>{object.name}</td>
-              <td class="number">{object.number ?? ""}</td>
+              {numbered && <td class="number">{object.number ?? ""}</td>}
               <td>{object.display_name ?? ""}</td>
               {cells(object, { mayChange, act: page.act })}
               <td class="actions">

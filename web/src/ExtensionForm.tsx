@@ -1,5 +1,6 @@
-// Creating or editing one extension: its identity, limits, recording,
-// do not disturb, forwarding and voicemail email. The server validates;
+// Creating or editing one extension: its identity, limits (calls at once,
+// calls abroad, outbound calls per hour), recording, do not disturb,
+// forwarding and voicemail email. The server validates;
 // its answer names the field at fault, and the message is shown beside
 // that field.
 
@@ -33,12 +34,22 @@ function fieldsOf(ext: Extension | null): ExtensionFields {
     forward_unregistered: ext?.forward_unregistered ?? "voicemail",
     ring_time: ext?.ring_time ?? null,
     voicemail_email: ext?.voicemail_email ?? "off",
+    international_calls: ext?.international_calls ?? false,
+    outbound_calls_per_hour: ext?.outbound_calls_per_hour ?? null,
   };
 }
 
 type TextField = Exclude<
   keyof ExtensionFields,
-  "enabled" | "call_limit" | "recording" | "dnd" | ForwardWhen | "ring_time" | "voicemail_email"
+  | "enabled"
+  | "call_limit"
+  | "recording"
+  | "dnd"
+  | ForwardWhen
+  | "ring_time"
+  | "voicemail_email"
+  | "international_calls"
+  | "outbound_calls_per_hour"
 >;
 
 const TEXT_FIELDS: { key: TextField; label: string; hint?: string }[] = [
@@ -64,6 +75,7 @@ const SHOWN = new Set<string>([
   "recording",
   "ring_time",
   "voicemail_email",
+  "outbound_calls_per_hour",
 ]);
 
 export function ExtensionForm({ extension, onDone, onCancel }: Props) {
@@ -118,6 +130,14 @@ export function ExtensionForm({ extension, onDone, onCancel }: Props) {
           {fieldError("call_limit")}
         </div>
         <div class="field">
+          <label for="field-outbound_calls_per_hour">Outbound calls per hour</label>
+          <input id="field-outbound_calls_per_hour" name="outbound_calls_per_hour" type="number" min={1} max={10000}
+            placeholder="no limit" value={fields.outbound_calls_per_hour ?? ""} {...invalid("outbound_calls_per_hour")}
+            onInput={(e) =>
+              set("outbound_calls_per_hour", e.currentTarget.value === "" ? null : Number(e.currentTarget.value))} />
+          {fieldError("outbound_calls_per_hour")}
+        </div>
+        <div class="field">
           <label for="field-recording">Call recording</label>
           <select id="field-recording" name="recording" value={fields.recording} {...invalid("recording")}
             onChange={(e) => set("recording", e.currentTarget.value as extensions.Recording)}>
@@ -160,6 +180,11 @@ export function ExtensionForm({ extension, onDone, onCancel }: Props) {
           <input name="dnd" type="checkbox" checked={fields.dnd}
             onChange={(e) => set("dnd", e.currentTarget.checked)} />
           Do not disturb
+        </label>
+        <label class="check">
+          <input name="international_calls" type="checkbox" checked={fields.international_calls}
+            onChange={(e) => set("international_calls", e.currentTarget.checked)} />
+          May call abroad
         </label>
       </div>
       {error && !SHOWN.has(error.field ?? "") && <p class="error" role="alert">{error.message}</p>}

@@ -1,10 +1,10 @@
 // The frame around every page: the product bar with who is logged in,
-// and the navigation between sections.
+// and the navigation between sections, those of a group under its heading.
 
 import type { ComponentChildren } from "preact";
 import type { Session } from "./api";
 import { navigate } from "./router";
-import { SECTIONS } from "./sections";
+import { SECTIONS, shownTo, type Section } from "./sections";
 
 interface Props {
   session: Session;
@@ -13,7 +13,39 @@ interface Props {
   children: ComponentChildren;
 }
 
+/** The sections in runs: one ungrouped section, or a group's sections. */
+function runs(sections: Section[]): { group?: string; sections: Section[] }[] {
+  const out: { group?: string; sections: Section[] }[] = [];
+  for (const section of sections) {
+    const last = out[out.length - 1];
+    if (section.group && last?.group === section.group) last.sections.push(section);
+    else out.push({ group: section.group, sections: [section] });
+  }
+  return out;
+}
+
 export function Layout({ session, current, onLogOut, children }: Props) {
+  const item = (section: Section) => (
+    <li key={section.path}>
+      {section.ready ? (
+        <a
+          href={section.path}
+          aria-current={section.path === current ? "page" : undefined}
+          onClick={(event) => {
+            event.preventDefault();
+            navigate(section.path);
+          }}
+        >
+          {section.title}
+        </a>
+      ) : (
+        <span class="soon" title="Not built yet">
+          {section.title}
+        </span>
+      )}
+    </li>
+  );
+
   return (
     <div class="layout">
       <header class="topbar">
@@ -27,26 +59,16 @@ export function Layout({ session, current, onLogOut, children }: Props) {
       </header>
       <nav class="sidebar" aria-label="Sections">
         <ul>
-          {SECTIONS.map((section) => (
-            <li key={section.path}>
-              {section.ready ? (
-                <a
-                  href={section.path}
-                  aria-current={section.path === current ? "page" : undefined}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    navigate(section.path);
-                  }}
-                >
-                  {section.title}
-                </a>
-              ) : (
-                <span class="soon" title="Not built yet">
-                  {section.title}
-                </span>
-              )}
-            </li>
-          ))}
+          {runs(SECTIONS.filter((s) => shownTo(s, session.role))).map((run) =>
+            run.group ? (
+              <li key={run.group} class="group">
+                <span class="group-title">{run.group}</span>
+                <ul>{run.sections.map(item)}</ul>
+              </li>
+            ) : (
+              run.sections.map(item)
+            ),
+          )}
         </ul>
       </nav>
       <main class="content">{children}</main>

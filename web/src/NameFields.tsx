@@ -1,6 +1,7 @@
 // The fields every call flow object's form starts with: its name (its key,
-// fixed once created), its internal number and its display name, both
-// optional; and how the forms' empty inputs become the API's nulls.
+// fixed once created), its internal number (unless its kind has none, as
+// the phone network's objects) and its display name, both optional; and
+// how the forms' empty inputs become the API's nulls.
 
 import type { FieldErrors } from "./fieldErrors";
 
@@ -10,10 +11,11 @@ export interface Identity {
   display_name: string;
 }
 
-/** What every call flow object has: its name and numbers. */
+/** What every call flow object has: its name and numbers (no internal
+ * number for the kinds that have none). */
 export interface FlowObject {
   name: string;
-  number: string | null;
+  number?: string | null;
   display_name: string | null;
 }
 
@@ -29,15 +31,18 @@ export const optional = (text: string) => (text.trim() === "" ? null : text.trim
 /** A number input's value: empty is null. */
 export const optionalNumber = (text: string) => (text === "" ? null : Number(text));
 
-/** The identity as the API takes it. */
-export function identityBody(fields: Identity): FlowObject {
-  return { name: fields.name.trim(), number: optional(fields.number), display_name: optional(fields.display_name) };
+/** The identity as the API takes it; `numbered`: whether the kind has an internal number. */
+export function identityBody(fields: Identity, numbered: boolean): FlowObject {
+  const name = fields.name.trim();
+  const display_name = optional(fields.display_name);
+  return numbered ? { name, number: optional(fields.number), display_name } : { name, display_name };
 }
 
 interface Props {
   /** The form's state (see flowForm). */
   form: {
     original: FlowObject | null;
+    numbered: boolean;
     identity: Identity;
     setIdentity: (identity: Identity) => void;
     errors: FieldErrors;
@@ -54,7 +59,7 @@ export function NameFields({ form }: Props) {
   const { identity, errors } = form;
   return (
     <>
-      {FIELDS.map(({ key, label, hint }) => (
+      {FIELDS.filter(({ key }) => key !== "number" || form.numbered).map(({ key, label, hint }) => (
         <div class="field" key={key}>
           <label for={`field-${key}`}>{label}</label>
           <input id={`field-${key}`} name={key} value={identity[key]} placeholder={hint}

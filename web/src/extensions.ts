@@ -22,6 +22,10 @@ export interface Extension {
   /** Seconds its phones ring; null: the server's default. */
   ring_time: number | null;
   voicemail_email: VoicemailEmail;
+  /** Calls abroad allowed (toll-fraud protection: refused by default). */
+  international_calls: boolean;
+  /** Outbound calls allowed per hour, 1 to 10000; null: no limit. */
+  outbound_calls_per_hour: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -67,6 +71,8 @@ export interface ExtensionFields {
   forward_unregistered: Forward;
   ring_time: number | null;
   voicemail_email: VoicemailEmail;
+  international_calls: boolean;
+  outbound_calls_per_hour: number | null;
 }
 
 export const PAGE_SIZE = 50;
@@ -93,6 +99,8 @@ export function create(fields: ExtensionFields): Promise<Extension> {
     forward_unregistered: fields.forward_unregistered,
     ring_time: fields.ring_time,
     voicemail_email: fields.voicemail_email,
+    international_calls: fields.international_calls,
+    outbound_calls_per_hour: fields.outbound_calls_per_hour,
   };
   for (const key of ["auth_name", "email", "voicemail_pin", "outbound_caller_id"] as const) {
     const value = optional(fields[key]);
@@ -123,6 +131,8 @@ export function update(extension: Extension, fields: ExtensionFields): Promise<E
     forward_unregistered: fields.forward_unregistered,
     ring_time: fields.ring_time,
     voicemail_email: fields.voicemail_email,
+    international_calls: fields.international_calls,
+    outbound_calls_per_hour: fields.outbound_calls_per_hour,
   };
   const changed = Object.fromEntries(
     Object.entries(edited).filter(([key, value]) => extension[key as keyof Extension] !== value),

@@ -21,6 +21,8 @@ export type Own<T> = Omit<T, keyof FlowObject | "created_at" | "updated_at">;
 interface Store<T> {
   create(fields: Partial<T>): Promise<T>;
   update(original: T, fields: Partial<T>): Promise<T>;
+  /** False when the kind has no internal number. */
+  NUMBERED?: boolean;
 }
 
 export function useFlowForm<T extends FlowObject, F extends object>(
@@ -34,14 +36,18 @@ export function useFlowForm<T extends FlowObject, F extends object>(
   // The form shows a field for each of its fields.
   const { errors, busy, submit, setError } = useSubmit([...IDENTITY, ...Object.keys(fields)]);
 
+  const numbered = store.NUMBERED ?? true;
+
   const set = <K extends keyof F>(key: K, value: F[K]) => setFields({ ...fields, [key]: value });
 
   /** Creates or changes the object: its name and numbers, and `own`, its
    * fields as the API takes them. */
   const save = (own: Partial<T>) => {
-    const body = { ...identityBody(identity), ...own };
+    const body = { ...identityBody(identity, numbered), ...own };
     submit(() => (original ? store.update(original, body) : store.create(body)), onDone);
   };
 
-  return { original, identity, setIdentity, fields, set, targets, errors, busy, setError, save, cancel: onCancel };
+  return {
+    original, numbered, identity, setIdentity, fields, set, targets, errors, busy, setError, save, cancel: onCancel,
+  };
 }

@@ -7,6 +7,10 @@ export const time = (unix: number) =>
 /** Unix seconds as the local date and time. */
 export const dateTime = (unix: number) => new Date(unix * 1000).toLocaleString();
 
+/** An RFC 3339 time as the local weekday and hour: "Tue 14:00". */
+export const hourOf = (rfc3339: string) =>
+  new Date(rfc3339).toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" });
+
 /** Seconds as m:ss, or h:mm:ss from an hour on. */
 export function clock(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));

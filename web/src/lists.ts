@@ -1,5 +1,6 @@
 // Changing one row of a list a form edits (members, options, hours,
-// holidays), leaving the list itself as it was.
+// holidays), leaving the list itself as it was; and reading a list typed
+// as text (addresses, patterns, numbers).
 
 export const replaced = <T>(list: T[], index: number, row: T): T[] => list.map((r, i) => (i === index ? row : r));
 
@@ -13,3 +14,10 @@ export function moved<T>(list: T[], index: number, by: number): T[] {
   [copy[index], copy[to]] = [copy[to], copy[index]];
   return copy;
 }
+
+/** The items of a list typed as text, separated by commas or lines. */
+export const items = (text: string): string[] =>
+  text
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+    .filter(Boolean);

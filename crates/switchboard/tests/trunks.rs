@@ -494,3 +494,37 @@ emergency = true
     let csv = cdr_csv(&server, &[]);
     assert_eq!(csv.matches("+4917012345,+4930123005,").count(), 4, "{csv}");
 }
+
+/// The console (Chromium) sets up a trunk, a DID and a rule through its
+/// forms, sees the trunk's deletion refused while the rule names it, and
+/// shows the capacity report; the service layer holds what it made.
+#[test]
+fn the_console_sets_up_the_phone_network() {
+    let data_dir = Server::fresh_data_dir();
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
+    cli(&env, &["extension", "add", DESK.0, "--secret", DESK.1]);
+    let server = Server::start_in(data_dir, &[]);
+    let shots =
+        std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-screenshots/trunks");
+    let status = Command::new("node")
+        .arg(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web/e2e/trunks.mjs"))
+        .env("SB_URL", format!("http://127.0.0.1:{}/", server.http_port))
+        .env("SB_PASSWORD", server.admin_password())
+        .env("SB_SCREENSHOTS", &shots)
+        .status()
+        .expect("running node (the README's test command installs nodejs)");
+    assert!(status.success(), "the phone network end-to-end run failed");
+    let (_, body) = admin_api(&server, "GET", "/api/v1/trunks/provider", None);
+    assert!(body.contains(r#""host":"127.0.0.1:5080""#), "{body}");
+    let (_, body) = admin_api(&server, "GET", "/api/v1/dids/main", None);
+    assert!(
+        body.contains("+4930123000") && body.contains("extension:1001"),
+        "{body}"
+    );
+    let (_, body) = admin_api(&server, "GET", "/api/v1/outbound-rules/national", None);
+    assert!(
+        body.contains(r#""prepend":"+49""#) && body.contains("provider"),
+        "{body}"
+    );
+}
