@@ -19,7 +19,7 @@ interface Store<T> {
   list(): Promise<T[]>;
   remove(name: string): Promise<void>;
   /** The change event the list follows. */
-  CHANGED: string;
+  CHANGED: string | string[];
   /** False when the kind has no internal number (no Number column). */
   NUMBERED?: boolean;
 }

@@ -40,15 +40,17 @@ export function useChanges(listener: Listener): void {
 }
 
 /** Runs `load` when the component is shown and again whenever a change of
- * type `type` arrives (or changes may have been missed). */
-export function useLoaded(load: () => void, type: string): void {
+ * type `type` (or of any of the types) arrives, or changes may have been
+ * missed. */
+export function useLoaded(load: () => void, type: string | string[]): void {
   useEffect(() => {
     load();
   }, [load]);
   useChanges(
     useCallback(
       (change) => {
-        if (change === "lagged" || change.type === type) load();
+        const types = Array.isArray(type) ? type : [type];
+        if (change === "lagged" || types.includes(change.type)) load();
       },
       [load, type],
     ),

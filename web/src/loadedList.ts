@@ -5,7 +5,7 @@
 import { useCallback, useState } from "preact/hooks";
 import { useLoaded } from "./live";
 
-export function useLoadedList<T>(read: () => Promise<T[]>, changed: string) {
+export function useLoadedList<T>(read: () => Promise<T[]>, changed: string | string[]) {
   const [list, setList] = useState<T[] | null>(null);
   const [error, setError] = useState("");
   const [deleting, setDeleting] = useState<string | null>(null);

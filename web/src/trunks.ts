@@ -51,8 +51,9 @@ export interface Trunk {
   updated_at: number;
 }
 
-/** The change event the list follows. */
-export const CHANGED = "flows.changed";
+/** The change events the list follows: the trunks changed, or what the
+ * server saw of one (its registration, whether it answers). */
+export const CHANGED = ["flows.changed", "trunks.status"];
 
 /** Trunks have no internal number. */
 export const NUMBERED = false;

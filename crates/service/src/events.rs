@@ -59,6 +59,10 @@ pub enum Event {
     /// deleted (read them again).
     #[serde(rename = "flows.changed")]
     FlowsChanged,
+    /// What the server saw of trunk `name` changed (its registration,
+    /// whether it answers).
+    #[serde(rename = "trunks.status")]
+    TrunkStatus { name: String },
 }
 
 impl Event {
@@ -70,6 +74,7 @@ impl Event {
             | Event::SecurityListsChanged
             | Event::CallHangUp { .. }
             | Event::CallRecording { .. }
+            | Event::TrunkStatus { .. }
             | Event::MusicOnHoldChanged => false,
             Event::CallsChanged | Event::RecordingsChanged | Event::FlowsChanged => true,
             Event::ExtensionCreated { number } | Event::ExtensionDeleted { number } => {
@@ -84,7 +89,8 @@ impl Event {
         }
     }
 
-    /// Whether `actor` may hear of it: security only administrators, a
+    /// Whether `actor` may hear of it: security and trunks only
+    /// administrators, a
     /// user only of their own extension.
     pub fn visible_to(&self, actor: &Actor) -> bool {
         let security = matches!(
@@ -92,6 +98,7 @@ impl Event {
             Event::SecurityBanned { .. }
                 | Event::SecurityUnbanned { .. }
                 | Event::SecurityListsChanged
+                | Event::TrunkStatus { .. }
         );
         match &actor.role {
             Role::Admin => true,

@@ -66,7 +66,8 @@ async fn on_event(service: &Service, event: Event, local: &Local) -> anyhow::Res
         Event::RegistrationChanged { .. }
         | Event::CallsChanged
         | Event::RecordingsChanged
-        | Event::MusicOnHoldChanged => Vec::new(),
+        | Event::MusicOnHoldChanged
+        | Event::TrunkStatus { .. } => Vec::new(),
         Event::FlowsChanged => vec![
             Inbound::Plan(crate::call_flows::plan(service).await?),
             Inbound::Network(crate::network::network(service, local).await?),

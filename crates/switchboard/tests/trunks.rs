@@ -15,6 +15,7 @@
 
 mod common;
 
+use common::audio::{find, prompt};
 use common::baresip::{power, registered, tone, Phone};
 use common::sipp::{credentials, sipp, succeeded};
 use common::{admin_api, cdr_csv, cli, free_port, Server};
@@ -382,6 +383,34 @@ international = true
     );
 }
 
+/// A port that takes RTP (PCMU), and what it heard: until a second passes
+/// with nothing after the first packet (or ten without any).
+fn rtp_sink() -> (u16, std::thread::JoinHandle<Vec<i16>>) {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = socket.local_addr().unwrap().port();
+    let heard = std::thread::spawn(move || {
+        let mut samples = Vec::new();
+        let mut buf = [0u8; 2048];
+        socket
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        while let Ok(n) = socket.recv(&mut buf) {
+            socket
+                .set_read_timeout(Some(Duration::from_secs(1)))
+                .unwrap();
+            if n > 12 && buf[1] & 0x7f == 0 {
+                samples.extend(
+                    buf[12..n]
+                        .iter()
+                        .map(|&o| switchboard_media::g711::ulaw_to_linear(o)),
+                );
+            }
+        }
+        samples
+    });
+    (port, heard)
+}
+
 #[test]
 fn at_capacity_new_external_calls_are_refused_and_the_running_ones_go_on() {
     let (provider_a, provider_b, carrier) = (free_port(), free_port(), free_port());
@@ -450,19 +479,28 @@ emergency = true
         body.matches("\"answered\"").count() == 4
     });
 
-    // A fifth from the network gets 503; an outbound call gets 486 (the
-    // phone's busy tone) with the reason.
+    // A fifth from the network hears that all lines are busy (early
+    // media), then gets 503; an outbound call gets 486 (the phone's busy
+    // tone) with the reason.
+    let (rtp, heard) = rtp_sink();
     succeeded(
         "trunk_caller_refused.xml",
         sipp(
             &server,
             provider_b,
             "trunk_caller_refused.xml",
-            &["-s", "+4930123000"],
+            &["-s", "+4930123000", "-key", "rtp_port", &rtp.to_string()],
         )
         .arg(server.target())
         .spawn()
         .unwrap(),
+    );
+    let heard = heard.join().unwrap();
+    let (_, score) = find(&heard, &prompt("error-busy-all-lines"));
+    assert!(
+        score > 0.9,
+        "the announcement was not heard ({score:.2}, {} samples)",
+        heard.len()
     );
     succeeded(
         "caller_busy.xml",

@@ -52,6 +52,15 @@ pub enum Service {
     /// `*61N`, `*62N`, `*63N`: the schedule numbered N is forced open,
     /// closed, or follows its hours again.
     ScheduleOverride { number: String, to: Forced },
+    /// The call is refused, but first hears prompt `prompt` as early media
+    /// (183 Session Progress): at the end, the INVITE gets `code` and
+    /// `reason` instead of an answer. Nothing is answered, nothing billed.
+    Refusal {
+        prompt: String,
+        number: String,
+        code: u16,
+        reason: String,
+    },
 }
 
 /// What a schedule's override is set to by star code.
@@ -111,7 +120,9 @@ impl Service {
             Service::DoNotDisturb(false) => "*79",
             Service::ForwardAlways(Some(_)) => "*72",
             Service::ForwardAlways(None) => "*73",
-            Service::Ivr { number, .. } | Service::Announcement { number, .. } => number,
+            Service::Ivr { number, .. }
+            | Service::Announcement { number, .. }
+            | Service::Refusal { number, .. } => number,
             Service::ScheduleOverride {
                 to: Forced::Open, ..
             } => "*61",
@@ -136,6 +147,7 @@ impl Service {
             Service::Ivr { .. } => "IVR",
             Service::Announcement { .. } => "announcement",
             Service::ScheduleOverride { .. } => "schedule override",
+            Service::Refusal { .. } => "refusal",
         }
     }
 }
@@ -159,6 +171,8 @@ pub(crate) struct ServiceCall {
     pub(super) invite_key: TransactionKey,
     /// The trunk it came in on.
     pub(super) trunk: Option<String>,
+    /// Not answered: early media before a refusal, its code and reason.
+    early: Option<(u16, String)>,
 }
 
 /// A caller's INVITE about to be answered by Switchboard: its server
@@ -195,14 +209,25 @@ impl ServiceCalls {
 
     /// Calls answered that came in on a trunk.
     pub(super) fn externals(&self) -> usize {
-        self.calls.values().filter(|c| c.trunk.is_some()).count()
+        self.calls
+            .values()
+            .filter(|c| c.trunk.is_some() && c.early.is_none())
+            .count()
+    }
+
+    /// The refusal still playing its early media for INVITE `key`.
+    pub(super) fn early_for(&self, key: &TransactionKey) -> Option<u64> {
+        self.calls
+            .iter()
+            .find(|(_, c)| c.early.is_some() && &c.invite_key == key)
+            .map(|(id, _)| *id)
     }
 
     /// Calls answered that came in on trunk `name`.
     pub(super) fn on_trunk(&self, name: &str) -> usize {
         self.calls
             .values()
-            .filter(|c| c.trunk.as_deref() == Some(name))
+            .filter(|c| c.trunk.as_deref() == Some(name) && c.early.is_none())
             .count()
     }
 
@@ -293,12 +318,21 @@ impl Endpoint {
                 this.external_changed();
             }
         };
+        let early = match &service {
+            Service::Refusal { code, reason, .. } => Some((*code, reason.clone())),
+            _ => None,
+        };
+        // A refusal with no audio to play it over is just the refusal.
+        let no_media = |this: &mut Endpoint, code: u16, reason: &str| match &early {
+            Some((c, r)) => refuse(this, *c, r),
+            None => refuse(this, code, reason),
+        };
         let offer = match Sdp::parse(&req.body) {
             Ok(sdp) if !req.body.is_empty() => sdp,
-            _ => return refuse(self, 488, "Not Acceptable Here (an SDP offer is needed)"),
+            _ => return no_media(self, 488, "Not Acceptable Here (an SDP offer is needed)"),
         };
         let Some(codec) = media::leg_codec(&offer) else {
-            return refuse(
+            return no_media(
                 self,
                 488,
                 "Not Acceptable Here (no codec Switchboard speaks)",
@@ -316,7 +350,10 @@ impl Endpoint {
             self.ports.give_back(port);
             return refuse(self, 500, "Server Internal Error (SDP)");
         };
-        let mut ok = Response::to(req, 200, Some(&dialog.local_tag));
+        let mut ok = match &early {
+            Some(_) => Response::to(req, 183, Some(&dialog.local_tag)),
+            None => Response::to(req, 200, Some(&dialog.local_tag)),
+        };
         ok.headers.push(
             HeaderName::Contact,
             format!("<sip:switchboard@{}>", dialog.local),
@@ -345,6 +382,7 @@ impl Endpoint {
         }));
         let disposition = match service {
             Service::Voicemail { .. } => Disposition::Voicemail,
+            Service::Refusal { .. } => Disposition::Failed,
             _ => Disposition::Answered,
         };
         let call = ServiceCall {
@@ -360,14 +398,19 @@ impl Endpoint {
             invite: req.clone(),
             invite_key: key.clone(),
             trunk,
+            early,
         };
         self.notices.push_back(Notice::CallChanged(LiveCall {
             id: call_id_text(id),
             caller: call.caller.clone(),
             callee: call.number.clone(),
             started_at,
-            answered_at: Some(call.answered_at),
-            state: "answered",
+            answered_at: call.early.is_none().then_some(call.answered_at),
+            state: if call.early.is_some() {
+                "ringing"
+            } else {
+                "answered"
+            },
             codec: Some(call.codec.to_owned()),
         }));
         self.services.dialogs.insert(
@@ -517,12 +560,36 @@ impl Endpoint {
         let Some(call) = self.services.calls.get_mut(&id) else {
             return;
         };
+        if let Some((code, reason)) = call.early.clone() {
+            // Early media over: the refusal itself.
+            let mut r =
+                Response::to(&call.invite, code, Some(&call.dialog.local_tag)).with_reason(reason);
+            if code == 503 {
+                r.headers.push(HeaderName::RetryAfter, "60");
+            }
+            let key = call.invite_key.clone();
+            self.respond(now, &key, r);
+            return self.end_service_call(id, &code.to_string(), "system");
+        }
         let branch = self.layer.new_branch();
         let mut bye = call.dialog.request(Method::Bye, &branch, None);
         bye.headers.push(HeaderName::ContentLength, "0");
         let (peer, transport) = (call.dialog.peer, call.dialog.transport);
         let _ = self.layer.send_request(now, bye, peer, transport);
         self.end_service_call(id, cause, "system");
+    }
+
+    /// The caller cancelled INVITE `key` while a refusal played to it:
+    /// 487, and the call is over.
+    pub(super) fn early_cancelled(&mut self, now: Instant, key: &TransactionKey) {
+        let Some(id) = self.services.early_for(key) else {
+            return;
+        };
+        if let Some(call) = self.services.calls.get(&id) {
+            let r = Response::to(&call.invite, 487, Some(&call.dialog.local_tag));
+            self.respond(now, key, r);
+        }
+        self.end_service_call(id, "CANCEL", "caller");
     }
 
     /// Forgets a service call: its ports go back, the media thread closes
@@ -544,7 +611,7 @@ impl Endpoint {
             caller: call.caller,
             callee: call.number,
             started_at: call.started_at,
-            answered_at: Some(call.answered_at),
+            answered_at: call.early.is_none().then_some(call.answered_at),
             ended_at: self.clock_unix as i64,
             disposition: call.disposition,
             hangup_cause: cause.to_owned(),

@@ -71,11 +71,16 @@ impl Endpoint {
             trunk: Some(trunk.name.clone()),
         };
         if let Some(limit) = self.at_capacity() {
+            // The caller hears why (early media), then gets 503.
             self.notices
                 .push_back(Notice::CapacityRefused { inbound: true });
-            let reason = format!("Service Unavailable (all {limit} external lines are in use)");
-            let headers = vec![(HeaderName::RetryAfter, "60".to_owned())];
-            return self.refuse_with(now, &key, &req, arrival, &origin, 503, &reason, headers);
+            let refusal = super::Service::Refusal {
+                prompt: "error-busy-all-lines".to_owned(),
+                number: did,
+                code: 503,
+                reason: format!("Service Unavailable (all {limit} external lines are in use)"),
+            };
+            return self.answer_service(now, key, req, arrival, origin, refusal);
         }
         if let Some(lines) = trunk
             .channels

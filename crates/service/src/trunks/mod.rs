@@ -48,7 +48,10 @@ impl Service {
                 changed_at: now_millis(),
             })
             .await?;
-        Ok(())
+        self.announce(&crate::Event::TrunkStatus {
+            name: name.to_owned(),
+        })
+        .await
     }
 
     /// Forgets the state of trunks that no longer exist.

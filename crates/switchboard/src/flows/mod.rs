@@ -267,6 +267,16 @@ impl Leg {
     }
 }
 
+/// A refused call hears `prompt` as early media; then the engine sends
+/// the refusal.
+async fn refusal(mut leg: Leg, prompts: &Prompts, prompt: &str) -> Result<(), Gone> {
+    if let Some(p) = prompts.get(prompt, leg.rate()) {
+        leg.play(p).await?;
+    }
+    leg.hang_up("refusal").await;
+    Ok(())
+}
+
 /// Starts the flow of every leg the media thread answers, until it stops.
 pub fn start(
     mut started: UnboundedReceiver<Started>,
@@ -316,6 +326,7 @@ pub fn start(
                     Service::ScheduleOverride { number, to } => {
                         features::schedule_override(leg, &context, number, *to).await
                     }
+                    Service::Refusal { prompt, .. } => refusal(leg, prompts, prompt).await,
                 };
                 if outcome.is_err() {
                     tracing::debug!("call {call:016x} ({}) ended", service.as_str());
