@@ -90,8 +90,7 @@ impl Event {
     }
 
     /// Whether `actor` may hear of it: security and trunks only
-    /// administrators, a
-    /// user only of their own extension.
+    /// administrators, a user only of their own extension.
     pub fn visible_to(&self, actor: &Actor) -> bool {
         let security = matches!(
             self,
