@@ -2,8 +2,9 @@
 // how SIP reaches it, the account it registers with (or the addresses it
 // is trusted from), the calls it carries at once, its codecs, how the
 // caller's identity is asserted, where the called number is read, the
-// main number and where calls to unknown numbers go. The server
-// validates; its message is shown beside the field it names.
+// main number, the URL that names inbound callers, and where calls to
+// unknown numbers go. The server validates; its message is shown beside
+// the field it names.
 
 import { DestinationField } from "./DestinationField";
 import { FlowEditor } from "./FlowEditor";
@@ -14,7 +15,14 @@ import * as trunks from "./trunks";
 import type { CalledNumber, Transport, Trunk } from "./trunks";
 
 /** The fields typed as text: empty for none, lists separated by commas. */
-type Typed = "username" | "auth_username" | "password" | "main_number" | "allowed_addresses" | "codecs";
+type Typed =
+  | "username"
+  | "auth_username"
+  | "password"
+  | "main_number"
+  | "caller_name_url"
+  | "allowed_addresses"
+  | "codecs";
 
 type Fields = Omit<Own<Trunk>, "status" | Typed> & Record<Typed, string>;
 
@@ -34,6 +42,7 @@ function fieldsOf(trunk: Trunk | null): Fields {
     send_rpid: trunk?.send_rpid ?? false,
     called_number: trunk?.called_number ?? "request_uri",
     main_number: trunk?.main_number ?? "",
+    caller_name_url: trunk?.caller_name_url ?? "",
     unknown_did: trunk?.unknown_did ?? "hangup",
     qualify: trunk?.qualify ?? true,
     enabled: trunk?.enabled ?? true,
@@ -54,6 +63,7 @@ export function TrunkForm(props: EditorProps<Trunk>) {
       allowed_addresses: items(fields.allowed_addresses),
       codecs: items(fields.codecs),
       main_number: optional(fields.main_number),
+      caller_name_url: optional(fields.caller_name_url),
     });
 
   const text = (key: "host" | Exclude<Typed, "password">, label: string, hint: string) => (
@@ -127,6 +137,7 @@ export function TrunkForm(props: EditorProps<Trunk>) {
           {errors.message("called_number")}
         </div>
         {text("main_number", "Main number", "none, if left empty (+4930123456)")}
+        {text("caller_name_url", "Caller name lookup URL", "none, if left empty (http://crm/lookup?number={number})")}
         <DestinationField id="field-unknown_did" label="Calls to numbers no DID lists" value={fields.unknown_did}
           onChange={(value) => set("unknown_did", value ?? "hangup")} invalid={errors.invalid("unknown_did")}>
           {errors.message("unknown_did")}

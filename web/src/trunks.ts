@@ -41,6 +41,7 @@ export interface Trunk {
   send_rpid: boolean;
   called_number: CalledNumber;
   main_number: string | null;
+  caller_name_url: string | null;
   /** Where calls to a number no DID lists go. */
   unknown_did: string;
   qualify: boolean;

@@ -5,6 +5,7 @@
 mod allocator;
 mod batches;
 mod call_flows;
+mod caller_name;
 mod calls;
 mod calls_cmd;
 mod cli;

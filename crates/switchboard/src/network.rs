@@ -148,6 +148,7 @@ async fn engine_trunk(t: &Trunk, local: &Local, resolver: &crate::dns::Resolver)
         send_rpid: t.send_rpid,
         called_from_to: t.called_number == switchboard_service::CalledNumber::To,
         main_number: t.main_number.clone(),
+        caller_name_url: t.caller_name_url.clone(),
         unknown_did: target(&t.unknown_did),
         qualify: t.qualify,
     }

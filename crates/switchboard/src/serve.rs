@@ -219,6 +219,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 media_events: media_rx,
                 calls,
                 trunks: crate::trunk_reports::keep(service.clone()),
+                lookups: crate::caller_name::start(driver_tx.clone()),
             },
             config.log.sip_trace,
         )?;

@@ -50,6 +50,10 @@ pub struct TrunkFields {
     /// The number presented when no other applies; empty for none.
     #[arg(long, value_name = "NUMBER")]
     pub main_number: Option<String>,
+    /// A URL asked for each inbound caller's name ({number}: the caller's
+    /// number); empty for none.
+    #[arg(long, value_name = "URL")]
+    pub caller_name_url: Option<String>,
     /// Where calls to a number no DID lists go [default: hangup].
     #[arg(long, value_name = "DESTINATION")]
     pub unknown_did: Option<String>,

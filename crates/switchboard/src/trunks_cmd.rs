@@ -38,6 +38,7 @@ impl Fields for TrunkFields {
         set(&mut m, "send_rpid", self.send_rpid);
         set(&mut m, "called_number", self.called_number);
         text(&mut m, "main_number", self.main_number);
+        text(&mut m, "caller_name_url", self.caller_name_url);
         set(&mut m, "unknown_did", self.unknown_did);
         set(&mut m, "qualify", self.qualify);
         set(&mut m, "enabled", self.enabled);

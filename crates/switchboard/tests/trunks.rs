@@ -23,10 +23,12 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const DESK: (&str, &str) = ("1001", "Pw-Secret-desk-abc");
+const RECEPTION: (&str, &str) = ("1002", "Pw-Secret-reception-abc");
 const TRUNK: (&str, &str) = ("9000", "Trunk-Secret-99a");
 const PSTN: (&str, &str) = ("2001", "Pw-Secret-pstn-xyz");
 
-/// A server with extension 1001 (presenting `+4930123001` outbound) and
+/// A server with extensions 1001 (presenting `+4930123001` outbound) and
+/// 1002, and
 /// `declaration` applied before it starts, MD5 digest (SIPp's and
 /// baresip's), and `env`.
 fn pbx(declaration: &str, env: &[(&str, &str)]) -> Server {
@@ -44,6 +46,10 @@ fn pbx(declaration: &str, env: &[(&str, &str)]) -> Server {
             "--caller-id",
             "+4930123001",
         ],
+    );
+    cli(
+        &cli_env,
+        &["extension", "add", RECEPTION.0, "--secret", RECEPTION.1],
     );
     let file = data_dir.join("network.toml");
     std::fs::write(&file, declaration).unwrap();
@@ -564,5 +570,111 @@ fn the_console_sets_up_the_phone_network() {
     assert!(
         body.contains(r#""prepend":"+49""#) && body.contains("provider"),
         "{body}"
+    );
+}
+
+/// A CRM on loopback: answers every request with `{"name": "ACME Corp"}`
+/// and keeps the paths asked for.
+fn crm() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = asked.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            let path = line.split(' ').nth(1).unwrap_or_default().to_owned();
+            seen.lock().unwrap().push(path);
+            let body = r#"{"name": "ACME Corp"}"#;
+            let _ = write!(
+                reader.get_mut(),
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (port, asked)
+}
+
+/// Extension `who` registers from `port` (SIPp), so calls to it reach
+/// that port.
+fn register_at(server: &Server, port: u16, who: (&str, &str)) {
+    let inf = credentials(server, who);
+    let child = sipp(server, port, "register_digest.xml", &["-inf", &inf])
+        .arg(server.target())
+        .spawn()
+        .unwrap();
+    succeeded("register_digest.xml", child);
+}
+
+#[test]
+fn inbound_calls_ring_with_the_crms_name_and_unknown_dids_go_to_the_default() {
+    let (trunk, desk, reception) = (free_port(), free_port(), free_port());
+    let (crm_port, asked) = crm();
+    let declaration = format!(
+        r#"
+[[trunk]]
+name = "provider"
+host = "127.0.0.1:{trunk}"
+allowed_addresses = ["127.0.0.1:{trunk}"]
+qualify = false
+caller_name_url = "http://127.0.0.1:{crm_port}/lookup?number={{number}}"
+unknown_did = "extension:1002"
+
+[[did]]
+name = "main"
+numbers = ["+4930123000"]
+destination = "extension:1001"
+"#
+    );
+    let server = pbx(&declaration, &[]);
+    register_at(&server, desk, DESK);
+    register_at(&server, reception, RECEPTION);
+
+    // The DID rings 1001, showing the name the CRM gave for the number.
+    let answering = provider(&server, desk, "callee.xml", "desk.log");
+    let calling = sipp(
+        &server,
+        trunk,
+        "trunk_caller.xml",
+        &["-s", "+4930123000", "-d", "500"],
+    )
+    .arg(server.target())
+    .spawn()
+    .unwrap();
+    succeeded("trunk_caller.xml", calling);
+    succeeded("callee.xml", answering);
+    let seen = std::fs::read_to_string(server.data_dir.join("desk.log")).unwrap();
+    assert!(
+        seen.contains("From: \"ACME Corp\" <sip:+4917012345@"),
+        "the name is not on the call:\n{seen}"
+    );
+    assert_eq!(
+        asked.lock().unwrap().as_slice(),
+        ["/lookup?number=%2B4917012345"]
+    );
+
+    // A number no DID lists goes to the trunk's default: 1002.
+    let answering = provider(&server, reception, "callee.xml", "reception.log");
+    let calling = sipp(
+        &server,
+        trunk,
+        "trunk_caller.xml",
+        &["-s", "+4930999999", "-d", "500"],
+    )
+    .arg(server.target())
+    .spawn()
+    .unwrap();
+    succeeded("trunk_caller.xml", calling);
+    succeeded("callee.xml", answering);
+    let csv = cdr_csv(&server, &[]);
+    assert!(
+        csv.contains("+4917012345,+4930123000,") && csv.contains("+4917012345,+4930999999,"),
+        "{csv}"
     );
 }

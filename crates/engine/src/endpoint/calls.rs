@@ -542,6 +542,7 @@ impl Endpoint {
     /// The caller cancelled its INVITE (`invite`).
     pub(super) fn caller_cancelled(&mut self, now: Instant, invite: &TransactionKey) {
         let Some(&id) = self.calls.invites.get(invite) else {
+            self.lookup_cancelled(now, invite);
             return self.early_cancelled(now, invite);
         };
         if self.calls.calls.get(&id).map(|c| c.phase) != Some(Phase::Ringing) {

@@ -135,6 +135,9 @@ pub enum Notice {
     ExternalCalls { active: u32 },
     /// A new external call was refused at the capacity plan's limit.
     CapacityRefused { inbound: bool },
+    /// Ask `url` for the name of an inbound caller; the answer goes to
+    /// [`Endpoint::caller_named`] with `id`.
+    CallerLookup { id: u64, url: String },
 }
 
 /// What the endpoint has counted, for metrics. Totals only grow; the
@@ -204,6 +207,8 @@ pub struct Endpoint {
     outbound_starts: HashMap<String, VecDeque<u64>>,
     /// External calls now, as last reported.
     external_calls: u32,
+    /// Inbound calls waiting for their caller's name.
+    lookups: HashMap<u64, trunk_calls::Lookup>,
 }
 
 /// The methods Switchboard implements.
@@ -271,6 +276,7 @@ impl Endpoint {
             lines: Default::default(),
             outbound_starts: HashMap::new(),
             external_calls: 0,
+            lookups: HashMap::new(),
             config,
         }
     }
@@ -508,6 +514,7 @@ impl Endpoint {
         self.call_timers(now);
         self.lamp_sweep(now, now_unix);
         self.trunk_sweep(now);
+        self.lookup_sweep(now);
         self.layer.shrink();
         self.calls.shrink();
         switchboard_sip::sparse::shrink_queue(&mut self.outbox);

@@ -29,6 +29,20 @@ const OUTBOUND_RING_TIME: Duration = Duration::from_secs(180);
 /// within this is taken for down, and the next trunk is tried.
 const TRUNK_ANSWER_TIME: Duration = Duration::from_secs(4);
 
+/// How long a caller's name is waited for before the call rings without.
+const LOOKUP_TIME: Duration = Duration::from_millis(1500);
+
+/// An inbound call waiting for its caller's name.
+#[derive(Debug)]
+pub(crate) struct Lookup {
+    key: TransactionKey,
+    req: Request,
+    arrival: Arrival,
+    origin: Origin,
+    did: String,
+    give_up: Instant,
+}
+
 /// Who a new call is from: an extension's number, or a caller's number
 /// and the trunk it came in on.
 #[derive(Clone, Debug)]
@@ -92,9 +106,99 @@ impl Endpoint {
             );
             return self.refuse_call(now, &key, &req, arrival, &origin, 503, &reason);
         }
-        let target = self.network.did_target(&trunk, &did);
+        if let Some(url) = &trunk.caller_name_url {
+            let id: u64 = self.rng.gen();
+            let url = url.replace("{number}", &url_encoded(&origin.caller));
+            self.notices.push_back(Notice::CallerLookup { id, url });
+            let lookup = Lookup {
+                key,
+                req,
+                arrival: arrival.clone(),
+                origin,
+                did,
+                give_up: now + LOOKUP_TIME,
+            };
+            self.lookups.insert(id, lookup);
+            return;
+        }
+        self.ring_did(now, key, req, arrival, origin, did);
+    }
+
+    /// Rings where DID `did` leads.
+    fn ring_did(
+        &mut self,
+        now: Instant,
+        key: TransactionKey,
+        req: Request,
+        arrival: &Arrival,
+        origin: Origin,
+        did: String,
+    ) {
+        let target = match origin.trunk.as_deref().and_then(|t| self.network.trunk(t)) {
+            Some(trunk) => self.network.did_target(trunk, &did),
+            None => crate::call::plan::Target::HangUp,
+        };
         let route = self.route_to(&target, &did, 0);
         self.set_up(now, key, req, arrival, origin, did, route);
+    }
+
+    /// The name of the caller of inbound call `id` came back (none: the
+    /// lookup found nothing, or failed): the call rings, showing it.
+    pub fn caller_named(&mut self, now: Instant, now_unix: u64, id: u64, name: Option<String>) {
+        self.clock_unix = now_unix;
+        if let Some(mut lookup) = self.lookups.remove(&id) {
+            if let Some(name) = name {
+                named(&mut lookup.req, &name);
+            }
+            let Lookup {
+                key,
+                req,
+                arrival,
+                origin,
+                did,
+                ..
+            } = lookup;
+            self.ring_did(now, key, req, &arrival, origin, did);
+        }
+        self.drain(now, now_unix);
+    }
+
+    /// Calls whose caller's name did not come in time ring without it.
+    pub(super) fn lookup_sweep(&mut self, now: Instant) {
+        let late: Vec<u64> = self
+            .lookups
+            .iter()
+            .filter(|(_, l)| l.give_up <= now)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in late {
+            if let Some(l) = self.lookups.remove(&id) {
+                self.ring_did(now, l.key, l.req, &l.arrival, l.origin, l.did);
+            }
+        }
+    }
+
+    /// The caller cancelled INVITE `key` while its name was looked up.
+    pub(super) fn lookup_cancelled(&mut self, now: Instant, key: &TransactionKey) {
+        let Some(id) = self
+            .lookups
+            .iter()
+            .find(|(_, l)| &l.key == key)
+            .map(|(id, _)| *id)
+        else {
+            return;
+        };
+        if let Some(l) = self.lookups.remove(&id) {
+            self.refuse_call(
+                now,
+                &l.key,
+                &l.req,
+                &l.arrival,
+                &l.origin,
+                487,
+                "Request Terminated",
+            );
+        }
     }
 
     /// Extension `caller` dialled `number`, which is none of ours: out
@@ -636,6 +740,35 @@ impl Endpoint {
             self.trunk_failed(now, id);
         }
     }
+}
+
+/// `text` as it may stand in a URL's query: letters and digits as they
+/// are, everything else percent-encoded (`+` as `%2B`).
+fn url_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Sets the display name of the request's From to `name`.
+fn named(req: &mut Request, name: &str) {
+    let Ok(from) = req.headers.from() else {
+        return;
+    };
+    let clean: String = name
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
+        .take(64)
+        .collect();
+    let tag = from.tag().map(|t| format!(";tag={t}")).unwrap_or_default();
+    let value = format!("\"{clean}\" <{}>{tag}", from.uri);
+    req.headers.set(HeaderName::From, value);
 }
 
 /// The user part of a SIP URI, or a tel URI's number.

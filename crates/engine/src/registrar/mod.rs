@@ -62,6 +62,7 @@ pub struct Registrar {
 }
 
 /// What a REGISTER came with, besides the request.
+#[derive(Clone, Debug)]
 pub struct Arrival {
     pub source: SocketAddr,
     pub transport: Transport,

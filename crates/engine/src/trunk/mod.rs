@@ -47,6 +47,8 @@ pub struct Trunk {
     /// Read the DID from To instead of the Request-URI.
     pub called_from_to: bool,
     pub main_number: Option<String>,
+    /// Asked for each inbound caller's name (`{number}`: the caller's).
+    pub caller_name_url: Option<String>,
     /// Where calls to a number no DID lists go.
     pub unknown_did: Target,
     /// Ask it with OPTIONS; unanswered twice, it is down.

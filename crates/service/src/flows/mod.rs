@@ -391,7 +391,7 @@ fn patch_error<T: FlowObject>(
 }
 
 /// Every flow object's field names, as errors name them.
-const FIELDS: [&str; 51] = [
+const FIELDS: [&str; 52] = [
     "name",
     "number",
     "members",
@@ -430,6 +430,7 @@ const FIELDS: [&str; 51] = [
     "called_number",
     "main_number",
     "unknown_did",
+    "caller_name_url",
     "qualify",
     "enabled",
     "numbers",

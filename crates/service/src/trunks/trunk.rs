@@ -97,6 +97,13 @@ pub struct Trunk {
     /// The number presented when no other applies.
     #[serde(default)]
     pub main_number: Option<String>,
+    /// A URL asked for the name of each inbound caller (`{number}` stands
+    /// for the caller's number): its answer, a JSON `{"name": …}` or a
+    /// line of text, is shown on the phones; after a second and a half the
+    /// call rings without it.
+    #[serde(default)]
+    #[schema(example = "http://crm.example.net/lookup?number={number}")]
+    pub caller_name_url: Option<String>,
     /// Where calls to a number no DID lists go.
     #[serde(default = "hang_up")]
     #[schema(value_type = String, example = "ivr:main")]
@@ -273,6 +280,15 @@ impl FlowObject for Trunk {
                 return Err(ServiceError::invalid(
                     "codecs",
                     format!("{c} is listed twice"),
+                ));
+            }
+        }
+        if let Some(url) = &self.caller_name_url {
+            let scheme = url.starts_with("http://") || url.starts_with("https://");
+            if !scheme || url.len() > 500 || url.chars().any(|c| c.is_control() || c == ' ') {
+                return Err(ServiceError::invalid(
+                    "caller_name_url",
+                    "must be an http:// or https:// URL (with {number} for the caller's number)",
                 ));
             }
         }

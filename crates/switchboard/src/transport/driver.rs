@@ -73,6 +73,11 @@ pub enum Inbound {
     Plan(switchboard_engine::call::plan::Plan),
     /// The trunks, DIDs, outbound rules or their addresses changed.
     Network(switchboard_engine::trunk::Network),
+    /// The name of inbound call `id`'s caller, as the CRM gave it.
+    CallerName {
+        id: u64,
+        name: Option<String>,
+    },
     /// Start, pause, resume or stop recording call `call`.
     Recording {
         call: String,
@@ -122,6 +127,8 @@ pub struct Outlets {
     pub calls: mpsc::UnboundedSender<Vec<CallReport>>,
     /// Trunks' states and the capacity record, to be kept.
     pub trunks: mpsc::UnboundedSender<crate::trunk_reports::TrunkReport>,
+    /// Callers' names to look up: the call and the URL to ask.
+    pub lookups: mpsc::UnboundedSender<(u64, String)>,
 }
 
 /// Starts the driver on a thread of its own, with a single-threaded
@@ -170,6 +177,7 @@ async fn run(
         mut media_events,
         calls,
         trunks,
+        lookups,
     } = outlets;
     let mut connections: HashMap<SocketAddr, mpsc::Sender<Bytes>> = HashMap::new();
     let mut buf = vec![0u8; 65_535];
@@ -244,6 +252,9 @@ async fn run(
             }
             Wake::Inbound(Inbound::Plan(plan)) => endpoint.set_plan(plan),
             Wake::Inbound(Inbound::Network(network)) => endpoint.set_network(now, network),
+            Wake::Inbound(Inbound::CallerName { id, name }) => {
+                endpoint.caller_named(now, now_unix(), id, name);
+            }
             Wake::Inbound(Inbound::Waiting { mailbox, new, old }) => {
                 endpoint.set_waiting(now, now_unix(), &mailbox, new, old);
             }
@@ -310,6 +321,9 @@ async fn run(
                 }
                 Notice::CapacityRefused { inbound } => {
                     let _ = trunks.send(TrunkReport::Refused { inbound });
+                }
+                Notice::CallerLookup { id, url } => {
+                    let _ = lookups.send((id, url));
                 }
             }
         }
