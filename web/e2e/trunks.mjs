@@ -13,27 +13,10 @@
 // naming outbound rule national; the capacity page must show the
 // server's hint about the plan.
 
-import { need, see, gone, logIn, withBrowser } from "./browser.mjs";
+import { need, see, logIn, withBrowser } from "./browser.mjs";
+import { create, destination, openSection, row } from "./forms.mjs";
 
 const password = need("SB_PASSWORD");
-
-const row = (page, name) => page.locator(`tr[data-name="${name}"]`);
-
-async function openSection(page, title) {
-  await page.getByRole("link", { name: title, exact: true }).click();
-  await see(page.getByRole("heading", { name: title, exact: true }), `the ${title} page`);
-}
-
-/** Picks `kind` (and types `target`) in the destination field `label`. */
-async function destination(scope, label, kind, target) {
-  await scope.getByLabel(label, { exact: true }).selectOption(kind);
-  if (target) await scope.getByLabel(`${label}: target`, { exact: true }).fill(target);
-}
-
-async function create(page, form, what) {
-  await page.getByRole("button", { name: "Create" }).click();
-  await gone(form, `the new ${what} form after creating it`);
-}
 
 try {
   await withBrowser(async ({ open, screenshot }) => {

@@ -7,10 +7,12 @@
 //! played; the tree a number's calls follow; a declaration file creating
 //! objects that name each other, applied twice with nothing to do again.
 
+mod shared;
 #[path = "../../store/tests/support/mod.rs"]
 mod support;
 
 use serde_json::json;
+use shared::{object, patch, refused};
 use std::path::Path;
 use switchboard_service::{
     Actor, Declaration, ExtensionInput, Format, Ivr, Override, RingGroup, Role, Schedule,
@@ -24,24 +26,6 @@ fn admin() -> Actor {
         role: Role::Admin,
         source: "192.0.2.10".into(),
     }
-}
-
-fn refused(result: Result<impl std::fmt::Debug, ServiceError>, field: &str, says: &str) {
-    match result {
-        Err(
-            ServiceError::Invalid { field: f, message }
-            | ServiceError::Conflict { field: f, message },
-        ) if f == field && message.contains(says) => {}
-        other => panic!("expected {field} refused saying {says:?}, got {other:?}"),
-    }
-}
-
-fn object<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
-    serde_json::from_value(v).unwrap()
-}
-
-fn patch(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
-    v.as_object().unwrap().clone()
 }
 
 fn wav() -> Vec<u8> {

@@ -6,10 +6,12 @@
 //! shown with it; the capacity record summed by day with a sizing hint;
 //! and a declaration file of all three applied twice.
 
+mod shared;
 #[path = "../../store/tests/support/mod.rs"]
 mod support;
 
 use serde_json::json;
+use shared::{object, patch, refused};
 use switchboard_service::trunks::CapacityPlan;
 use switchboard_service::{
     Actor, Declaration, Did, ExtensionInput, ExtensionPatch, Format, OutboundRule, Role, Service,
@@ -23,24 +25,6 @@ fn actor(role: Role) -> Actor {
         role,
         source: "192.0.2.10".into(),
     }
-}
-
-fn refused(result: Result<impl std::fmt::Debug, ServiceError>, field: &str, says: &str) {
-    match result {
-        Err(
-            ServiceError::Invalid { field: f, message }
-            | ServiceError::Conflict { field: f, message },
-        ) if f == field && message.contains(says) => {}
-        other => panic!("expected {field} refused saying {says:?}, got {other:?}"),
-    }
-}
-
-fn object<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
-    serde_json::from_value(v).unwrap()
-}
-
-fn patch(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
-    v.as_object().unwrap().clone()
 }
 
 async fn scenarios(service: Service) {

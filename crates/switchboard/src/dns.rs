@@ -10,35 +10,84 @@ use hickory_resolver::name_server::TokioConnectionProvider;
 use hickory_resolver::proto::rr::{RData, RecordType};
 use hickory_resolver::proto::xfer::Protocol;
 use hickory_resolver::TokioResolver;
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use switchboard_engine::Transport;
+
+/// How long one DNS query may take.
+const ANSWER_WITHIN: Duration = Duration::from_secs(2);
+
+/// How long an answer is kept: a provider found, or not found.
+const KEEP_FOUND: Duration = Duration::from_secs(240);
+const KEEP_MISSING: Duration = Duration::from_secs(60);
+
+type Question = (String, Option<u16>, Transport);
 
 pub struct Resolver {
     inner: Option<TokioResolver>,
+    /// Answers already found, and until when they hold.
+    known: Mutex<HashMap<Question, (Option<SocketAddr>, Instant)>>,
 }
 
 impl Resolver {
     /// A resolver asking `servers` (none: the system's).
     pub fn new(servers: &[SocketAddr]) -> Resolver {
-        let inner = if servers.is_empty() {
-            TokioResolver::builder_tokio().ok().map(|b| b.build())
+        let builder = if servers.is_empty() {
+            TokioResolver::builder_tokio().ok()
         } else {
             let mut group = NameServerConfigGroup::new();
             for s in servers {
                 group.push(NameServerConfig::new(*s, Protocol::Udp));
             }
             let config = ResolverConfig::from_parts(None, Vec::new(), group);
-            Some(
-                TokioResolver::builder_with_config(config, TokioConnectionProvider::default())
-                    .build(),
-            )
+            Some(TokioResolver::builder_with_config(
+                config,
+                TokioConnectionProvider::default(),
+            ))
         };
-        Resolver { inner }
+        // A nameserver that does not answer must not hold trunks up long.
+        let inner = builder.map(|mut b| {
+            b.options_mut().timeout = ANSWER_WITHIN;
+            b.options_mut().attempts = 1;
+            b.build()
+        });
+        Resolver {
+            inner,
+            known: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Where to send SIP for `host` (and `port`, when given) over
-    /// `transport`.
+    /// `transport`, as found within the last minutes.
     pub async fn sip_server(
+        &self,
+        host: &str,
+        port: Option<u16>,
+        transport: Transport,
+    ) -> Option<SocketAddr> {
+        let question = (host.to_owned(), port, transport);
+        let now = Instant::now();
+        if let Some((found, until)) = self.known.lock().expect("the DNS cache").get(&question) {
+            if *until > now {
+                return *found;
+            }
+        }
+        let found = self.look_up(host, port, transport).await;
+        let keep = if found.is_some() {
+            KEEP_FOUND
+        } else {
+            KEEP_MISSING
+        };
+        self.known
+            .lock()
+            .expect("the DNS cache")
+            .insert(question, (found, now + keep));
+        found
+    }
+
+    async fn look_up(
         &self,
         host: &str,
         port: Option<u16>,

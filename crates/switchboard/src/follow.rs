@@ -5,19 +5,19 @@
 //! (for the phones' lamps), and the call flows. A listener that fell behind reloads everything.
 
 use crate::guard::{self, SecurityChange};
-use crate::network::Local;
+use crate::network::Rebuild;
 use crate::registrar::{self, AccountChange};
 use crate::transport::driver::{DriverTx, Inbound};
 use switchboard_service::{Event, Service};
 use tokio::sync::broadcast::error::RecvError;
 
-pub fn follow(service: Service, driver: DriverTx, local: Local) {
+pub fn follow(service: Service, driver: DriverTx, network: Rebuild) {
     let mut events = service.subscribe();
     tokio::spawn(async move {
         loop {
             let inbound = match events.recv().await {
-                Ok(event) => on_event(&service, event, &local).await,
-                Err(RecvError::Lagged(_)) => reload(&service, &local).await,
+                Ok(event) => on_event(&service, event, &network).await,
+                Err(RecvError::Lagged(_)) => reload(&service, &network).await,
                 Err(RecvError::Closed) => return,
             };
             match inbound {
@@ -34,7 +34,11 @@ pub fn follow(service: Service, driver: DriverTx, local: Local) {
     });
 }
 
-async fn on_event(service: &Service, event: Event, local: &Local) -> anyhow::Result<Vec<Inbound>> {
+async fn on_event(
+    service: &Service,
+    event: Event,
+    network: &Rebuild,
+) -> anyhow::Result<Vec<Inbound>> {
     let accounts =
         |changes: Vec<AccountChange>| changes.into_iter().map(Inbound::Account).collect();
     let security =
@@ -68,10 +72,10 @@ async fn on_event(service: &Service, event: Event, local: &Local) -> anyhow::Res
         | Event::RecordingsChanged
         | Event::MusicOnHoldChanged
         | Event::TrunkStatus { .. } => Vec::new(),
-        Event::FlowsChanged => vec![
-            Inbound::Plan(crate::call_flows::plan(service).await?),
-            Inbound::Network(crate::network::network(service, local).await?),
-        ],
+        Event::FlowsChanged => {
+            network.ask();
+            vec![Inbound::Plan(crate::call_flows::plan(service).await?)]
+        }
     })
 }
 
@@ -86,12 +90,12 @@ pub async fn waiting(service: &Service) -> anyhow::Result<Vec<Inbound>> {
         .collect())
 }
 
-async fn reload(service: &Service, local: &Local) -> anyhow::Result<Vec<Inbound>> {
+async fn reload(service: &Service, network: &Rebuild) -> anyhow::Result<Vec<Inbound>> {
+    network.ask();
     let mut all = vec![
         Inbound::Account(AccountChange::Sync(registrar::credentials(service).await?)),
         Inbound::Security(guard::lists(service).await?),
         Inbound::Plan(crate::call_flows::plan(service).await?),
-        Inbound::Network(crate::network::network(service, local).await?),
     ];
     all.extend(waiting(service).await?);
     all.extend(

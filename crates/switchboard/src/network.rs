@@ -44,15 +44,38 @@ impl Local {
 /// How often the trunks' hosts are looked up again.
 const RESOLVE_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 
-/// Looks the trunks up again every few minutes, so a provider that moved
-/// is followed (trunks whose address stayed keep their registration).
-pub fn refresh(service: Service, driver: crate::transport::driver::DriverTx, local: Local) {
+/// Asks the builder for a new network (the trunks, DIDs or rules changed).
+#[derive(Clone)]
+pub struct Rebuild(Arc<tokio::sync::Notify>);
+
+impl Rebuild {
+    pub fn ask(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Builds the network again when asked, and every few minutes so that a
+/// provider that moved is followed (trunks whose address stayed keep
+/// their registration), and hands it to the driver. Requests made while
+/// a build runs (DNS may take a while) are served by one more build, so
+/// the change feed never waits for DNS.
+pub fn builder(
+    service: Service,
+    driver: crate::transport::driver::DriverTx,
+    local: Local,
+) -> Rebuild {
+    let asked = Arc::new(tokio::sync::Notify::new());
+    let wake = asked.clone();
     tokio::spawn(async move {
+        let resolver = crate::dns::Resolver::new(&local.dns_servers);
         let mut tick = tokio::time::interval(RESOLVE_EVERY);
         tick.tick().await;
         loop {
-            tick.tick().await;
-            match network(&service, &local).await {
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tick.tick() => {}
+            }
+            match network(&service, &local, &resolver).await {
                 Ok(n) => {
                     if driver
                         .send(crate::transport::driver::Inbound::Network(n))
@@ -62,23 +85,29 @@ pub fn refresh(service: Service, driver: crate::transport::driver::DriverTx, loc
                         return;
                     }
                 }
-                Err(e) => tracing::error!("looking the trunks up: {e:#}"),
+                Err(e) => tracing::error!("building the phone network: {e:#}"),
             }
         }
     });
+    Rebuild(asked)
 }
 
 /// Every trunk, DID and rule, as the engine needs them.
-pub async fn network(service: &Service, local: &Local) -> anyhow::Result<Network> {
+pub async fn network(
+    service: &Service,
+    local: &Local,
+    resolver: &crate::dns::Resolver,
+) -> anyhow::Result<Network> {
     let actor = Actor::system("trunks");
-    let resolver = crate::dns::Resolver::new(&local.dns_servers);
-    let mut trunks = Vec::new();
-    for t in service.flows::<Trunk>(&actor).await? {
-        if !t.enabled {
-            continue;
-        }
-        trunks.push(engine_trunk(&t, local, &resolver).await);
-    }
+    let defined = service.flows::<Trunk>(&actor).await?;
+    // Looked up side by side: a provider's DNS being slow holds no other.
+    let trunks = futures_util::future::join_all(
+        defined
+            .iter()
+            .filter(|t| t.enabled)
+            .map(|t| engine_trunk(t, local, resolver)),
+    )
+    .await;
     let groups = service.flows::<RingGroup>(&actor).await?;
     let mut rules: Vec<OutboundRule> = service.flows::<OutboundRule>(&actor).await?;
     rules.sort_by(|a, b| {

@@ -89,9 +89,10 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         }
         endpoint.set_plan(crate::call_flows::plan(&service).await?);
         let local = crate::network::Local::of(&config)?;
+        let resolver = crate::dns::Resolver::new(&local.dns_servers);
         endpoint.set_network(
             std::time::Instant::now(),
-            crate::network::network(&service, &local).await?,
+            crate::network::network(&service, &local, &resolver).await?,
         );
         let answers = service.group_answers().await?;
         endpoint.set_group_answers(
@@ -155,8 +156,8 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 driver_tx.clone(),
             ));
         }
-        follow::follow(service.clone(), driver_tx.clone(), local.clone());
-        crate::network::refresh(service.clone(), driver_tx.clone(), local.clone());
+        let rebuild = crate::network::builder(service.clone(), driver_tx.clone(), local.clone());
+        follow::follow(service.clone(), driver_tx.clone(), rebuild);
         if !config.http.listen.is_empty() {
             let listener = tokio::net::TcpListener::bind(&config.http.listen)
                 .await
@@ -220,6 +221,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 calls,
                 trunks: crate::trunk_reports::keep(service.clone()),
                 lookups: crate::caller_name::start(driver_tx.clone()),
+                own: driver_tx.clone(),
             },
             config.log.sip_trace,
         )?;

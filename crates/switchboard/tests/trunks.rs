@@ -68,7 +68,7 @@ fn wait_for(what: &str, seconds: u64, mut done: impl FnMut() -> bool) {
 }
 
 /// A UAS on `port` playing `scenario`, its messages logged to `log`.
-fn provider(server: &Server, port: u16, scenario: &str, log: &str) -> Child {
+fn sipp_answers(server: &Server, port: u16, scenario: &str, log: &str) -> Child {
     let log = server.data_dir.join(log);
     let child = sipp(server, port, scenario, &["-trace_msg", "-message_file"])
         .arg(&log)
@@ -204,14 +204,16 @@ fn call_with_audio(
     }
 }
 
-#[test]
-fn a_registered_trunk_carries_calls_both_ways_with_audio() {
-    let provider = provider_switchboard();
-    let declaration = format!(
+/// A trunk registering as 9000 with `provider` over `transport`, its DID
+/// 9000 ringing the desk, and numbers dialled with a 0 going out through
+/// it without the 0.
+fn registering(provider: &Server, transport: &str) -> String {
+    format!(
         r#"
 [[trunk]]
 name = "provider"
 host = "127.0.0.1:{}"
+transport = "{transport}"
 username = "9000"
 password = "{}"
 register = true
@@ -229,7 +231,13 @@ strip = 1
 trunks = ["provider"]
 "#,
         provider.port, TRUNK.1
-    );
+    )
+}
+
+#[test]
+fn a_registered_trunk_carries_calls_both_ways_with_audio() {
+    let provider = provider_switchboard();
+    let declaration = registering(&provider, "udp");
     let pbx = pbx(&declaration, &[]);
 
     // It registers (the provider challenged it), then re-registers before
@@ -337,8 +345,8 @@ international = true
     // 0301234567 by rule national: the dead trunk never answers, the
     // failing one answers 503, and the carrier (found by NAPTR and SRV)
     // takes the call, all within the one call.
-    let unavailable = provider(&server, failing, "trunk_unavailable.xml", "failing.log");
-    let answering = provider(&server, carrier, "callee.xml", "carrier.log");
+    let unavailable = sipp_answers(&server, failing, "trunk_unavailable.xml", "failing.log");
+    let answering = sipp_answers(&server, carrier, "callee.xml", "carrier.log");
     succeeded(
         "caller.xml",
         desk_calls(&server, "0301234567", "caller.xml"),
@@ -369,7 +377,7 @@ international = true
         &["extension", "set", DESK.0, "--international-calls", "true"],
     );
     std::thread::sleep(Duration::from_millis(1500));
-    let answering = provider(&server, carrier, "callee.xml", "abroad.log");
+    let answering = sipp_answers(&server, carrier, "callee.xml", "abroad.log");
     succeeded(
         "caller.xml",
         desk_calls(&server, "0044207946000", "caller.xml"),
@@ -513,7 +521,7 @@ emergency = true
         desk_calls(&server, "0301234567", "caller_busy.xml"),
     );
     // An emergency call is never refused for a limit.
-    let answering = provider(&server, carrier, "callee.xml", "emergency.log");
+    let answering = sipp_answers(&server, carrier, "callee.xml", "emergency.log");
     succeeded("caller.xml", desk_calls(&server, "112", "caller.xml"));
     succeeded("callee.xml", answering);
 
@@ -637,7 +645,7 @@ destination = "extension:1001"
     register_at(&server, reception, RECEPTION);
 
     // The DID rings 1001, showing the name the CRM gave for the number.
-    let answering = provider(&server, desk, "callee.xml", "desk.log");
+    let answering = sipp_answers(&server, desk, "callee.xml", "desk.log");
     let calling = sipp(
         &server,
         trunk,
@@ -660,7 +668,7 @@ destination = "extension:1001"
     );
 
     // A number no DID lists goes to the trunk's default: 1002.
-    let answering = provider(&server, reception, "callee.xml", "reception.log");
+    let answering = sipp_answers(&server, reception, "callee.xml", "reception.log");
     let calling = sipp(
         &server,
         trunk,
@@ -675,6 +683,50 @@ destination = "extension:1001"
     let csv = cdr_csv(&server, &[]);
     assert!(
         csv.contains("+4917012345,+4930123000,") && csv.contains("+4917012345,+4930999999,"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_trunk_over_tcp_registers_and_carries_calls_both_ways() {
+    let provider = provider_switchboard();
+    let declaration = registering(&provider, "tcp");
+    let pbx = pbx(&declaration, &[]);
+    // Switchboard opened the connection and registered over it.
+    wait_for("the trunk registered over TCP", 10, || {
+        let (_, body) = admin_api(
+            &provider,
+            "GET",
+            "/api/v1/registrations?extension=9000",
+            None,
+        );
+        body.contains(r#""transport":"tcp""#)
+    });
+    let (desk, street) = (free_port(), free_port());
+    register_at(&pbx, desk, DESK);
+    register_at(&provider, street, PSTN);
+
+    // Out: the desk's call goes to the provider on that connection.
+    let answering = sipp_answers(&provider, street, "callee.xml", "street.log");
+    succeeded("caller.xml", desk_calls(&pbx, "02001", "caller.xml"));
+    succeeded("callee.xml", answering);
+    // In: the provider's call to 9000 comes back on it, to the DID.
+    let answering = sipp_answers(&pbx, desk, "callee.xml", "desk.log");
+    let inf = credentials(&provider, PSTN);
+    let calling = sipp(
+        &provider,
+        free_port(),
+        "caller.xml",
+        &["-inf", &inf, "-s", "9000", "-d", "1000"],
+    )
+    .arg(provider.target())
+    .spawn()
+    .unwrap();
+    succeeded("caller.xml", calling);
+    succeeded("callee.xml", answering);
+    let csv = cdr_csv(&pbx, &[]);
+    assert!(
+        csv.contains("1001,02001,") && csv.contains("2001,9000,"),
         "{csv}"
     );
 }

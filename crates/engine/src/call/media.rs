@@ -366,6 +366,28 @@ pub fn add_transcodable(sdp: &mut Sdp, allowed: &[String]) {
     }
 }
 
+/// Puts the audio formats of `sdp` in the order `order` names their
+/// codecs (a trunk's preference); the others (telephone-event, codecs it
+/// does not name) follow as they were.
+pub fn prefer(sdp: &mut Sdp, order: &[String]) {
+    let Some(audio) = sdp.media.iter_mut().find(|m| is_audio(m)) else {
+        return;
+    };
+    let names: Vec<(String, String)> = audio
+        .codecs()
+        .iter()
+        .map(|c| (c.payload_type.to_string(), c.name.to_string()))
+        .collect();
+    let rank = |pt: &String| {
+        names
+            .iter()
+            .find(|(p, _)| p == pt)
+            .and_then(|(_, n)| order.iter().position(|o| o.eq_ignore_ascii_case(n)))
+            .unwrap_or(order.len())
+    };
+    audio.formats.sort_by_key(rank);
+}
+
 /// The first codec of `sdp`'s audio stream that Switchboard transcodes
 /// (an offer's preferred, an answer's choice), with its telephone-event.
 pub fn leg_codec(sdp: &Sdp) -> Option<LegCodec> {

@@ -354,19 +354,7 @@ impl Endpoint {
                 transport: phone.transport,
                 local,
             };
-            let branch = self.layer.new_branch();
-            let mut invite = dialog.request(Method::Invite, &branch, None);
-            let to_value = dialog.remote_uri.clone();
-            invite.headers.set(HeaderName::To, to_value);
-            invite
-                .headers
-                .push(HeaderName::Allow, self.caps.allow_header());
-            self.offer_session_timer(&mut invite.headers);
-            let mut message = Message::Request(invite);
-            message.set_body(Some(SDP), sdp.to_bytes().into());
-            let Message::Request(invite) = message else {
-                unreachable!("set_body keeps the kind")
-            };
+            let invite = self.new_invite(&mut dialog, &sdp, Vec::new());
             let Ok(key) =
                 self.layer
                     .send_request(now, invite.clone(), dialog.peer, dialog.transport)
@@ -402,6 +390,34 @@ impl Endpoint {
             self.fail_call(now, id, 480, "Temporarily Unavailable");
             self.end_call(id, Disposition::Failed, "no phone reachable", "system");
         }
+    }
+
+    /// A new leg's INVITE in `dialog` (To without a tag yet), offering
+    /// `sdp`, with `extra` headers.
+    pub(super) fn new_invite(
+        &mut self,
+        dialog: &mut Dialog,
+        sdp: &Sdp,
+        extra: Vec<(HeaderName, String)>,
+    ) -> Request {
+        let branch = self.layer.new_branch();
+        let mut invite = dialog.request(Method::Invite, &branch, None);
+        invite
+            .headers
+            .set(HeaderName::To, dialog.remote_uri.clone());
+        invite
+            .headers
+            .push(HeaderName::Allow, self.caps.allow_header());
+        for (name, value) in extra {
+            invite.headers.push(name, value);
+        }
+        self.offer_session_timer(&mut invite.headers);
+        let mut message = Message::Request(invite);
+        message.set_body(Some(SDP), sdp.to_bytes().into());
+        let Message::Request(invite) = message else {
+            unreachable!("set_body keeps the kind")
+        };
+        invite
     }
 
     /// The codecs offered to a new leg of call `id`: `preferred` (a

@@ -682,7 +682,7 @@ impl Endpoint {
             }
             return;
         }
-        if request.method == Method::Invite && !in_dialog && self.sent_by_trunk(arrival.source) {
+        if request.method == Method::Invite && !in_dialog && self.sent_by_trunk(arrival) {
             // A trunk is trusted by its address: no challenge.
             return self.inbound_from_trunk(now, key, request, arrival);
         }

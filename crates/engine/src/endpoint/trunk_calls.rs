@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use switchboard_sip::digest::{Challenge, Credentials, Scheme};
 use switchboard_sip::sdp::Sdp;
 use switchboard_sip::transaction::TransactionKey;
-use switchboard_sip::{HeaderName, Message, Method, Request, Response, Text, Uri};
+use switchboard_sip::{HeaderName, Request, Response, Text, Uri};
 
 /// How long the far end of an outbound call may ring.
 const OUTBOUND_RING_TIME: Duration = Duration::from_secs(180);
@@ -52,9 +52,11 @@ pub(crate) struct Origin {
 }
 
 impl Endpoint {
-    /// Whether an INVITE from `source` comes from a trunk.
-    pub(super) fn sent_by_trunk(&self, source: std::net::SocketAddr) -> bool {
-        self.network.trunk_at(source).is_some()
+    /// Whether an INVITE that came as `arrival` says is a trunk's.
+    pub(super) fn sent_by_trunk(&self, arrival: &Arrival) -> bool {
+        self.network
+            .trunk_at(arrival.source, arrival.transport)
+            .is_some()
     }
 
     /// A new INVITE from a trunk: to the destination of its DID.
@@ -65,7 +67,11 @@ impl Endpoint {
         req: Request,
         arrival: &Arrival,
     ) {
-        let Some(trunk) = self.network.trunk_at(arrival.source).cloned() else {
+        let Some(trunk) = self
+            .network
+            .trunk_at(arrival.source, arrival.transport)
+            .cloned()
+        else {
             return;
         };
         let did = if trunk.called_from_to {
@@ -460,9 +466,12 @@ impl Endpoint {
         let Some(out) = call.outbound.as_ref() else {
             return false;
         };
-        let Some(sdp) = self.leg_offer(call, &trunk.local, &codecs, offer) else {
+        let Some(mut sdp) = self.leg_offer(call, &trunk.local, &codecs, offer) else {
             return false;
         };
+        if preferred.is_some() {
+            crate::call::media::prefer(&mut sdp, &codecs);
+        }
         let number = out.dialled.number.clone();
         let withheld = out.dialled.caller_id == CallerId::Withheld;
         let presented = match &out.dialled.caller_id {
@@ -501,36 +510,22 @@ impl Endpoint {
             transport: trunk.transport,
             local: trunk.local.clone(),
         };
-        let branch = self.layer.new_branch();
-        let mut invite = dialog.request(Method::Invite, &branch, None);
-        invite
-            .headers
-            .set(HeaderName::To, dialog.remote_uri.clone());
-        invite
-            .headers
-            .push(HeaderName::Allow, self.caps.allow_header());
         let identity = format!("<sip:{presented}@{domain}>");
+        let mut extra = Vec::new();
         if trunk.send_pai {
-            invite
-                .headers
-                .push(HeaderName::PAssertedIdentity, identity.as_str());
+            extra.push((HeaderName::PAssertedIdentity, identity.clone()));
         }
         if trunk.send_rpid {
             let privacy = if withheld { "full" } else { "off" };
-            invite.headers.push(
+            extra.push((
                 HeaderName::Other(Text::from_static("Remote-Party-ID")),
                 format!("{identity};party=calling;screen=yes;privacy={privacy}"),
-            );
+            ));
         }
         if withheld {
-            invite.headers.push(HeaderName::Privacy, "id");
+            extra.push((HeaderName::Privacy, "id".to_owned()));
         }
-        self.offer_session_timer(&mut invite.headers);
-        let mut message = Message::Request(invite);
-        message.set_body(Some("application/sdp"), sdp.to_bytes().into());
-        let Message::Request(invite) = message else {
-            unreachable!("set_body keeps the kind")
-        };
+        let invite = self.new_invite(&mut dialog, &sdp, extra);
         let Ok(key) = self
             .layer
             .send_request(now, invite.clone(), peer, trunk.transport)
@@ -665,9 +660,10 @@ impl Endpoint {
         true
     }
 
-    /// The trunk branch of call `id` failed with `code`: a 5xx or no
-    /// answer passes the call to the next trunk; anything else (busy, no
-    /// such number) is the call's answer. False when `id` does not go out.
+    /// The trunk branch of call `id` failed with `code`: a 5xx, no answer,
+    /// or credentials the trunk refused pass the call to the next trunk;
+    /// anything else (busy, no such number) is the call's answer. False
+    /// when `id` does not go out.
     pub(super) fn trunk_failed(&mut self, now: Instant, id: u64) -> bool {
         let Some(call) = self.calls.calls.get_mut(&id) else {
             return false;
@@ -684,7 +680,9 @@ impl Endpoint {
             .last_failure
             .clone()
             .unwrap_or((408, "Request Timeout".to_owned()));
-        if code == 408 || (500..600).contains(&code) {
+        // A challenge left unanswered is the trunk's trouble, not the
+        // caller's: a phone must never see a trunk's 401 or 407.
+        if matches!(code, 401 | 407 | 408) || (500..600).contains(&code) {
             out.last_failure = Some((
                 503,
                 format!("Service Unavailable (trunk {trunk} answered {code} {reason})"),

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use switchboard_sip::digest::{Challenge, Credentials, Scheme};
 use switchboard_sip::transaction::TransactionKey;
+use switchboard_sip::transaction::Transport;
 use switchboard_sip::{HeaderName, Method, Request, Response, Uri};
 
 /// Waits after the first, second … failed registration.
@@ -126,6 +127,15 @@ impl Endpoint {
         }
     }
 
+    /// Whether Switchboard opens connections to `destination`: a trunk's
+    /// provider over TCP.
+    pub fn dials(&self, destination: std::net::SocketAddr) -> bool {
+        self.network
+            .trunks
+            .iter()
+            .any(|t| t.transport == Transport::Tcp && t.peer == Some(destination))
+    }
+
     /// How each trunk stands.
     pub fn trunk_states(&self) -> &HashMap<String, TrunkState> {
         &self.lines.states
@@ -193,7 +203,14 @@ impl Endpoint {
         h.push(HeaderName::To, format!("<sip:{user}@{}>", t.domain));
         h.push(HeaderName::CallId, reg.call_id.as_str());
         h.push(HeaderName::CSeq, format!("{} REGISTER", reg.cseq));
-        h.push(HeaderName::Contact, format!("<sip:{user}@{}>", t.local));
+        let param = match t.transport {
+            Transport::Tcp => ";transport=tcp",
+            _ => "",
+        };
+        h.push(
+            HeaderName::Contact,
+            format!("<sip:{user}@{}{param}>", t.local),
+        );
         h.push(HeaderName::Expires, reg.expires.to_string());
         h.push(HeaderName::UserAgent, self.config.server_name.as_str());
         let tries = match challenge {

@@ -56,9 +56,15 @@ pub struct Trunk {
 }
 
 impl Trunk {
-    /// Whether a message from `source` is this trunk's.
-    pub fn sent(&self, source: SocketAddr) -> bool {
-        self.peer == Some(source)
+    /// Whether a message from `source` (over `transport`) is this
+    /// trunk's. Over TCP the provider may open its own connections, from
+    /// any port of its address.
+    pub fn sent(&self, source: SocketAddr, transport: Transport) -> bool {
+        let from_peer = match (self.peer, self.transport) {
+            (Some(peer), Transport::Tcp) => transport == Transport::Tcp && peer.ip() == source.ip(),
+            (peer, _) => peer == Some(source),
+        };
+        from_peer
             || self.allowed.iter().any(|(net, port)| {
                 net.contains(&source.ip()) && port.is_none_or(|p| p == source.port())
             })
@@ -99,9 +105,9 @@ impl Network {
         self.trunks.iter().find(|t| t.name == name)
     }
 
-    /// The trunk a message from `source` comes from.
-    pub fn trunk_at(&self, source: SocketAddr) -> Option<&Trunk> {
-        self.trunks.iter().find(|t| t.sent(source))
+    /// The trunk a message from `source` (over `transport`) comes from.
+    pub fn trunk_at(&self, source: SocketAddr, transport: Transport) -> Option<&Trunk> {
+        self.trunks.iter().find(|t| t.sent(source, transport))
     }
 
     /// Where a call from `trunk` to public number `did` goes.

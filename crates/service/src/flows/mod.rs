@@ -74,7 +74,7 @@ pub trait FlowObject: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
 }
 
 /// The methods of [`FlowObject`] every flow object has alike: its name,
-/// its number, and the store's times.
+/// its number (none, `unnumbered`), and the store's times.
 macro_rules! identity {
     () => {
         fn name(&self) -> &str {
@@ -83,6 +83,21 @@ macro_rules! identity {
 
         fn number(&self) -> Option<&str> {
             self.number.as_deref()
+        }
+
+        fn set_times(&mut self, created_at: i64, updated_at: i64) {
+            self.created_at = created_at;
+            self.updated_at = updated_at;
+        }
+    };
+    // Objects with no internal number (trunks, DIDs, outbound rules).
+    (unnumbered) => {
+        fn name(&self) -> &str {
+            &self.name
+        }
+
+        fn number(&self) -> Option<&str> {
+            None
         }
 
         fn set_times(&mut self, created_at: i64, updated_at: i64) {

@@ -187,18 +187,7 @@ impl FlowObject for Trunk {
     const NOUN: &'static str = "trunk";
     const ADMIN_ONLY: bool = true;
 
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn number(&self) -> Option<&str> {
-        None
-    }
-
-    fn set_times(&mut self, created_at: i64, updated_at: i64) {
-        self.created_at = created_at;
-        self.updated_at = updated_at;
-    }
+    crate::flows::identity!(unnumbered);
 
     fn into_decl(self) -> crate::flows::declare::FlowDecl {
         crate::flows::declare::FlowDecl::Trunk(self)

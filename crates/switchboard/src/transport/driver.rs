@@ -42,6 +42,10 @@ pub enum Inbound {
     Disconnected {
         peer: SocketAddr,
     },
+    /// A connection to a provider could not be opened.
+    ConnectFailed {
+        peer: SocketAddr,
+    },
     /// An extension's credentials changed.
     Account(AccountChange),
     /// A ban, or the allow and block lists, changed.
@@ -129,6 +133,8 @@ pub struct Outlets {
     pub trunks: mpsc::UnboundedSender<crate::trunk_reports::TrunkReport>,
     /// Callers' names to look up: the call and the URL to ask.
     pub lookups: mpsc::UnboundedSender<(u64, String)>,
+    /// The driver itself, for the connections it opens to report to.
+    pub own: DriverTx,
 }
 
 /// Starts the driver on a thread of its own, with a single-threaded
@@ -178,7 +184,10 @@ async fn run(
         calls,
         trunks,
         lookups,
+        own,
     } = outlets;
+    // Messages for providers whose connection is being opened.
+    let mut connecting: HashMap<SocketAddr, Vec<Bytes>> = HashMap::new();
     let mut connections: HashMap<SocketAddr, mpsc::Sender<Bytes>> = HashMap::new();
     let mut buf = vec![0u8; 65_535];
     // Shutting down: when the calls in progress are ended, and when the
@@ -234,7 +243,16 @@ async fn run(
                 endpoint.handle_message(now, now_unix(), message, source, Transport::Tcp);
             }
             Wake::Inbound(Inbound::Connected { peer, writer }) => {
+                for bytes in connecting.remove(&peer).unwrap_or_default() {
+                    trace(sip_trace, "send", &peer, "tcp", &bytes);
+                    let _ = writer.try_send(bytes);
+                }
                 connections.insert(peer, writer);
+            }
+            Wake::Inbound(Inbound::ConnectFailed { peer }) => {
+                if let Some(lost) = connecting.remove(&peer) {
+                    tracing::info!("{} messages to {peer} not sent: no connection", lost.len());
+                }
             }
             Wake::Inbound(Inbound::Disconnected { peer }) => {
                 connections.remove(&peer);
@@ -353,6 +371,13 @@ async fn run(
                         if writer.try_send(t.bytes).is_err() {
                             tracing::debug!("tcp {} is not reading; answer dropped", t.destination);
                         }
+                    }
+                    None if endpoint.dials(t.destination) => {
+                        let waiting = connecting.entry(t.destination).or_default();
+                        if waiting.is_empty() {
+                            super::tcp::connect(t.destination, own.clone());
+                        }
+                        waiting.push(t.bytes);
                     }
                     None => tracing::debug!("no connection to {} any more", t.destination),
                 },

@@ -2,7 +2,8 @@
 //! stream (Content-Length), answers CRLF keep-alive pings with a pong, and
 //! hands messages to the driver; a writer task sends what the driver routes
 //! to this peer. A lost framing closes the connection, since a stream
-//! cannot be resynchronised.
+//! cannot be resynchronised. Connections come from phones, or are opened
+//! to a trunk's provider when the driver has something to send it.
 
 use super::driver::{DriverTx, Inbound, PEER_QUEUE};
 use bytes::Bytes;
@@ -42,6 +43,28 @@ pub async fn accept_loop(listener: TcpListener, max_connections: usize, driver: 
             drop(permit);
         });
     }
+}
+
+/// How long opening a connection to a provider may take.
+const CONNECT_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Opens a connection to `peer` (a trunk's provider); once it is up the
+/// driver hears `Connected` as for an accepted one, else
+/// `ConnectFailed`.
+pub fn connect(peer: SocketAddr, driver: DriverTx) {
+    tokio::spawn(async move {
+        match tokio::time::timeout(CONNECT_WITHIN, TcpStream::connect(peer)).await {
+            Ok(Ok(stream)) => connection(stream, peer, driver).await,
+            Ok(Err(e)) => {
+                tracing::info!("tcp connection to {peer}: {e}");
+                let _ = driver.send(Inbound::ConnectFailed { peer }).await;
+            }
+            Err(_) => {
+                tracing::info!("tcp connection to {peer}: no answer");
+                let _ = driver.send(Inbound::ConnectFailed { peer }).await;
+            }
+        }
+    });
 }
 
 async fn connection(stream: TcpStream, peer: SocketAddr, driver: DriverTx) {
