@@ -8,7 +8,8 @@
 //! the extension's caller ID (and P-Asserted-Identity), fails over within
 //! the call from a trunk that does not answer and one that answers 503 to
 //! a third, found by DNS NAPTR and SRV (dnsmasq); calls abroad are refused
-//! to an extension not allowed them, and an hourly limit holds. At the
+//! to an extension not allowed them, a rule open to a ring group's
+//! members only to others, and an hourly limit holds. At the
 //! capacity plan's limit an inbound call gets 503 and an outbound one 486
 //! while the calls in progress all go on, emergency calls still go out,
 //! and the record shows the peak and the refusals.
@@ -330,6 +331,16 @@ patterns = ["00."]
 trunks = ["carrier"]
 caller_id = "main"
 international = true
+
+[[ring_group]]
+name = "sales"
+members = [{{ extension = "1002" }}]
+
+[[outbound_rule]]
+name = "premium"
+patterns = ["0900X."]
+trunks = ["carrier"]
+allowed = ["ring_group:sales"]
 "#
     );
     let dns_servers = format!("[\"127.0.0.1:{}\"]", dns.port);
@@ -390,6 +401,11 @@ international = true
         "{seen}"
     );
 
+    // Premium numbers are for the sales group only.
+    succeeded(
+        "caller_refused.xml",
+        desk_calls(&server, "090012345", "caller_refused.xml"),
+    );
     // Two outbound calls this hour: the third is refused.
     succeeded(
         "caller_refused.xml",
