@@ -139,3 +139,53 @@ impl TrunkState {
 
 /// The states of every trunk, by name.
 pub type States = HashMap<String, TrunkState>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_trunk_is_down_when_its_registration_failed_or_it_stopped_answering() {
+        let state = |registration, reachable| TrunkState {
+            registration,
+            reachable,
+            detail: None,
+        };
+        assert!(state("registered", Some(true)).up());
+        assert!(state("not_registering", None).up());
+        assert!(state("registering", None).up());
+        assert!(!state("failed", Some(true)).up());
+        assert!(!state("registered", Some(false)).up());
+    }
+
+    #[test]
+    fn over_tcp_any_port_of_the_providers_address_is_the_trunks() {
+        let trunk = |transport| Trunk {
+            name: "t".into(),
+            peer: Some("198.51.100.1:5060".parse().unwrap()),
+            transport,
+            domain: "198.51.100.1".into(),
+            local: "192.0.2.1:5060".into(),
+            username: None,
+            auth_username: None,
+            password: None,
+            register: None,
+            allowed: vec![("203.0.113.0/24".parse().unwrap(), None)],
+            channels: None,
+            codecs: Vec::new(),
+            send_pai: false,
+            send_rpid: false,
+            called_from_to: false,
+            main_number: None,
+            caller_name_url: None,
+            unknown_did: Target::HangUp,
+            qualify: false,
+        };
+        let other_port: SocketAddr = "198.51.100.1:40000".parse().unwrap();
+        assert!(!trunk(Transport::Udp).sent(other_port, Transport::Udp));
+        assert!(trunk(Transport::Tcp).sent(other_port, Transport::Tcp));
+        assert!(!trunk(Transport::Tcp).sent(other_port, Transport::Udp));
+        let listed: SocketAddr = "203.0.113.7:5060".parse().unwrap();
+        assert!(trunk(Transport::Udp).sent(listed, Transport::Udp));
+    }
+}
