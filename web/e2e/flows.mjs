@@ -12,18 +12,14 @@
 // show 700's chain down to the ring group's voicemail; deleting sales must
 // be refused naming ivr main; forcing office closed must show it closed.
 
-import { need, see, logIn, withBrowser } from "./browser.mjs";
-import { create, destination, openSection, row } from "./forms.mjs";
+import { need, see, withBrowser } from "./browser.mjs";
+import { asAdmin, create, destination, openSection, row } from "./forms.mjs";
 
 const password = need("SB_PASSWORD");
 
 try {
   await withBrowser(async ({ open, screenshot }) => {
-    const page = await open("admin");
-    await logIn(page, password);
-    await see(page.getByRole("heading", { name: "Extensions" }), "the extensions page");
-    const form = page.locator("form.editor");
-    const field = (label) => form.getByLabel(label, { exact: true });
+    const { page, form, field } = await asAdmin(open, password);
 
     // Ring group sales: 1001 then 1002, then 1001's voicemail.
     await openSection(page, "Ring groups");

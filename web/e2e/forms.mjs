@@ -1,8 +1,19 @@
-// What the end-to-end runs do on the console's list and form pages: open a
-// section by its link, find a row, pick a destination, create the object
-// the form holds.
+// What the end-to-end runs do on the console's list and form pages: log
+// in as the administrator, open a section by its link, find a row, pick a
+// destination, create the object the form holds.
 
-import { see, gone } from "./browser.mjs";
+import { see, gone, logIn } from "./browser.mjs";
+
+/** A page logged in as the administrator, its editor form, and the
+ * form's fields by label. */
+export async function asAdmin(open, password) {
+  const page = await open("admin");
+  await logIn(page, password);
+  await see(page.getByRole("heading", { name: "Extensions" }), "the extensions page");
+  const form = page.locator("form.editor");
+  const field = (label) => form.getByLabel(label, { exact: true });
+  return { page, form, field };
+}
 
 export const row = (page, name) => page.locator(`tr[data-name="${name}"]`);
 

@@ -13,18 +13,14 @@
 // naming outbound rule national; the capacity page must show the
 // server's hint about the plan.
 
-import { need, see, logIn, withBrowser } from "./browser.mjs";
-import { create, destination, openSection, row } from "./forms.mjs";
+import { need, see, withBrowser } from "./browser.mjs";
+import { asAdmin, create, destination, openSection, row } from "./forms.mjs";
 
 const password = need("SB_PASSWORD");
 
 try {
   await withBrowser(async ({ open, screenshot }) => {
-    const page = await open("admin");
-    await logIn(page, password);
-    await see(page.getByRole("heading", { name: "Extensions" }), "the extensions page");
-    const form = page.locator("form.editor");
-    const field = (label) => form.getByLabel(label, { exact: true });
+    const { page, form, field } = await asAdmin(open, password);
 
     // Trunk provider: trusted by its address, not registering.
     await openSection(page, "SIP trunks");

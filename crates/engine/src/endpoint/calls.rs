@@ -361,26 +361,7 @@ impl Endpoint {
             else {
                 continue;
             };
-            let call = self.calls.calls.get_mut(&id).expect("looked up above");
-            self.calls
-                .branches
-                .insert(key.clone(), (id, call.branches.len()));
-            self.calls.dialogs.insert(
-                (dialog.call_id.clone(), dialog.local_tag.clone()),
-                (id, Side::Callee),
-            );
-            call.branches.push(Branch {
-                invite,
-                key,
-                dialog,
-                provisional: false,
-                done: false,
-                cancel_pending: false,
-                final_code: None,
-                offer: sdp,
-                extension: number,
-                trunk: None,
-            });
+            self.add_branch(id, key, invite, dialog, sdp, number, None);
         }
         let Some(call) = self.calls.calls.get_mut(&id) else {
             return;
@@ -390,6 +371,43 @@ impl Endpoint {
             self.fail_call(now, id, 480, "Temporarily Unavailable");
             self.end_call(id, Disposition::Failed, "no phone reachable", "system");
         }
+    }
+
+    /// Keeps a new branch of call `id`: the INVITE sent (as `key`) in
+    /// `dialog`, offering `offer`, to `extension`'s phone or a trunk.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn add_branch(
+        &mut self,
+        id: u64,
+        key: TransactionKey,
+        invite: Request,
+        dialog: Dialog,
+        offer: Sdp,
+        extension: String,
+        trunk: Option<crate::call::TrunkLeg>,
+    ) {
+        let Some(call) = self.calls.calls.get_mut(&id) else {
+            return;
+        };
+        self.calls
+            .branches
+            .insert(key.clone(), (id, call.branches.len()));
+        self.calls.dialogs.insert(
+            (dialog.call_id.clone(), dialog.local_tag.clone()),
+            (id, Side::Callee),
+        );
+        call.branches.push(Branch {
+            invite,
+            key,
+            dialog,
+            provisional: false,
+            done: false,
+            cancel_pending: false,
+            final_code: None,
+            offer,
+            extension,
+            trunk,
+        });
     }
 
     /// A new leg's INVITE in `dialog` (To without a tag yet), offering

@@ -535,29 +535,12 @@ impl Endpoint {
         let call = self.calls.calls.get_mut(&id).expect("looked up above");
         call.first_branch = call.branches.len();
         call.sdp_version += 1;
-        self.calls
-            .branches
-            .insert(key.clone(), (id, call.branches.len()));
-        self.calls.dialogs.insert(
-            (dialog.call_id.clone(), dialog.local_tag.clone()),
-            (id, Side::Callee),
-        );
-        call.branches.push(crate::call::Branch {
-            invite,
-            key,
-            dialog,
-            provisional: false,
-            done: false,
-            cancel_pending: false,
-            final_code: None,
-            offer: sdp,
-            extension: number,
-            trunk: Some(TrunkLeg {
-                name: trunk.name.clone(),
-                auth_tries: 0,
-                answer_by: Some(now + TRUNK_ANSWER_TIME),
-            }),
-        });
+        let leg = TrunkLeg {
+            name: trunk.name.clone(),
+            auth_tries: 0,
+            answer_by: Some(now + TRUNK_ANSWER_TIME),
+        };
+        self.add_branch(id, key, invite, dialog, sdp, number, Some(leg));
         true
     }
 

@@ -185,17 +185,8 @@ impl Endpoint {
         let Ok(uri) = Uri::parse_str(&uri_text) else {
             return self.registration_failed(now, name, format!("{uri_text} is not a SIP URI"));
         };
-        let mut req = Request::new(Method::Register, uri);
+        let mut req = outside_dialog(Method::Register, uri, &t, &branch);
         let h = &mut req.headers;
-        h.push(
-            HeaderName::Via,
-            format!(
-                "SIP/2.0/{} {};rport;branch={branch}",
-                t.transport.as_str(),
-                t.local
-            ),
-        );
-        h.push(HeaderName::MaxForwards, "70");
         h.push(
             HeaderName::From,
             format!("<sip:{user}@{}>;tag={}", t.domain, reg.tag),
@@ -365,17 +356,8 @@ impl Endpoint {
         };
         let branch = self.layer.new_branch();
         let tag = self.tag();
-        let mut req = Request::new(Method::Options, uri.clone());
+        let mut req = outside_dialog(Method::Options, uri.clone(), &t, &branch);
         let h = &mut req.headers;
-        h.push(
-            HeaderName::Via,
-            format!(
-                "SIP/2.0/{} {};rport;branch={branch}",
-                t.transport.as_str(),
-                t.local
-            ),
-        );
-        h.push(HeaderName::MaxForwards, "70");
         h.push(
             HeaderName::From,
             format!("<sip:switchboard@{}>;tag={tag}", t.local),
@@ -454,6 +436,22 @@ impl Endpoint {
             state,
         });
     }
+}
+
+/// A request to trunk `t` outside any dialog: its Via (our address as the
+/// provider reaches us, `branch`) and Max-Forwards.
+fn outside_dialog(method: Method, uri: Uri, t: &Trunk, branch: &str) -> Request {
+    let mut req = Request::new(method, uri);
+    req.headers.push(
+        HeaderName::Via,
+        format!(
+            "SIP/2.0/{} {};rport;branch={branch}",
+            t.transport.as_str(),
+            t.local
+        ),
+    );
+    req.headers.push(HeaderName::MaxForwards, "70");
+    req
 }
 
 /// The seconds a registrar granted: our Contact's `expires`, else the
