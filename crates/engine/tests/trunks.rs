@@ -1,8 +1,10 @@
 //! Trunks in virtual time: a registration refused, retried after its wait
 //! and refreshed before it runs out; a trunk that stops answering OPTIONS
-//! and one with no free line passed over for the next; a withheld caller
-//! ID, Remote-Party-ID and the trunk's codecs on the INVITE; the DID read
-//! from To when the trunk says so.
+//! and one with no free line passed over for the next; a trunk's
+//! challenge answered once, refused credentials passing the call on; a
+//! withheld caller ID, Remote-Party-ID and the trunk's codecs on the
+//! INVITE; the DID read from To when the trunk says so; an inbound call
+//! beyond the trunk's lines refused with 503.
 
 mod support;
 
@@ -268,4 +270,41 @@ fn a_trunks_challenge_is_answered_once_and_refused_credentials_pass_the_call_on(
             .all(|(_, m)| !matches!(m, Message::Response(r) if r.code == 407)),
         "{sent:?}"
     );
+}
+
+#[test]
+fn an_inbound_call_beyond_the_trunks_lines_gets_503() {
+    let mut t = trunk("prov", 1);
+    t.channels = Some(1);
+    let mut w = world(vec![t], Vec::new());
+    w.register("1002");
+    let sdp = support::phones::SDP;
+    let invite = |n: u32| {
+        format!(
+            "INVITE sip:+4930123000@192.0.2.1 SIP/2.0\r\nVia: SIP/2.0/UDP {p};branch=z9hG4bK-l{n}\r\n\
+             Max-Forwards: 70\r\nFrom: <sip:+4917012345@198.51.100.1>;tag=l{n}\r\n\
+             To: <sip:+4930123000@{REALM}>\r\nCall-ID: line-{n}\r\nCSeq: 1 INVITE\r\n\
+             Contact: <sip:provider@{p}>\r\nContent-Type: application/sdp\r\n\
+             Content-Length: {len}\r\n\r\n{sdp}",
+            p = provider(1),
+            len = sdp.len()
+        )
+    };
+    let sent = w.deliver(provider(1), &invite(1));
+    assert_eq!(invites_to(&sent, phone("1002")).len(), 1);
+    let sent = w.deliver(provider(1), &invite(2));
+    let refused = sent
+        .iter()
+        .find_map(|(to, m)| match m {
+            Message::Response(r) if *to == provider(1) && r.code >= 200 => Some(r.clone()),
+            _ => None,
+        })
+        .expect("an answer to the second call");
+    assert_eq!(refused.code, 503);
+    assert!(
+        refused.reason.contains("lines of trunk prov"),
+        "{}",
+        refused.reason
+    );
+    assert!(invites_to(&sent, phone("1002")).is_empty());
 }
