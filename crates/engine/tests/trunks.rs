@@ -4,7 +4,8 @@
 //! challenge answered once, refused credentials passing the call on; a
 //! withheld caller ID, Remote-Party-ID and the trunk's codecs on the
 //! INVITE; the DID read from To when the trunk says so; an inbound call
-//! beyond the trunk's lines refused with 503.
+//! beyond the trunk's lines refused with 503; a removed trunk's
+//! registration ended at the provider.
 
 mod support;
 
@@ -69,7 +70,7 @@ fn world(trunks: Vec<Trunk>, rules: Vec<OutboundRule>) -> World {
         dids: Some(dids),
         capacity: None,
     };
-    w.ep.set_network(w.now, network);
+    w.ep.set_network(w.now, w.unix, network);
     w
 }
 
@@ -307,4 +308,42 @@ fn an_inbound_call_beyond_the_trunks_lines_gets_503() {
         refused.reason
     );
     assert!(invites_to(&sent, phone("1002")).is_empty());
+}
+
+#[test]
+fn a_removed_trunk_ends_its_registration_answering_the_challenge() {
+    let mut t = trunk("prov", 1);
+    t.register = Some(300);
+    let mut w = world(vec![t], Vec::new());
+    let first = requests_to(&w.wait(1), provider(1))[0].clone();
+    w.deliver(provider(1), &answer(&first, 200, "OK"));
+    assert!(states(&mut w).iter().any(|(_, r, _, _)| *r == "registered"));
+    let empty = Network {
+        trunks: Vec::new(),
+        rules: Vec::new(),
+        dids: None,
+        capacity: None,
+    };
+    w.ep.set_network(w.now, w.unix, empty);
+    let sent = w.sent();
+    let leaving = requests_to(&sent, provider(1))[0].clone();
+    assert_eq!(leaving.headers.get(&HeaderName::Expires), Some("0"));
+    assert_eq!(
+        leaving.headers.get(&HeaderName::CallId),
+        first.headers.get(&HeaderName::CallId)
+    );
+    let challenge = answer(&leaving, 401, "Unauthorized").replace(
+        "Content-Length: 0",
+        "WWW-Authenticate: Digest realm=\"provider\", nonce=\"n2\", algorithm=MD5\r\nContent-Length: 0",
+    );
+    let sent = w.deliver(provider(1), &challenge);
+    let answered = requests_to(&sent, provider(1))[0].clone();
+    assert_eq!(answered.headers.get(&HeaderName::Expires), Some("0"));
+    assert!(answered.headers.get(&HeaderName::Authorization).is_some());
+    let sent = w.deliver(provider(1), &answer(&answered, 200, "OK"));
+    assert!(requests_to(&sent, provider(1)).is_empty());
+    assert!(
+        requests_to(&w.wait(60), provider(1)).is_empty(),
+        "nothing more"
+    );
 }

@@ -90,8 +90,12 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         endpoint.set_plan(crate::call_flows::plan(&service).await?);
         let local = crate::network::Local::of(&config)?;
         let resolver = crate::dns::Resolver::new(&local.dns_servers);
+        let unix = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
         endpoint.set_network(
             std::time::Instant::now(),
+            unix,
             crate::network::network(&service, &local, &resolver).await?,
         );
         let answers = service.group_answers().await?;

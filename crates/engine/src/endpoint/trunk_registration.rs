@@ -49,6 +49,19 @@ pub(super) struct TrunkLines {
     qualify: HashMap<String, (Instant, u32)>,
     /// What each trunk was defined as, to see what a change touches.
     defined: HashMap<String, String>,
+    /// Registrations being ended (their trunk removed or changed), by the
+    /// REGISTER in flight.
+    leaving: HashMap<TransactionKey, Leaving>,
+}
+
+/// A registration being ended.
+#[derive(Debug)]
+struct Leaving {
+    trunk: Trunk,
+    call_id: String,
+    tag: String,
+    cseq: u32,
+    challenged: bool,
 }
 
 /// What a trunk's registration depends on.
@@ -62,14 +75,14 @@ fn fingerprint(t: &Trunk) -> String {
 impl Endpoint {
     /// Replaces the trunks, rules, DIDs and capacity plan. Registrations
     /// of trunks whose definition did not change go on; the others start
-    /// again (or stop, with the trunk).
-    pub fn set_network(&mut self, now: Instant, network: Network) {
+    /// again (or end, with the trunk). `now_unix` is wall-clock seconds.
+    pub fn set_network(&mut self, now: Instant, now_unix: u64, network: Network) {
         let mut defined = HashMap::new();
         for t in &network.trunks {
             let print = fingerprint(t);
             let same = self.lines.defined.get(&t.name) == Some(&print);
             if !same {
-                self.lines.registrations.remove(&t.name);
+                self.leave(now, &t.name);
                 let registration = if t.register.is_some() {
                     let tag = self.tag();
                     self.lines.registrations.insert(
@@ -114,7 +127,7 @@ impl Endpoint {
             .cloned()
             .collect();
         for name in gone {
-            self.lines.registrations.remove(&name);
+            self.leave(now, &name);
             self.lines.qualify.remove(&name);
             self.lines.states.remove(&name);
         }
@@ -124,6 +137,34 @@ impl Endpoint {
         // run even before any message arrives.
         if self.next_housekeeping.is_none() {
             self.next_housekeeping = Some(now);
+        }
+        // What ending registrations sent goes now.
+        self.drain(now, now_unix);
+    }
+
+    /// Forgets trunk `name`'s registration, ending it at the provider
+    /// when it holds (the trunk as it was is still `self.network`'s).
+    fn leave(&mut self, now: Instant, name: &str) {
+        let Some(reg) = self.lines.registrations.remove(name) else {
+            return;
+        };
+        if let Some((key, _)) = &reg.pending {
+            self.lines.registers.remove(key);
+        }
+        let registered = self
+            .lines
+            .states
+            .get(name)
+            .is_some_and(|s| s.registration == "registered");
+        if let (true, Some(trunk)) = (registered, self.network.trunk(name).cloned()) {
+            let leaving = Leaving {
+                trunk,
+                call_id: reg.call_id,
+                tag: reg.tag,
+                cseq: reg.cseq,
+                challenged: false,
+            };
+            self.end_registration(now, leaving, None);
         }
     }
 
@@ -175,64 +216,105 @@ impl Endpoint {
         let Some(peer) = t.peer else {
             return self.registration_failed(now, name, "the host does not resolve".into());
         };
-        let user = t.username.clone().unwrap_or_default();
         let branch = self.layer.new_branch();
+        let cnonce = format!("{:016x}", rand::Rng::gen::<u64>(&mut self.rng));
+        let user_agent = self.config.server_name.clone();
         let Some(reg) = self.lines.registrations.get_mut(name) else {
             return;
         };
         reg.cseq += 1;
-        let uri_text = format!("sip:{}", t.domain);
-        let Ok(uri) = Uri::parse_str(&uri_text) else {
-            return self.registration_failed(now, name, format!("{uri_text} is not a SIP URI"));
+        let Some(req) = register_request(
+            &t,
+            (&reg.call_id, &reg.tag, reg.cseq),
+            reg.expires,
+            &branch,
+            challenge.map(|(code, c)| (code, c, cnonce.as_str())),
+            &user_agent,
+        ) else {
+            return self.registration_failed(
+                now,
+                name,
+                format!("sip:{} is not a SIP URI", t.domain),
+            );
         };
-        let mut req = outside_dialog(Method::Register, uri, &t, &branch);
-        let h = &mut req.headers;
-        h.push(
-            HeaderName::From,
-            format!("<sip:{user}@{}>;tag={}", t.domain, reg.tag),
-        );
-        h.push(HeaderName::To, format!("<sip:{user}@{}>", t.domain));
-        h.push(HeaderName::CallId, reg.call_id.as_str());
-        h.push(HeaderName::CSeq, format!("{} REGISTER", reg.cseq));
-        let param = match t.transport {
-            Transport::Tcp => ";transport=tcp",
-            _ => "",
-        };
-        h.push(
-            HeaderName::Contact,
-            format!("<sip:{user}@{}{param}>", t.local),
-        );
-        h.push(HeaderName::Expires, reg.expires.to_string());
-        h.push(HeaderName::UserAgent, self.config.server_name.as_str());
         let tries = match challenge {
-            Some((code, c)) => {
-                let credentials = Credentials::answer(
-                    c,
-                    t.auth_user().unwrap_or_default(),
-                    t.password.as_deref().unwrap_or_default(),
-                    "REGISTER",
-                    &uri_text,
-                    b"",
-                    &format!("{:016x}", rand::Rng::gen::<u64>(&mut self.rng)),
-                    1,
-                );
-                let header = if code == 407 {
-                    HeaderName::ProxyAuthorization
-                } else {
-                    HeaderName::Authorization
-                };
-                req.headers.push(header, credentials.to_string());
-                reg.pending.as_ref().map_or(1, |(_, n)| n + 1)
-            }
+            Some(_) => reg.pending.as_ref().map_or(1, |(_, n)| n + 1),
             None => 0,
         };
-        req.headers.push(HeaderName::ContentLength, "0");
         if let Ok(key) = self.layer.send_request(now, req, peer, t.transport) {
             if let Some((old, _)) = reg.pending.replace((key.clone(), tries)) {
                 self.lines.registers.remove(&old);
             }
             self.lines.registers.insert(key, name.to_owned());
         }
+    }
+
+    /// Ends the registration `reg` of `trunk` (removed, or changed): a
+    /// REGISTER with `Expires: 0` on its Call-ID, its challenge answered
+    /// once; whatever the answer, it is then forgotten.
+    fn end_registration(
+        &mut self,
+        now: Instant,
+        mut leaving: Leaving,
+        challenge: Option<(u16, &Challenge)>,
+    ) {
+        let Some(peer) = leaving.trunk.peer else {
+            return;
+        };
+        let branch = self.layer.new_branch();
+        let cnonce = format!("{:016x}", rand::Rng::gen::<u64>(&mut self.rng));
+        leaving.cseq += 1;
+        let Some(req) = register_request(
+            &leaving.trunk,
+            (&leaving.call_id, &leaving.tag, leaving.cseq),
+            0,
+            &branch,
+            challenge.map(|(code, c)| (code, c, cnonce.as_str())),
+            &self.config.server_name,
+        ) else {
+            return;
+        };
+        if let Ok(key) = self
+            .layer
+            .send_request(now, req, peer, leaving.trunk.transport)
+        {
+            self.lines.leaving.insert(key, leaving);
+        }
+    }
+
+    /// An answer to an unregistering REGISTER; false when `key` is none.
+    fn unregister_answered(
+        &mut self,
+        now: Instant,
+        key: &TransactionKey,
+        response: &Response,
+    ) -> bool {
+        if response.code < 200 {
+            return self.lines.leaving.contains_key(key);
+        }
+        let Some(mut leaving) = self.lines.leaving.remove(key) else {
+            return false;
+        };
+        let header = match response.code {
+            401 => HeaderName::WwwAuthenticate,
+            407 => HeaderName::ProxyAuthenticate,
+            _ => return true,
+        };
+        if leaving.challenged {
+            return true;
+        }
+        leaving.challenged = true;
+        if let Some(c) = response
+            .headers
+            .get_all(&header)
+            .find_map(|v| match Challenge::parse(v) {
+                Ok(Scheme::Digest(c)) => Some(c),
+                _ => None,
+            })
+        {
+            self.end_registration(now, leaving, Some((response.code, &c)));
+        }
+        true
     }
 
     /// An answer to a REGISTER sent to a trunk; false when `key` is none.
@@ -243,7 +325,7 @@ impl Endpoint {
         response: &Response,
     ) -> bool {
         let Some(name) = self.lines.registers.get(key).cloned() else {
-            return false;
+            return self.unregister_answered(now, key, response);
         };
         if response.code < 200 {
             return true;
@@ -324,7 +406,7 @@ impl Endpoint {
     /// A REGISTER to a trunk got no answer; false when `key` is none.
     pub(super) fn register_unanswered(&mut self, now: Instant, key: &TransactionKey) -> bool {
         let Some(name) = self.lines.registers.remove(key) else {
-            return false;
+            return self.lines.leaving.remove(key).is_some();
         };
         if let Some(r) = self.lines.registrations.get_mut(&name) {
             r.pending = None;
@@ -436,6 +518,61 @@ impl Endpoint {
             state,
         });
     }
+}
+
+/// A REGISTER of trunk `t` in registration `(call_id, tag, cseq)` asking
+/// for `expires` seconds (0: ending it), answering `auth` (the response's
+/// code, its challenge, a cnonce) when given.
+fn register_request(
+    t: &Trunk,
+    (call_id, tag, cseq): (&str, &str, u32),
+    expires: u32,
+    branch: &str,
+    auth: Option<(u16, &Challenge, &str)>,
+    user_agent: &str,
+) -> Option<Request> {
+    let user = t.username.clone().unwrap_or_default();
+    let uri_text = format!("sip:{}", t.domain);
+    let uri = Uri::parse_str(&uri_text).ok()?;
+    let mut req = outside_dialog(Method::Register, uri, t, branch);
+    let h = &mut req.headers;
+    h.push(
+        HeaderName::From,
+        format!("<sip:{user}@{}>;tag={tag}", t.domain),
+    );
+    h.push(HeaderName::To, format!("<sip:{user}@{}>", t.domain));
+    h.push(HeaderName::CallId, call_id);
+    h.push(HeaderName::CSeq, format!("{cseq} REGISTER"));
+    let param = match t.transport {
+        Transport::Tcp => ";transport=tcp",
+        _ => "",
+    };
+    h.push(
+        HeaderName::Contact,
+        format!("<sip:{user}@{}{param}>", t.local),
+    );
+    h.push(HeaderName::Expires, expires.to_string());
+    h.push(HeaderName::UserAgent, user_agent);
+    if let Some((code, c, cnonce)) = auth {
+        let credentials = Credentials::answer(
+            c,
+            t.auth_user().unwrap_or_default(),
+            t.password.as_deref().unwrap_or_default(),
+            "REGISTER",
+            &uri_text,
+            b"",
+            cnonce,
+            1,
+        );
+        let header = if code == 407 {
+            HeaderName::ProxyAuthorization
+        } else {
+            HeaderName::Authorization
+        };
+        h.push(header, credentials.to_string());
+    }
+    h.push(HeaderName::ContentLength, "0");
+    Some(req)
 }
 
 /// A request to trunk `t` outside any dialog: its Via (our address as the

@@ -269,7 +269,9 @@ async fn run(
                 endpoint.connect(now, now_unix(), &call, to);
             }
             Wake::Inbound(Inbound::Plan(plan)) => endpoint.set_plan(plan),
-            Wake::Inbound(Inbound::Network(network)) => endpoint.set_network(now, network),
+            Wake::Inbound(Inbound::Network(network)) => {
+                endpoint.set_network(now, now_unix(), network);
+            }
             Wake::Inbound(Inbound::CallerName { id, name }) => {
                 endpoint.caller_named(now, now_unix(), id, name);
             }
