@@ -15,7 +15,6 @@ use std::sync::Arc;
 use switchboard_engine::trunk::{self, rules, Network};
 use switchboard_engine::Transport;
 use switchboard_service::trunks::trunk::split_host;
-use switchboard_service::trunks::CapacityPlan;
 use switchboard_service::{
     Actor, CallerId, Did, OutboundRule, RingGroup, Service, Trunk, TrunkTransport,
 };
@@ -100,6 +99,9 @@ pub async fn network(
 ) -> anyhow::Result<Network> {
     let actor = Actor::system("trunks");
     let defined = service.flows::<Trunk>(&actor).await?;
+    // What was seen of trunks since removed is forgotten.
+    let names: Vec<String> = defined.iter().map(|t| t.name.clone()).collect();
+    service.prune_trunk_status(&names).await?;
     // Looked up side by side: a provider's DNS being slow holds no other.
     let trunks = futures_util::future::join_all(
         defined
@@ -129,10 +131,7 @@ pub async fn network(
         trunks,
         rules,
         dids: Some(dids),
-        capacity: match service.capacity_plan() {
-            CapacityPlan::Unlimited => None,
-            CapacityPlan::Calls(n) => Some(n),
-        },
+        capacity: service.capacity_plan().limit(),
     })
 }
 

@@ -38,6 +38,9 @@ impl Endpoint {
             caller: caller.number.clone(),
             trunk: None,
         };
+        let refuse = |this: &mut Endpoint, code: u16, reason: &str| {
+            this.refuse_call(now, &key, &req, arrival, &origin, code, reason);
+        };
         if let Some((interval, _)) = session_expires(&req.headers) {
             if interval < MIN_SE {
                 let tag = self.tag();
@@ -47,7 +50,7 @@ impl Endpoint {
             }
         }
         let Some(dialed) = dialed_number(&req.uri) else {
-            return self.refuse_call(now, &key, &req, arrival, &origin, 404, "Not Found");
+            return refuse(self, 404, "Not Found");
         };
         if let Some(service) = Service::for_number(&dialed) {
             return self.answer_service(now, key, req, arrival, origin, service);
@@ -59,29 +62,13 @@ impl Endpoint {
             None => match self.registrar.directory.by_number(&dialed) {
                 None => return self.dial_out(now, key, req, arrival, &caller, dialed),
                 Some(callee) if !callee.enabled => {
-                    return self.refuse_call(
-                        now,
-                        &key,
-                        &req,
-                        arrival,
-                        &origin,
-                        480,
-                        "Temporarily Unavailable",
-                    )
+                    return refuse(self, 480, "Temporarily Unavailable")
                 }
                 Some(_) => crate::call::plan::Target::Extension(dialed.clone()),
             },
         };
         if self.calls.count_for(&caller.number) >= self.call_limit(&caller) {
-            return self.refuse_call(
-                now,
-                &key,
-                &req,
-                arrival,
-                &origin,
-                403,
-                "Forbidden (call limit reached)",
-            );
+            return refuse(self, 403, "Forbidden (call limit reached)");
         }
         // The callee's forwarding (or the flow) decides whose phones ring.
         let route = self.route_to(&target, &dialed, 0);

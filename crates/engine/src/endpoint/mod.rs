@@ -682,9 +682,11 @@ impl Endpoint {
             }
             return;
         }
-        if request.method == Method::Invite && !in_dialog && self.sent_by_trunk(arrival) {
-            // A trunk is trusted by its address: no challenge.
-            return self.inbound_from_trunk(now, key, request, arrival);
+        if request.method == Method::Invite && !in_dialog {
+            if let Some(trunk) = self.trunk_sending(arrival) {
+                // A trunk is trusted by its address: no challenge.
+                return self.inbound_from_trunk(now, key, request, arrival, trunk);
+            }
         }
         if request.method == Method::Invite {
             // Credentials first, then the dialog: a stranger learns nothing

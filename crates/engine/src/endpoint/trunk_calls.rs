@@ -52,28 +52,22 @@ pub(crate) struct Origin {
 }
 
 impl Endpoint {
-    /// Whether an INVITE that came as `arrival` says is a trunk's.
-    pub(super) fn sent_by_trunk(&self, arrival: &Arrival) -> bool {
+    /// The trunk an INVITE that came as `arrival` says is from, if any.
+    pub(super) fn trunk_sending(&self, arrival: &Arrival) -> Option<crate::trunk::Trunk> {
         self.network
             .trunk_at(arrival.source, arrival.transport)
-            .is_some()
+            .cloned()
     }
 
-    /// A new INVITE from a trunk: to the destination of its DID.
+    /// A new INVITE from `trunk`: to the destination of its DID.
     pub(super) fn inbound_from_trunk(
         &mut self,
         now: Instant,
         key: TransactionKey,
         req: Request,
         arrival: &Arrival,
+        trunk: crate::trunk::Trunk,
     ) {
-        let Some(trunk) = self
-            .network
-            .trunk_at(arrival.source, arrival.transport)
-            .cloned()
-        else {
-            return;
-        };
         let did = if trunk.called_from_to {
             req.headers.to().ok().and_then(|t| uri_user(&t.uri))
         } else {
@@ -222,6 +216,9 @@ impl Endpoint {
             caller: caller.number.clone(),
             trunk: None,
         };
+        let refuse = |this: &mut Endpoint, code: u16, reason: &str| {
+            this.refuse_call(now, &key, &req, arrival, &origin, code, reason);
+        };
         let extension = Some((caller.number.as_str(), caller.outbound.international));
         let dialled = match rules::choose(&self.network.rules, extension, &number) {
             Ok(d) => d,
@@ -241,27 +238,19 @@ impl Endpoint {
                             .to_owned(),
                     ),
                 };
-                return self.refuse_call(now, &key, &req, arrival, &origin, code, &reason);
+                return refuse(self, code, &reason);
             }
         };
         if !dialled.emergency {
             if self.calls.count_for(&caller.number) >= self.call_limit(caller) {
-                return self.refuse_call(
-                    now,
-                    &key,
-                    &req,
-                    arrival,
-                    &origin,
-                    403,
-                    "Forbidden (call limit reached)",
-                );
+                return refuse(self, 403, "Forbidden (call limit reached)");
             }
             if let Some(limit) = caller.outbound.per_hour {
                 if self.outbound_in_last_hour(&caller.number, arrival.now) >= limit as usize {
                     let reason = format!(
                         "Forbidden (at most {limit} outbound calls an hour for this extension)"
                     );
-                    return self.refuse_call(now, &key, &req, arrival, &origin, 403, &reason);
+                    return refuse(self, 403, &reason);
                 }
             }
         }

@@ -177,11 +177,6 @@ impl Endpoint {
             .any(|t| t.transport == Transport::Tcp && t.peer == Some(destination))
     }
 
-    /// How each trunk stands.
-    pub fn trunk_states(&self) -> &HashMap<String, TrunkState> {
-        &self.lines.states
-    }
-
     /// Sends what is due: registrations to refresh or retry, OPTIONS.
     pub(super) fn trunk_sweep(&mut self, now: Instant) {
         let due: Vec<String> = self
