@@ -133,6 +133,9 @@ impl Leg {
     /// Records what the caller says until they press `#`, stay silent for
     /// `silence`, reach `limit`, or hang up (the recording is kept then
     /// too). The tail that ended it (the key's tone, the silence) is cut.
+    /// `limit` is counted in audio heard, so a late packet still makes it
+    /// in; the clock ends the recording only when the phone stops sending
+    /// (a second after the limit).
     pub async fn record(&mut self, limit: Duration, silence: Duration) -> Recorded {
         self.keys.clear();
         self.control.play(self.call, Play::Listen(true));
@@ -140,7 +143,7 @@ impl Leg {
         let max = rate * limit.as_millis() as usize / 1000;
         let mut quiet = Silence::new(self.rate, -45.0);
         let mut samples = Vec::new();
-        let deadline = Instant::now() + limit;
+        let deadline = Instant::now() + limit + Duration::from_secs(1);
         let ended = loop {
             let heard = tokio::select! {
                 heard = self.heard.recv() => heard,
