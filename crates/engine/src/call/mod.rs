@@ -420,7 +420,9 @@ impl Call {
 /// Every call, and the indexes that find one from a message.
 #[derive(Debug, Default)]
 pub struct Calls {
-    pub calls: HashMap<u64, Call>,
+    /// Boxed: a call is some 2 KB, and a table that grows moves every
+    /// entry it holds.
+    pub calls: HashMap<u64, Box<Call>>,
     /// Client transactions (INVITEs to the callee's phones) → call and
     /// branch.
     pub branches: HashMap<TransactionKey, (u64, usize)>,
@@ -456,7 +458,7 @@ impl Calls {
     }
 
     /// Forgets a call and its indexes.
-    pub fn remove(&mut self, id: u64) -> Option<Call> {
+    pub fn remove(&mut self, id: u64) -> Option<Box<Call>> {
         let call = self.calls.remove(&id)?;
         self.invites.remove(&call.invite_key);
         self.dialogs

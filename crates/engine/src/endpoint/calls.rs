@@ -267,7 +267,7 @@ impl Endpoint {
             (id, Side::Caller),
         );
         self.notices.push_back(Notice::CallChanged(call.live()));
-        self.calls.calls.insert(id, call);
+        self.calls.calls.insert(id, Box::new(call));
         self.counters.active_calls = self.active_calls() as u64;
         if external {
             self.external_changed();

@@ -34,7 +34,9 @@ pub struct TransactionLayer {
     branches: Branches,
     next_id: u64,
     ids: HashMap<TransactionKey, u64>,
-    entries: HashMap<u64, Entry>,
+    /// Boxed: an entry is some 650 bytes, and a table that grows moves
+    /// every entry it holds.
+    entries: HashMap<u64, Box<Entry>>,
     /// The earliest deadline of each transaction that has one.
     deadlines: BTreeSet<(Instant, u64)>,
     /// Scratch list of transactions whose deadline passed.
@@ -180,7 +182,7 @@ impl TransactionLayer {
         let Some(Entry {
             transaction: Transaction::Server(tx),
             ..
-        }) = self.entries.get_mut(&id)
+        }) = self.entries.get_mut(&id).map(Box::as_mut)
         else {
             return Err(SendError::UnknownTransaction);
         };
@@ -204,7 +206,7 @@ impl TransactionLayer {
             } => self.on_response(now, response, source, transport),
             Input::TransportError(key) => {
                 if let Some(&id) = self.ids.get(&key) {
-                    if let Some(entry) = self.entries.get_mut(&id) {
+                    if let Some(entry) = self.entries.get_mut(&id).map(Box::as_mut) {
                         entry.transaction.on_transport_error(&mut self.outputs);
                     }
                     self.settle(id);
@@ -224,7 +226,7 @@ impl TransactionLayer {
             due.push(id);
         }
         for &id in &due {
-            if let Some(entry) = self.entries.get_mut(&id) {
+            if let Some(entry) = self.entries.get_mut(&id).map(Box::as_mut) {
                 entry.armed = None;
                 entry.transaction.on_timeout(now, &mut self.outputs);
             }
@@ -247,7 +249,10 @@ impl TransactionLayer {
     /// The state of a live transaction.
     pub fn state(&self, key: &TransactionKey) -> Option<State> {
         let id = self.ids.get(key)?;
-        self.entries.get(id).map(|e| e.transaction.state())
+        self.entries
+            .get(id)
+            .map(Box::as_ref)
+            .map(|e| e.transaction.state())
     }
 
     /// Gives back the room a peak of transactions left in the tables.
@@ -315,7 +320,7 @@ impl TransactionLayer {
             if let Some(Entry {
                 transaction: Transaction::Server(tx),
                 ..
-            }) = self.entries.get(id)
+            }) = self.entries.get(id).map(Box::as_ref)
             {
                 tx.on_retransmission(&mut self.outputs);
             }
@@ -359,7 +364,7 @@ impl TransactionLayer {
         let id = self.ids.get(&key).copied().or_else(|| {
             let (untagged, tag) = key.untagged()?;
             let id = *self.ids.get(&untagged)?;
-            match &self.entries.get(&id)?.transaction {
+            match &self.entries.get(&id)?.as_ref().transaction {
                 Transaction::Server(tx) if tx.final_to_tag() == Some(&tag) => Some(id),
                 _ => None,
             }
@@ -369,7 +374,7 @@ impl TransactionLayer {
             if let Some(Entry {
                 transaction: Transaction::Server(tx),
                 ..
-            }) = self.entries.get_mut(&id)
+            }) = self.entries.get_mut(&id).map(Box::as_mut)
             {
                 for_tu = tx.on_ack(now);
             }
@@ -405,7 +410,7 @@ impl TransactionLayer {
         if let Some(Entry {
             transaction: Transaction::Client(tx),
             ..
-        }) = self.entries.get_mut(&id)
+        }) = self.entries.get_mut(&id).map(Box::as_mut)
         {
             tx.on_response(now, response, &mut self.outputs);
         }
@@ -418,10 +423,10 @@ impl TransactionLayer {
         self.ids.insert(transaction.key().clone(), id);
         self.entries.insert(
             id,
-            Entry {
+            Box::new(Entry {
                 armed: None,
                 transaction,
-            },
+            }),
         );
         self.settle(id);
     }
@@ -429,7 +434,7 @@ impl TransactionLayer {
     /// Brings `deadlines` in line with transaction `id`, and forgets it
     /// (telling the TU) once it has terminated.
     fn settle(&mut self, id: u64) {
-        let Some(entry) = self.entries.get_mut(&id) else {
+        let Some(entry) = self.entries.get_mut(&id).map(Box::as_mut) else {
             return;
         };
         let next = entry.transaction.deadlines().wake_at(self.epoch);
