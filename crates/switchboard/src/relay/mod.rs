@@ -7,8 +7,8 @@
 //! picks it ([`Relay::reserve`]), so a port another program holds is
 //! never written into an SDP. One thread ("media", [`worker`]) waits on
 //! every call's sockets at once and forwards what arrives on one side out
-//! of the other; orders reach it in batches, one wake-up per turn of the
-//! SIP thread. Each phone's address is learned from its own packets
+//! of the other; orders reach it in batches, at most one wake-up per turn
+//! of the SIP thread, and opening or closing a call waits for the next. Each phone's address is learned from its own packets
 //! (symmetric RTP, latching), which beats what its SDP said: behind NAT
 //! that address is private. A call whose media has been silent for
 //! `timeout` is reported, once per silence.
@@ -155,8 +155,14 @@ impl Relay {
     }
 
     /// Queues one order of the engine's; [`Relay::flush`] delivers.
+    /// Opening and closing a relayed call do not wake the media thread:
+    /// a call's media flows only once a phone answered with SDP, which
+    /// sends an order that does, and a closed call's sockets can wait for
+    /// the next wake-up (its sweep comes within a second). Waking the
+    /// media thread cost the SIP thread more than sending a message.
     pub fn order(&mut self, order: MediaOrder) {
-        if self.orders.send(Order::Engine(order)).is_ok() {
+        let urgent = !matches!(order, MediaOrder::Open { .. } | MediaOrder::Close { .. });
+        if self.orders.send(Order::Engine(order)).is_ok() && urgent {
             self.unannounced = true;
         }
     }

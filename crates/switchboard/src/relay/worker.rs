@@ -165,13 +165,16 @@ impl Worker {
                     return;
                 }
             }
+            // Orders first, whatever woke the thread: some were sent
+            // without waking it.
+            if !self.take_orders() {
+                return;
+            }
             let mut relayed = 0;
             let again = std::mem::take(&mut self.again);
             for token in again.into_iter().chain(events.iter().map(|e| e.token())) {
                 if token == WAKER {
-                    if !self.take_orders() {
-                        return;
-                    }
+                    continue;
                 } else if token.0 >= ANSWERED {
                     self.receive_answered(token, &mut batch, &mut keys);
                 } else {
