@@ -203,25 +203,30 @@ impl PortPool {
     }
 
     /// An RTP port (its RTCP port is the next), the first free one from
-    /// `start` on (wrapping), if any is left.
+    /// `start` on (wrapping), if any is left. Each port is tried once: the
+    /// free ones first, then those that could not be reserved before (a
+    /// port given back can still be bound for a moment, until the relay
+    /// has closed its sockets).
     pub fn take(&mut self, start: u16) -> Option<u16> {
-        if self.free.is_empty() {
-            self.free.extend(self.elsewhere.drain(..));
-        }
-        while let Some(port) = self
-            .free
-            .range(start..)
-            .next()
-            .or_else(|| self.free.first())
-            .copied()
-        {
+        let mut failed = Vec::new();
+        let found = loop {
+            if self.free.is_empty() {
+                if self.elsewhere.is_empty() {
+                    break None;
+                }
+                self.free.extend(self.elsewhere.drain(..));
+            }
+            let Some(&port) = self.free.range(start..).next().or(self.free.first()) else {
+                break None;
+            };
             self.free.remove(&port);
             if self.reserve.as_mut().is_none_or(|reserve| reserve(port)) {
-                return Some(port);
+                break Some(port);
             }
-            self.elsewhere.push(port);
-        }
-        None
+            failed.push(port);
+        };
+        self.elsewhere.extend(failed);
+        found
     }
 
     pub fn give_back(&mut self, port: u16) {
@@ -485,6 +490,24 @@ mod tests {
         assert_eq!(pool.take(0), None);
         pool.give_back(10004);
         assert_eq!(pool.take(0), Some(10004));
+    }
+
+    #[test]
+    fn a_port_still_held_sends_the_search_on_to_those_passed_over_before() {
+        use std::sync::{Arc, Mutex};
+        let held = Arc::new(Mutex::new(vec![10000]));
+        let mut pool = PortPool::new(10000, 10006);
+        let h = held.clone();
+        pool.set_reserve(Box::new(move |port| !h.lock().unwrap().contains(&port)));
+        assert_eq!(pool.take(0), Some(10002), "10000 is held");
+        assert_eq!(pool.take(0), Some(10004));
+        // 10000 is let go; 10002 comes back while its sockets still close.
+        *held.lock().unwrap() = vec![10002];
+        pool.give_back(10002);
+        assert_eq!(pool.take(0), Some(10000));
+        assert_eq!(pool.take(0), None, "10002 is still held");
+        held.lock().unwrap().clear();
+        assert_eq!(pool.take(0), Some(10002));
     }
 
     #[test]
