@@ -206,7 +206,7 @@ impl TransactionLayer {
             } => self.on_response(now, response, source, transport),
             Input::TransportError(key) => {
                 if let Some(&id) = self.ids.get(&key) {
-                    if let Some(entry) = self.entries.get_mut(&id).map(Box::as_mut) {
+                    if let Some(entry) = self.entries.get_mut(&id) {
                         entry.transaction.on_transport_error(&mut self.outputs);
                     }
                     self.settle(id);
@@ -226,7 +226,7 @@ impl TransactionLayer {
             due.push(id);
         }
         for &id in &due {
-            if let Some(entry) = self.entries.get_mut(&id).map(Box::as_mut) {
+            if let Some(entry) = self.entries.get_mut(&id) {
                 entry.armed = None;
                 entry.transaction.on_timeout(now, &mut self.outputs);
             }
@@ -249,10 +249,7 @@ impl TransactionLayer {
     /// The state of a live transaction.
     pub fn state(&self, key: &TransactionKey) -> Option<State> {
         let id = self.ids.get(key)?;
-        self.entries
-            .get(id)
-            .map(Box::as_ref)
-            .map(|e| e.transaction.state())
+        self.entries.get(id).map(|e| e.transaction.state())
     }
 
     /// Gives back the room a peak of transactions left in the tables.
@@ -364,7 +361,7 @@ impl TransactionLayer {
         let id = self.ids.get(&key).copied().or_else(|| {
             let (untagged, tag) = key.untagged()?;
             let id = *self.ids.get(&untagged)?;
-            match &self.entries.get(&id)?.as_ref().transaction {
+            match &self.entries.get(&id)?.transaction {
                 Transaction::Server(tx) if tx.final_to_tag() == Some(&tag) => Some(id),
                 _ => None,
             }
@@ -434,7 +431,7 @@ impl TransactionLayer {
     /// Brings `deadlines` in line with transaction `id`, and forgets it
     /// (telling the TU) once it has terminated.
     fn settle(&mut self, id: u64) {
-        let Some(entry) = self.entries.get_mut(&id).map(Box::as_mut) else {
+        let Some(entry) = self.entries.get_mut(&id) else {
             return;
         };
         let next = entry.transaction.deadlines().wake_at(self.epoch);

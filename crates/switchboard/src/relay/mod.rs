@@ -8,9 +8,10 @@
 //! never written into an SDP. One thread ("media", [`worker`]) waits on
 //! every call's sockets at once and forwards what arrives on one side out
 //! of the other; orders reach it in batches, at most one wake-up per turn
-//! of the SIP thread, and opening or closing a call waits for the next. Each phone's address is learned from its own packets
-//! (symmetric RTP, latching), which beats what its SDP said: behind NAT
-//! that address is private. A call whose media has been silent for
+//! of the SIP thread, and opening or closing a call waits for the next.
+//! Each phone's address is learned from its own packets (symmetric RTP,
+//! latching), which beats what its SDP said: behind NAT that address is
+//! private. A call whose media has been silent for
 //! `timeout` is reported, once per silence.
 //!
 //! Legs Switchboard answers itself (the test numbers) are media of the
