@@ -57,16 +57,17 @@ impl Rebuild {
 /// provider that moved is followed (trunks whose address stayed keep
 /// their registration), and hands it to the driver. Requests made while
 /// a build runs (DNS may take a while) are served by one more build, so
-/// the change feed never waits for DNS.
+/// the change feed never waits for DNS. `resolver` is the one the first
+/// build used, with what it found.
 pub fn builder(
     service: Service,
     driver: crate::transport::driver::DriverTx,
     local: Local,
+    resolver: Arc<crate::dns::Resolver>,
 ) -> Rebuild {
     let asked = Arc::new(tokio::sync::Notify::new());
     let wake = asked.clone();
     tokio::spawn(async move {
-        let resolver = crate::dns::Resolver::new(&local.dns_servers);
         let mut tick = tokio::time::interval(RESOLVE_EVERY);
         tick.tick().await;
         loop {

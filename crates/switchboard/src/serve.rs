@@ -89,13 +89,10 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         }
         endpoint.set_plan(crate::call_flows::plan(&service).await?);
         let local = crate::network::Local::of(&config)?;
-        let resolver = crate::dns::Resolver::new(&local.dns_servers);
-        let unix = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        let resolver = std::sync::Arc::new(crate::dns::Resolver::new(&local.dns_servers));
         endpoint.set_network(
             std::time::Instant::now(),
-            unix,
+            crate::transport::now_unix(),
             crate::network::network(&service, &local, &resolver).await?,
         );
         let answers = service.group_answers().await?;
@@ -110,9 +107,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         let voicemail = crate::voicemail::Voicemail::new(service.clone(), config.voicemail.clone())?;
         for waiting in crate::follow::waiting(&service).await? {
             if let Inbound::Waiting { mailbox, new, old } = waiting {
-                let unix = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs());
+                let unix = crate::transport::now_unix();
                 endpoint.set_waiting(std::time::Instant::now(), unix, &mailbox, new, old);
             }
         }
@@ -160,7 +155,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 driver_tx.clone(),
             ));
         }
-        let rebuild = crate::network::builder(service.clone(), driver_tx.clone(), local.clone());
+        let rebuild = crate::network::builder(service.clone(), driver_tx.clone(), local.clone(), resolver);
         follow::follow(service.clone(), driver_tx.clone(), rebuild);
         if !config.http.listen.is_empty() {
             let listener = tokio::net::TcpListener::bind(&config.http.listen)
