@@ -544,11 +544,6 @@ impl Endpoint {
         i: usize,
         response: &Response,
     ) -> bool {
-        let header = match response.code {
-            401 => HeaderName::WwwAuthenticate,
-            407 => HeaderName::ProxyAuthenticate,
-            _ => return false,
-        };
         let Some(call) = self.calls.calls.get(&id) else {
             return false;
         };
@@ -561,13 +556,7 @@ impl Endpoint {
         let (Some(user), Some(password)) = (trunk.auth_user(), trunk.password.as_deref()) else {
             return false;
         };
-        let challenge = response
-            .headers
-            .get_all(&header)
-            .find_map(|v| match Challenge::parse(v) {
-                Ok(Scheme::Digest(c)) => Some(c),
-                _ => None,
-            });
+        let challenge = digest_challenge(response);
         let Some(challenge) = challenge.filter(|c| leg.auth_tries == 0 || c.stale) else {
             return false;
         };
@@ -748,4 +737,22 @@ fn uri_user(uri: &Uri) -> Option<String> {
         Uri::Tel(tel) => Some(tel.number.to_string()),
         Uri::Other { .. } => None,
     }
+}
+
+/// The digest challenge of a 401 (WWW-Authenticate) or 407
+/// (Proxy-Authenticate); none for any other answer.
+pub(super) fn digest_challenge(response: &Response) -> Option<Challenge> {
+    let header = match response.code {
+        401 => HeaderName::WwwAuthenticate,
+        407 => HeaderName::ProxyAuthenticate,
+        _ => return None,
+    };
+    let challenge = response
+        .headers
+        .get_all(&header)
+        .find_map(|v| match Challenge::parse(v) {
+            Ok(Scheme::Digest(c)) => Some(c),
+            _ => None,
+        });
+    challenge
 }

@@ -9,7 +9,7 @@ use super::{Endpoint, Notice};
 use crate::trunk::{Network, Trunk, TrunkState};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use switchboard_sip::digest::{Challenge, Credentials, Scheme};
+use switchboard_sip::digest::{Challenge, Credentials};
 use switchboard_sip::transaction::TransactionKey;
 use switchboard_sip::transaction::Transport;
 use switchboard_sip::{HeaderName, Method, Request, Response, Uri};
@@ -290,23 +290,11 @@ impl Endpoint {
         let Some(mut leaving) = self.lines.leaving.remove(key) else {
             return false;
         };
-        let header = match response.code {
-            401 => HeaderName::WwwAuthenticate,
-            407 => HeaderName::ProxyAuthenticate,
-            _ => return true,
-        };
         if leaving.challenged {
             return true;
         }
         leaving.challenged = true;
-        if let Some(c) = response
-            .headers
-            .get_all(&header)
-            .find_map(|v| match Challenge::parse(v) {
-                Ok(Scheme::Digest(c)) => Some(c),
-                _ => None,
-            })
-        {
+        if let Some(c) = super::trunk_calls::digest_challenge(response) {
             self.end_registration(now, leaving, Some((response.code, &c)));
         }
         true
@@ -348,19 +336,7 @@ impl Endpoint {
                 self.trunk_state(&name, "registered", reachable, None);
             }
             401 | 407 if tries < 2 => {
-                let header = if response.code == 401 {
-                    HeaderName::WwwAuthenticate
-                } else {
-                    HeaderName::ProxyAuthenticate
-                };
-                let challenge =
-                    response
-                        .headers
-                        .get_all(&header)
-                        .find_map(|v| match Challenge::parse(v) {
-                            Ok(Scheme::Digest(c)) => Some(c),
-                            _ => None,
-                        });
+                let challenge = super::trunk_calls::digest_challenge(response);
                 // A second challenge is answered only when the first
                 // nonce went stale; otherwise the password is wrong.
                 match challenge {
