@@ -4,7 +4,7 @@
 //! console see them), and each record also goes to the log (target `cdr`).
 //! Which ring group member answered is kept the same way.
 
-use crate::batches::take_waiting;
+use crate::batches::Rounds;
 use std::collections::HashMap;
 use std::time::Duration;
 use switchboard_engine::{CallRecord, LiveCall};
@@ -25,7 +25,7 @@ const FLUSH_EVERY: Duration = Duration::from_millis(1000);
 
 /// Starts the writer; send it reports a batch at a time. Like the
 /// registrations' writer it is not woken by them but collects them every
-/// `FLUSH_EVERY`. A batch that cannot be written is kept and tried again,
+/// `FLUSH_EVERY` (while calls come and go; see [`Rounds`]). A batch that cannot be written is kept and tried again,
 /// so no record is lost to a busy database. The task ends, having written
 /// everything, once every sender is gone.
 pub fn persist(service: Service) -> (mpsc::UnboundedSender<Vec<CallReport>>, JoinHandle<()>) {
@@ -34,22 +34,26 @@ pub fn persist(service: Service) -> (mpsc::UnboundedSender<Vec<CallReport>>, Joi
         let mut live: HashMap<String, switchboard_service::LiveCall> = HashMap::new();
         let mut ended: Vec<Cdr> = Vec::new();
         let mut answers: Vec<(String, String, i64)> = Vec::new();
-        let mut tick = tokio::time::interval(FLUSH_EVERY);
+        let mut rounds = Rounds::new(FLUSH_EVERY);
         loop {
-            tick.tick().await;
-            let open = take_waiting(&mut rx, |report| match report {
-                CallReport::Changed(c) => {
-                    live.insert(c.id.clone(), live_call(c));
-                }
-                CallReport::Ended(r) => {
-                    log(&r);
-                    live.remove(&r.id);
-                    ended.push(cdr(r));
-                }
-                CallReport::GroupAnswered(group, member, at) => {
-                    answers.push((group, member, at as i64));
-                }
-            });
+            // What a refused write left is tried again a round later.
+            let retry = !(live.is_empty() && ended.is_empty() && answers.is_empty());
+            let due = retry.then(|| tokio::time::Instant::now() + FLUSH_EVERY);
+            let open = rounds
+                .next(&mut rx, due, |report| match report {
+                    CallReport::Changed(c) => {
+                        live.insert(c.id.clone(), live_call(c));
+                    }
+                    CallReport::Ended(r) => {
+                        log(&r);
+                        live.remove(&r.id);
+                        ended.push(cdr(r));
+                    }
+                    CallReport::GroupAnswered(group, member, at) => {
+                        answers.push((group, member, at as i64));
+                    }
+                })
+                .await;
             if !answers.is_empty() {
                 match service.record_group_answers(&answers).await {
                     Ok(()) => answers.clear(),

@@ -5,7 +5,7 @@
 //! written to the store in batches so they can be listed and survive a
 //! restart.
 
-use crate::batches::take_waiting;
+use crate::batches::Rounds;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use switchboard_engine::{Binding, Endpoint, Forward, Forwarding, Recording, Transport};
@@ -190,9 +190,10 @@ pub async fn changed(
 }
 
 /// Starts the writer of registrations; send it each extension's phones as
-/// the endpoint reports them, a batch at a time. The writer is not woken by
-/// them: it collects what has come every `FLUSH_EVERY`, so a busy SIP
-/// driver never pays for waking another thread. Phones that came or went are written within
+/// the endpoint reports them, a batch at a time. While they come the writer
+/// is not woken by them: it collects what has come every `FLUSH_EVERY`, so
+/// a busy SIP driver does not pay for waking another thread; after a quiet
+/// round the next report wakes it ([`Rounds`]). Phones that came or went are written within
 /// `FLUSH_EVERY`; a mere refresh (a later expiry, a round-trip time) waits
 /// up to `refresh_every`, so busy phones cost few writes. Either way the
 /// latest state of an extension is what is written. The task ends, having
@@ -205,16 +206,18 @@ pub fn persist(
     let task = tokio::spawn(async move {
         let mut pending: HashMap<String, Vec<Binding>> = HashMap::new();
         let mut changed: HashSet<String> = HashSet::new();
-        let mut tick = tokio::time::interval(FLUSH_EVERY);
+        let mut rounds = Rounds::new(FLUSH_EVERY);
         let mut last_refresh_flush = tokio::time::Instant::now();
         loop {
-            tick.tick().await;
-            let open = take_waiting(&mut rx, |report| {
-                if report.changed {
-                    changed.insert(report.extension.clone());
-                }
-                pending.insert(report.extension, report.bindings);
-            });
+            let due = (!pending.is_empty()).then_some(last_refresh_flush + refresh_every);
+            let open = rounds
+                .next(&mut rx, due, |report| {
+                    if report.changed {
+                        changed.insert(report.extension.clone());
+                    }
+                    pending.insert(report.extension, report.bindings);
+                })
+                .await;
             let refresh_too = !open || last_refresh_flush.elapsed() >= refresh_every;
             let batch: Vec<_> = if refresh_too {
                 last_refresh_flush = tokio::time::Instant::now();
