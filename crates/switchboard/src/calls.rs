@@ -25,7 +25,8 @@ const FLUSH_EVERY: Duration = Duration::from_millis(1000);
 
 /// Starts the writer; send it reports a batch at a time. Like the
 /// registrations' writer it is not woken by them but collects them every
-/// `FLUSH_EVERY` (while calls come and go; see [`Rounds`]). A batch that cannot be written is kept and tried again,
+/// `FLUSH_EVERY` while calls come and go, and sleeps when none do
+/// ([`Rounds`]). A batch that cannot be written is kept and tried again,
 /// so no record is lost to a busy database. The task ends, having written
 /// everything, once every sender is gone.
 pub fn persist(service: Service) -> (mpsc::UnboundedSender<Vec<CallReport>>, JoinHandle<()>) {
