@@ -3,7 +3,9 @@
 //! rather than being woken for each (waking another thread cost the
 //! driver more than answering a REGISTER). A writer whose last round
 //! found nothing stops its clock and sleeps until a report comes, so a
-//! quiet server's writers do not wake at all.
+//! quiet server's writers do not wake at all; that report is taken at
+//! once (a call's record is written the moment it ends), and the clock
+//! starts again from there.
 
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -26,9 +28,9 @@ impl Rounds {
     /// Waits for the next round and hands every report waiting in `rx` to
     /// `take`; false once every sender is gone (nothing more will come).
     ///
-    /// After a quiet round it waits for a report, then lets more gather
-    /// for a round's length, or until `due` (when the writer holds back
-    /// something to write by then), whichever comes first.
+    /// After a quiet round it waits for a report, and takes it at once, or
+    /// until `due` (when the writer holds back something to write by
+    /// then), whichever comes first; the next round is a full round later.
     pub async fn next<T>(
         &mut self,
         rx: &mut mpsc::UnboundedReceiver<Vec<T>>,
@@ -48,11 +50,10 @@ impl Rounds {
                     let Some(batch) = first else { return false };
                     heard = true;
                     batch.into_iter().for_each(&mut take);
-                    self.tick.reset();
-                    self.tick.tick().await;
                 }
                 () = until => {}
             }
+            self.tick.reset();
         } else {
             self.tick.tick().await;
         }
@@ -82,7 +83,7 @@ mod tests {
     use super::*;
 
     #[tokio::test(start_paused = true)]
-    async fn a_quiet_writer_sleeps_until_a_report_comes_then_gathers_for_a_round() {
+    async fn a_quiet_writer_sleeps_until_a_report_comes_and_takes_it_at_once() {
         let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u32>>();
         let mut rounds = Rounds::new(Duration::from_millis(200));
         let mut got = Vec::new();
@@ -98,15 +99,29 @@ mod tests {
             tx
         });
         assert!(rounds.next(&mut rx, None, |r| got.push(r)).await);
-        // Woken by the first report, 30 s on, it gathered for 200 ms.
+        // Woken by the first report, 30 s on, it took it there and then.
+        assert_eq!(got, [1]);
+        assert_eq!(started.elapsed(), Duration::from_secs(30));
+        // A report came in that round, so the next is a round later, and
+        // takes what came meanwhile.
+        assert!(rounds.next(&mut rx, None, |r| got.push(r)).await);
         assert_eq!(got, [1, 2, 3]);
         assert_eq!(started.elapsed(), Duration::from_millis(30_200));
         let tx = sender.await.unwrap();
-        // Reports came in that round, so the next is a tick later.
-        tx.send(vec![4]).unwrap();
+        // That round heard reports too; the one after hears none.
+        assert!(rounds.next(&mut rx, None, |r| got.push(r)).await);
+        assert_eq!(started.elapsed(), Duration::from_millis(30_400));
+        // Quiet again: the next report is taken the moment it comes.
+        tokio::spawn({
+            let tx = tx.clone();
+            async move {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                tx.send(vec![4]).unwrap();
+            }
+        });
         assert!(rounds.next(&mut rx, None, |r| got.push(r)).await);
         assert_eq!(got, [1, 2, 3, 4]);
-        assert_eq!(started.elapsed(), Duration::from_millis(30_400));
+        assert_eq!(started.elapsed(), Duration::from_millis(35_400));
         drop(tx);
         assert!(!rounds.next(&mut rx, None, |r| got.push(r)).await);
     }

@@ -193,8 +193,9 @@ pub async fn changed(
 /// the endpoint reports them, a batch at a time. While they come the writer
 /// is not woken by them: it collects what has come every `FLUSH_EVERY`, so
 /// a busy SIP driver does not pay for waking another thread; after a quiet
-/// round the next report wakes it ([`Rounds`]). Phones that came or went
-/// are written within `FLUSH_EVERY`; a mere refresh (a later expiry, a
+/// round the next report wakes it ([`Rounds`]) and, if its phones came or
+/// went, is written at once. Otherwise phones that came or went are
+/// written within `FLUSH_EVERY`; a mere refresh (a later expiry, a
 /// round-trip time) waits up to `refresh_every`, so busy phones cost few
 /// writes. Either way the latest state of an extension is what is
 /// written. The task ends, having written everything, once every sender

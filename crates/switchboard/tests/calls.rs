@@ -106,7 +106,7 @@ fn two_phones_hear_each_other_through_the_relay() {
 
     // The call left its record: in the CLI (as CSV) and in the API.
     let server = &c.server;
-    let csv = cdr_csv(server, &["--extension", "1002"]);
+    let csv = cdr_csv(server, &["--extension", "1002"], 1);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2, "a header and one call:\n{csv}");
     let fields: Vec<&str> = lines[1].split(',').collect();
@@ -143,7 +143,7 @@ fn phones_without_a_common_codec_hear_each_other_through_transcoding() {
         c.logs[1]
     );
     each_heard_the_other(&c);
-    let csv = cdr_csv(&c.server, &[]);
+    let csv = cdr_csv(&c.server, &[], 1);
     let fields: Vec<&str> = csv.lines().nth(1).expect("a record").split(',').collect();
     assert_eq!(fields[11], "PCMA to PCMU", "{csv}");
 }

@@ -206,7 +206,7 @@ fn the_ivr_puts_a_caller_pressing_2_through_to_the_group_member_who_answers() {
         "1003 heard the caller for {from_caller} s"
     );
     // One record: the caller, the number dialed, answered.
-    let csv = cdr_csv(&server, &[]);
+    let csv = cdr_csv(&server, &[], 1);
     let records: Vec<&str> = csv.lines().skip(1).collect();
     assert_eq!(records.len(), 1, "{csv}");
     assert!(

@@ -239,7 +239,7 @@ fn the_prompt_test_plays_its_prompt_and_hangs_up() {
     says_in_order(&phone.heard(), &["test-prompt"]);
     assert!(log.contains("terminated"), "{log}");
     // The record names who hung up.
-    let csv = cdr_csv(&server, &[]);
+    let csv = cdr_csv(&server, &[], 1);
     let fields: Vec<&str> = csv.lines().nth(1).expect("a record").split(',').collect();
     assert_eq!(&fields[1..3], ["1001", "*44"], "{csv}");
     assert_eq!(fields[8], "answered", "{csv}");

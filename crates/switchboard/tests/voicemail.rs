@@ -342,7 +342,7 @@ fn a_message_left_lights_the_lamp_is_emailed_heard_and_deleted() {
     let (_, score) = find(&heard, &prompt("vm-deleted"));
     assert!(score > 0.9, "1002 did not hear 'deleted' ({score:.3})");
 
-    let records = cdr_csv(&server, &[]);
+    let records = cdr_csv(&server, &[], 2);
     assert!(
         records
             .lines()
@@ -751,7 +751,7 @@ fn the_menu_records_a_greeting_changes_the_pin_and_saves_a_message() {
         from += at;
     }
     // `#` at the main menu: the menu said goodbye and hung up.
-    let records = cdr_csv(&server, &[]);
+    let records = cdr_csv(&server, &[], 2);
     assert!(
         records
             .lines()

@@ -378,16 +378,22 @@ pub fn relayed_packets(server: &Server) -> u64 {
         .expect("the relay's packet count")
 }
 
-/// `switchboard cdr --csv ARGS` once it shows a record (or after five
-/// seconds): the writer keeps records a second or so after calls end.
-pub fn cdr_csv(server: &Server, args: &[&str]) -> String {
+/// `switchboard cdr --csv ARGS` once it shows `records` records (or after
+/// five seconds): records reach the store from a writer of their own.
+pub fn cdr_csv(server: &Server, args: &[&str], records: usize) -> String {
+    cdr_csv_once(server, args, |csv| csv.lines().count() > records)
+}
+
+/// `switchboard cdr --csv ARGS` once `shows` says it shows what the test
+/// waits for (or after five seconds).
+pub fn cdr_csv_once(server: &Server, args: &[&str], shows: impl Fn(&str) -> bool) -> String {
     let env = server.cli_env();
     let mut all = vec!["cdr", "--csv"];
     all.extend_from_slice(args);
     let give_up = std::time::Instant::now() + std::time::Duration::from_secs(5);
     loop {
         let csv = cli(&env, &all);
-        if csv.lines().count() > 1 || std::time::Instant::now() > give_up {
+        if shows(&csv) || std::time::Instant::now() > give_up {
             return csv;
         }
         std::thread::sleep(std::time::Duration::from_millis(200));
