@@ -82,7 +82,6 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         .build()?;
     runtime.block_on(async move {
         let service = crate::store::open(&config, &data).await?;
-        let first_password = service.ensure_first_admin().await?;
         service.follow_changes().await?;
         for c in registrar::credentials(&service).await? {
             registrar::set(&mut endpoint, &c);
@@ -224,6 +223,9 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             },
             config.log.sip_trace,
         )?;
+        // Only once every port is open: a first start that cannot listen
+        // must not make the administrator whose password it would not show.
+        let first_password = service.ensure_first_admin().await?;
         println!("Switchboard {} is running.", env!("CARGO_PKG_VERSION"));
         println!("  SIP:            {}", listening.join(", "));
         if let Some(addr) = listening_http {

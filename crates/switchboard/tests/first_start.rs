@@ -85,3 +85,29 @@ fn first_start_prints_the_admin_password_once() {
     assert_ne!(new, password);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_first_start_that_cannot_listen_leaves_the_password_for_the_next() {
+    let dir = std::env::temp_dir().join(format!("switchboard-first-busy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let taken = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(["serve", "--sip-listen", "127.0.0.1", "--udp-port", &port])
+        .args(["--tcp-port", "0", "--data-dir"])
+        .arg(&dir)
+        .env("SWITCHBOARD_LOG__LEVEL", "warn")
+        .env_remove("SWITCHBOARD_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains(&format!("127.0.0.1:{port}")), "{said}");
+    let shown = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!shown.contains("first login"), "{shown}");
+
+    let next = banner(&dir);
+    let password = password_in(&next).unwrap_or_else(|| panic!("no password in {next:#?}"));
+    assert_eq!(password.len(), 20, "{next:#?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
