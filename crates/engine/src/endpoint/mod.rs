@@ -41,6 +41,7 @@ mod qualify;
 mod recording;
 mod services;
 mod session_timer;
+mod trunk_auth;
 mod trunk_calls;
 mod trunk_registration;
 

@@ -11,6 +11,7 @@
 //! never count.
 
 use super::forwarding::{Failure, Ringing, Route};
+use super::trunk_auth::{credentials_header, digest_challenge};
 use super::{Endpoint, Notice};
 use crate::call::media::Side;
 use crate::call::{Dialog, Disposition, OutboundCall, Phase, TrunkLeg};
@@ -18,7 +19,7 @@ use crate::registrar::{Account, Arrival};
 use crate::trunk::rules::{self, CallerId, Dialled, Refusal};
 use rand::Rng;
 use std::time::{Duration, Instant};
-use switchboard_sip::digest::{Challenge, Credentials, Scheme};
+use switchboard_sip::digest::Credentials;
 use switchboard_sip::sdp::Sdp;
 use switchboard_sip::transaction::TransactionKey;
 use switchboard_sip::{HeaderName, Request, Response, Text, Uri};
@@ -580,11 +581,7 @@ impl Endpoint {
         );
         let mut invite = b.invite.clone();
         b.dialog.local_cseq += 1;
-        let credentials_header = if response.code == 407 {
-            HeaderName::ProxyAuthorization
-        } else {
-            HeaderName::Authorization
-        };
+        let credentials_header = credentials_header(response.code);
         invite.headers.remove(&HeaderName::Authorization);
         invite.headers.remove(&HeaderName::ProxyAuthorization);
         invite
@@ -737,22 +734,4 @@ fn uri_user(uri: &Uri) -> Option<String> {
         Uri::Tel(tel) => Some(tel.number.to_string()),
         Uri::Other { .. } => None,
     }
-}
-
-/// The digest challenge of a 401 (WWW-Authenticate) or 407
-/// (Proxy-Authenticate); none for any other answer.
-pub(super) fn digest_challenge(response: &Response) -> Option<Challenge> {
-    let header = match response.code {
-        401 => HeaderName::WwwAuthenticate,
-        407 => HeaderName::ProxyAuthenticate,
-        _ => return None,
-    };
-    let challenge = response
-        .headers
-        .get_all(&header)
-        .find_map(|v| match Challenge::parse(v) {
-            Ok(Scheme::Digest(c)) => Some(c),
-            _ => None,
-        });
-    challenge
 }

@@ -5,6 +5,7 @@
 //! trunk's state is reported, and a trunk whose registration failed or
 //! that stopped answering is skipped by outbound calls.
 
+use super::trunk_auth::{credentials_header, digest_challenge};
 use super::{Endpoint, Notice};
 use crate::trunk::{Network, Trunk, TrunkState};
 use std::collections::HashMap;
@@ -294,7 +295,7 @@ impl Endpoint {
             return true;
         }
         leaving.challenged = true;
-        if let Some(c) = super::trunk_calls::digest_challenge(response) {
+        if let Some(c) = digest_challenge(response) {
             self.end_registration(now, leaving, Some((response.code, &c)));
         }
         true
@@ -336,7 +337,7 @@ impl Endpoint {
                 self.trunk_state(&name, "registered", reachable, None);
             }
             401 | 407 if tries < 2 => {
-                let challenge = super::trunk_calls::digest_challenge(response);
+                let challenge = digest_challenge(response);
                 // A second challenge is answered only when the first
                 // nonce went stale; otherwise the password is wrong.
                 match challenge {
@@ -535,12 +536,7 @@ fn register_request(
             cnonce,
             1,
         );
-        let header = if code == 407 {
-            HeaderName::ProxyAuthorization
-        } else {
-            HeaderName::Authorization
-        };
-        h.push(header, credentials.to_string());
+        h.push(credentials_header(code), credentials.to_string());
     }
     h.push(HeaderName::ContentLength, "0");
     Some(req)
