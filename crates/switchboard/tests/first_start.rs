@@ -6,7 +6,7 @@ use std::net::UdpSocket;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// Starts `serve` on a free port in `data_dir`, returns the banner lines
+/// Starts `serve` on free ports in `data_dir`, returns the banner lines
 /// it printed, and stops it.
 fn banner(data_dir: &Path) -> Vec<String> {
     let port = UdpSocket::bind("127.0.0.1:0")
@@ -24,6 +24,8 @@ fn banner(data_dir: &Path) -> Vec<String> {
             &port,
             "--tcp-port",
             "0",
+            "--http-listen",
+            "127.0.0.1:0",
             "--data-dir",
         ])
         .arg(data_dir)
@@ -94,7 +96,13 @@ fn a_first_start_that_cannot_listen_leaves_the_password_for_the_next() {
     let port = taken.local_addr().unwrap().port().to_string();
     let out = Command::new(env!("CARGO_BIN_EXE_switchboard"))
         .args(["serve", "--sip-listen", "127.0.0.1", "--udp-port", &port])
-        .args(["--tcp-port", "0", "--data-dir"])
+        .args([
+            "--tcp-port",
+            "0",
+            "--http-listen",
+            "127.0.0.1:0",
+            "--data-dir",
+        ])
         .arg(&dir)
         .env("SWITCHBOARD_LOG__LEVEL", "warn")
         .env_remove("SWITCHBOARD_DATABASE_URL")
