@@ -435,6 +435,23 @@ pub struct Calls {
     pub relayed: HashMap<TransactionKey, (u64, Side)>,
     /// Switchboard's own session refreshes → call and side.
     pub refreshes: HashMap<TransactionKey, (u64, Side)>,
+    /// How many calls each extension is in (as caller, callee or target),
+    /// for call limits: counting them call by call cost every new call a
+    /// pass over all the others. Kept by [`Calls::insert`],
+    /// [`Calls::set_target`] and [`Calls::remove`].
+    parties: HashMap<String, u32>,
+}
+
+/// The extensions a call counts against, each once.
+fn parties(call: &Call) -> impl Iterator<Item = &String> {
+    let (a, b, c) = (&call.caller, &call.callee, &call.target);
+    [
+        Some(a),
+        (b != a).then_some(b),
+        (c != a && c != b).then_some(c),
+    ]
+    .into_iter()
+    .flatten()
 }
 
 impl Calls {
@@ -447,19 +464,58 @@ impl Calls {
         shrink_map(&mut self.dialogs);
         shrink_map(&mut self.relayed);
         shrink_map(&mut self.refreshes);
+        shrink_map(&mut self.parties);
     }
 
     /// How many calls `extension` is in.
     pub fn count_for(&self, extension: &str) -> usize {
-        self.calls
-            .values()
-            .filter(|c| c.caller == extension || c.callee == extension || c.target == extension)
-            .count()
+        let counted = self.parties.get(extension).map_or(0, |n| *n as usize);
+        debug_assert_eq!(
+            counted,
+            self.calls
+                .values()
+                .filter(|c| c.caller == extension || c.callee == extension || c.target == extension)
+                .count(),
+            "the call count of {extension} went astray"
+        );
+        counted
+    }
+
+    /// Keeps a new call.
+    pub fn insert(&mut self, call: Box<Call>) {
+        for party in parties(&call) {
+            *self.parties.entry(party.clone()).or_default() += 1;
+        }
+        if let Some(old) = self.calls.insert(call.id, call) {
+            self.forget_parties(&old);
+        }
+    }
+
+    /// Call `id` now rings `target`'s phones.
+    pub fn set_target(&mut self, id: u64, target: String) {
+        let Some(mut call) = self.calls.remove(&id) else {
+            return;
+        };
+        self.forget_parties(&call);
+        call.target = target;
+        self.insert(call);
+    }
+
+    fn forget_parties(&mut self, call: &Call) {
+        for party in parties(call) {
+            if let Some(n) = self.parties.get_mut(party) {
+                *n -= 1;
+                if *n == 0 {
+                    self.parties.remove(party);
+                }
+            }
+        }
     }
 
     /// Forgets a call and its indexes.
     pub fn remove(&mut self, id: u64) -> Option<Box<Call>> {
         let call = self.calls.remove(&id)?;
+        self.forget_parties(&call);
         self.invites.remove(&call.invite_key);
         self.dialogs
             .remove(&(call.a.call_id.clone(), call.a.local_tag.clone()));

@@ -267,7 +267,7 @@ impl Endpoint {
             (id, Side::Caller),
         );
         self.notices.push_back(Notice::CallChanged(call.live()));
-        self.calls.calls.insert(id, Box::new(call));
+        self.calls.insert(Box::new(call));
         self.counters.active_calls = self.active_calls() as u64;
         if external {
             self.external_changed();
@@ -888,7 +888,7 @@ impl Endpoint {
         let caller_answered = call.answered_at.filter(|_| call.bridged.is_some());
         if let Some(group) = call.group.take() {
             let member = call.branches[i].extension.clone();
-            call.target = member.clone();
+            self.calls.set_target(id, member.clone());
             self.group_answered(&group.name, &member);
         }
         let Some(call) = self.calls.calls.get_mut(&id) else {

@@ -96,7 +96,7 @@ impl Endpoint {
             (id, Side::Caller),
         );
         self.notices.push_back(Notice::CallChanged(call.live()));
-        self.calls.calls.insert(id, Box::new(call));
+        self.calls.insert(Box::new(call));
         if goes_out {
             self.external_changed();
         }

@@ -211,10 +211,10 @@ impl Endpoint {
     pub(super) fn take_route(&mut self, now: Instant, id: u64, route: Route) {
         match route {
             Route::Ring(ringing) => {
+                self.calls.set_target(id, ringing.target);
                 let Some(call) = self.calls.calls.get_mut(&id) else {
                     return;
                 };
-                call.target = ringing.target;
                 call.group = ringing.group;
                 let goes_out = ringing.outbound.is_some() && call.outbound.is_none();
                 if ringing.outbound.is_some() {
