@@ -21,15 +21,21 @@ use bytes::Bytes;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-/// One client transaction.
+/// One client transaction. Once a final response came, it keeps only
+/// what its remaining state needs: no request to resend, no ACK to build
+/// (an INVITE's Accepted state lasts 32 s, and at hundreds of calls a
+/// second that is tens of megabytes).
 #[derive(Debug)]
 pub(crate) struct ClientTransaction {
     link: Link,
     state: State,
     timers: Timers,
+    invite: bool,
+    /// Resent until a response comes; empty after a final one.
     request: Bytes,
-    /// For an INVITE: the ACK to send for a 3xx-6xx, To still unset.
-    ack_template: Option<Request>,
+    /// For an INVITE until its final response: the ACK to send for a
+    /// 3xx-6xx, To still unset.
+    ack_template: Option<Box<Request>>,
     /// The ACK sent, resent for each retransmitted final response.
     ack: Option<Bytes>,
     interval: Duration,
@@ -47,7 +53,7 @@ impl ClientTransaction {
         out: &mut VecDeque<Output>,
     ) -> ClientTransaction {
         let invite = request.method == Method::Invite;
-        let ack_template = invite.then(|| ack::template(&request, cseq));
+        let ack_template = invite.then(|| Box::new(ack::template(&request, cseq)));
         let bytes = Bytes::from(Message::Request(request).to_bytes());
         link.transmit(&bytes, out);
         let deadlines = Deadlines {
@@ -62,6 +68,7 @@ impl ClientTransaction {
             },
             link,
             timers,
+            invite,
             request: bytes,
             ack_template,
             ack: None,
@@ -93,43 +100,55 @@ impl ClientTransaction {
         let provisional = (100..200).contains(&code);
         let success = (200..300).contains(&code);
         let failure = (300..700).contains(&code);
-        match (&self.ack_template, self.state) {
-            (Some(_), State::Calling | State::Proceeding) if provisional => {
+        match (self.invite, self.state) {
+            (true, State::Calling | State::Proceeding) if provisional => {
                 self.state = State::Proceeding;
                 self.deadlines = Deadlines::default();
                 self.pass_up(response, out);
             }
-            (Some(_), State::Calling | State::Proceeding) if success => {
+            (true, State::Calling | State::Proceeding) if success => {
                 self.state = State::Accepted;
                 self.deadlines = Deadlines {
                     resend: None,
                     end: Some(now + self.timers.lifetime()),
                 };
+                self.let_go();
                 self.pass_up(response, out);
             }
-            (Some(template), State::Calling | State::Proceeding) if failure => {
-                let ack = ack::for_response(template, &response);
-                self.link.transmit(&ack, out);
-                self.ack = Some(ack);
+            (true, State::Calling | State::Proceeding) if failure => {
+                if let Some(template) = &self.ack_template {
+                    let ack = ack::for_response(template, &response);
+                    self.link.transmit(&ack, out);
+                    self.ack = Some(ack);
+                }
+                self.let_go();
                 self.pass_up(response, out);
                 self.complete(now, self.timers.d(self.link.reliable()));
             }
-            (Some(_), State::Accepted) if success => self.pass_up(response, out),
-            (Some(_), State::Completed) if failure => {
+            (true, State::Accepted) if success => self.pass_up(response, out),
+            (true, State::Completed) if failure => {
                 if let Some(ack) = &self.ack {
                     self.link.transmit(ack, out);
                 }
             }
-            (None, State::Trying | State::Proceeding) if provisional => {
+            (false, State::Trying | State::Proceeding) if provisional => {
                 self.state = State::Proceeding;
                 self.pass_up(response, out);
             }
-            (None, State::Trying | State::Proceeding) if success || failure => {
+            (false, State::Trying | State::Proceeding) if success || failure => {
+                self.let_go();
                 self.pass_up(response, out);
                 self.complete(now, self.timers.t4_unless(self.link.reliable()));
             }
             _ => {}
         }
+    }
+
+    /// A final response came: the request is not resent again, and the
+    /// ACK for a failure, if any, is built.
+    fn let_go(&mut self) {
+        self.request = Bytes::new();
+        self.ack_template = None;
     }
 
     /// Some deadline of this transaction may have passed.
