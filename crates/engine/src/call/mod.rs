@@ -442,16 +442,25 @@ pub struct Calls {
     parties: HashMap<String, u32>,
 }
 
-/// The extensions a call counts against, each once.
-fn parties(call: &Call) -> impl Iterator<Item = &String> {
+/// Adds `call` to (or, with `add` false, takes it from) the count of
+/// each extension it counts against, each once.
+fn tally(parties: &mut HashMap<String, u32>, call: &Call, add: bool) {
     let (a, b, c) = (&call.caller, &call.callee, &call.target);
-    [
+    let distinct = [
         Some(a),
         (b != a).then_some(b),
         (c != a && c != b).then_some(c),
-    ]
-    .into_iter()
-    .flatten()
+    ];
+    for party in distinct.into_iter().flatten() {
+        if add {
+            *parties.entry(party.clone()).or_default() += 1;
+        } else if let Some(n) = parties.get_mut(party) {
+            *n -= 1;
+            if *n == 0 {
+                parties.remove(party);
+            }
+        }
+    }
 }
 
 impl Calls {
@@ -483,39 +492,25 @@ impl Calls {
 
     /// Keeps a new call.
     pub fn insert(&mut self, call: Box<Call>) {
-        for party in parties(&call) {
-            *self.parties.entry(party.clone()).or_default() += 1;
-        }
+        tally(&mut self.parties, &call, true);
         if let Some(old) = self.calls.insert(call.id, call) {
-            self.forget_parties(&old);
+            tally(&mut self.parties, &old, false);
         }
     }
 
     /// Call `id` now rings `target`'s phones.
     pub fn set_target(&mut self, id: u64, target: String) {
-        let Some(mut call) = self.calls.remove(&id) else {
-            return;
-        };
-        self.forget_parties(&call);
-        call.target = target;
-        self.insert(call);
-    }
-
-    fn forget_parties(&mut self, call: &Call) {
-        for party in parties(call) {
-            if let Some(n) = self.parties.get_mut(party) {
-                *n -= 1;
-                if *n == 0 {
-                    self.parties.remove(party);
-                }
-            }
+        if let Some(call) = self.calls.get_mut(&id) {
+            tally(&mut self.parties, call, false);
+            call.target = target;
+            tally(&mut self.parties, call, true);
         }
     }
 
     /// Forgets a call and its indexes.
     pub fn remove(&mut self, id: u64) -> Option<Box<Call>> {
         let call = self.calls.remove(&id)?;
-        self.forget_parties(&call);
+        tally(&mut self.parties, &call, false);
         self.invites.remove(&call.invite_key);
         self.dialogs
             .remove(&(call.a.call_id.clone(), call.a.local_tag.clone()));

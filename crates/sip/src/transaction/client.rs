@@ -144,8 +144,8 @@ impl ClientTransaction {
         }
     }
 
-    /// A final response came: the request is not resent again, and the
-    /// ACK for a failure, if any, is built.
+    /// A final response came: the request is not resent again, and no
+    /// ACK is left to build (a failure's was built before this).
     fn let_go(&mut self) {
         self.request = Bytes::new();
         self.ack_template = None;

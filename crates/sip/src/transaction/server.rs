@@ -144,22 +144,20 @@ impl ServerTransaction {
             return Ok(());
         }
         self.trying = None;
+        // Accepted absorbs retransmitted INVITEs without an answer (the TU
+        // resends its 2xx): nothing to keep for its 32 s.
+        let accepted = self.invite && (200..300).contains(&code);
+        self.last = (!accepted).then_some(bytes);
         let reliable = self.link.reliable();
         match code {
             100..=199 => {
-                self.last = Some(bytes);
                 self.state = State::Proceeding;
                 self.deadlines = Deadlines::default();
             }
             200..=299 if self.invite => {
-                // Accepted absorbs retransmitted INVITEs without an
-                // answer (the TU resends its 2xx): nothing to keep for
-                // its 32 s.
-                self.last = None;
                 self.finish(State::Accepted, now, self.timers.lifetime());
             }
             _ if self.invite => {
-                self.last = Some(bytes);
                 self.state = State::Completed;
                 self.interval = self.timers.t1;
                 self.deadlines = Deadlines {
@@ -167,10 +165,7 @@ impl ServerTransaction {
                     end: Some(now + self.timers.lifetime()),
                 };
             }
-            _ => {
-                self.last = Some(bytes);
-                self.finish(State::Completed, now, self.timers.j(reliable));
-            }
+            _ => self.finish(State::Completed, now, self.timers.j(reliable)),
         }
         Ok(())
     }
