@@ -168,11 +168,11 @@ mod tests {
     #[test]
     fn fields_land_at_their_offsets() {
         let mut attr = Attr::default();
-        put_u32(&mut attr, 4, 0xaabbccdd);
+        put_u32(&mut attr, 4, 0xaabb_ccdd);
         put_u32(&mut attr, 0, 1);
         put_u64(&mut attr, 8, 7);
-        assert_eq!(attr[0], 0xaabbccdd_0000_0001);
-        assert_eq!(get_u32(&attr, 4), 0xaabbccdd);
+        assert_eq!(attr[0], 0xaabb_ccdd_0000_0001);
+        assert_eq!(get_u32(&attr, 4), 0xaabb_ccdd);
         assert_eq!(attr[1], 7);
     }
 

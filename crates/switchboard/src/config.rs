@@ -48,6 +48,11 @@ pub struct CallsConfig {
     /// Seconds without a media packet after which an answered call is
     /// ended (0: never).
     pub media_timeout: u64,
+    /// Let the kernel carry calls' audio once both phones are heard and
+    /// nothing in Switchboard needs it (an eBPF program; Linux 6.6 or
+    /// later, run as root or with CAP_BPF and CAP_NET_ADMIN). Where the
+    /// kernel refuses, the relay carries it, as with `false`.
+    pub kernel_relay: bool,
     /// Seconds calls in progress may go on after the server is told to
     /// stop (SIGTERM); new calls get 503 meanwhile. Then they are ended
     /// with BYE. A second SIGTERM or Ctrl-C ends them at once.
@@ -94,6 +99,7 @@ impl Default for CallsConfig {
             schedule_clock: String::new(),
             capacity: Capacity::Word("unlimited".to_owned()),
             media_timeout: 60,
+            kernel_relay: true,
             shutdown_grace: 60,
             session_expires: engine.session_expires,
             language: "en".to_owned(),

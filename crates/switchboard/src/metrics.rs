@@ -12,6 +12,7 @@ use switchboard_engine::Counters;
 pub struct Metrics {
     counters: Arc<Mutex<Counters>>,
     relayed: Arc<AtomicU64>,
+    kernel: Arc<AtomicU64>,
 }
 
 impl Metrics {
@@ -24,6 +25,15 @@ impl Metrics {
     /// RTP or RTCP packets forwarded by the relay.
     pub fn relayed_packets(&self, count: u64) {
         self.relayed.fetch_add(count, Ordering::Relaxed);
+    }
+
+    /// RTP packets the kernel fast path forwarded (counted among the
+    /// relayed too).
+    pub fn kernel_packets(&self, count: u64) {
+        if count > 0 {
+            self.relayed.fetch_add(count, Ordering::Relaxed);
+            self.kernel.fetch_add(count, Ordering::Relaxed);
+        }
     }
 
     pub fn render(&self) -> String {
@@ -104,6 +114,12 @@ impl Metrics {
             "counter",
             "RTP and RTCP packets the media relay forwarded.",
             &[("", self.relayed.load(Ordering::Relaxed))],
+        );
+        metric(
+            "switchboard_media_kernel_packets_total",
+            "counter",
+            "RTP packets the kernel fast path forwarded (among the relayed).",
+            &[("", self.kernel.load(Ordering::Relaxed))],
         );
         out
     }

@@ -186,6 +186,21 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         for rate in [8000, 16000] {
             music.get(rate);
         }
+        let (kernel, media_note) = if config.calls.kernel_relay {
+            match relay::Kernel::start(
+                sip.listen,
+                config.calls.rtp_port_min,
+                config.calls.rtp_port_max,
+            ) {
+                Ok(kernel) => (Some(kernel), "relayed in the kernel (eBPF) once both phones are heard".to_owned()),
+                Err(e) => {
+                    tracing::warn!("media: the kernel fast path is off: {e}");
+                    (None, format!("relayed in userspace (kernel fast path unavailable: {e})"))
+                }
+            }
+        } else {
+            (None, "relayed in userspace (calls.kernel_relay = false)".to_owned())
+        };
         let relay = Relay::start(
             sip.listen,
             Duration::from_secs(match config.calls.media_timeout {
@@ -198,6 +213,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 recordings: recordings::start(data.path(), service.clone())
                     .context("starting the recordings' writer")?,
                 music: music.clone(),
+                kernel,
             },
             metrics.clone(),
         )
@@ -237,6 +253,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             println!("  console:        {base}/");
             println!("  API:            {base}/api/v1/  (listening on {addr})");
         }
+        println!("  media:          {media_note}");
         println!("  data directory: {}", data.path().display());
         println!("  database:       {}", crate::store::redact(&database));
         if let Some(password) = first_password {

@@ -2,14 +2,19 @@
 //! as 1001 and 1002; 1001 calls 1002, which answers by itself; each plays
 //! its own tone (440 Hz and 1 kHz) and records what it hears. A Goertzel
 //! filter on each recording shows it heard the other's tone, and the
-//! relay's packet count shows the audio went through Switchboard. Then
-//! the same with phones that share no codec (PCMA against PCMU), through
-//! Switchboard's transcoding.
+//! relay's packet count shows the audio went through Switchboard: in the
+//! kernel fast path, or with it turned off in the relay's own thread, and
+//! with the phones on two other hosts (network namespaces), where the
+//! kernel sends the packets out of another interface. Then the same with
+//! phones that share no codec (PCMA against PCMU), through Switchboard's
+//! transcoding, which the kernel leaves to the relay.
 
 mod common;
 
 use common::baresip::{power, registered, tone, Phone};
-use common::{admin_api, cdr_csv, cli, relayed_packets, Server};
+use common::netns::Network;
+use common::{admin_api, cdr_csv, cli, kernel_packets, relayed_packets, Server};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 const SECRETS: [(&str, &str); 2] = [
@@ -20,16 +25,25 @@ const SECRETS: [(&str, &str); 2] = [
 /// A finished ten-second call from 1001 (speaking `codecs[0]`, playing
 /// 440 Hz) to 1002 (`codecs[1]`, 1 kHz): the server, what each phone
 /// heard after the first second, each phone's log, and the packets the
-/// relay carried meanwhile.
+/// relay carried meanwhile, and of them the kernel.
 struct Call {
     server: Server,
     at_caller: Vec<i16>,
     at_callee: Vec<i16>,
     logs: [String; 2],
     relayed: u64,
+    kernel: u64,
 }
 
-fn call(codecs: [&str; 2]) -> Call {
+/// Where the call is made.
+enum Setup<'a> {
+    /// Both phones on 127.0.0.1.
+    Loopback { kernel_relay: bool },
+    /// The caller on the first host, the callee on the second.
+    Hosts(&'a Network),
+}
+
+fn call(codecs: [&str; 2], setup: Setup) -> Call {
     let data_dir = Server::fresh_data_dir();
     std::fs::create_dir_all(&data_dir).unwrap();
     let cli_env = [("SWITCHBOARD_DATA_DIR", data_dir.display().to_string())];
@@ -37,13 +51,31 @@ fn call(codecs: [&str; 2]) -> Call {
         cli(&cli_env, &["extension", "add", number, "--secret", secret]);
     }
     // baresip 1.0 gives up on any challenge but MD5.
-    let server = Server::start_in(data_dir, &[("SWITCHBOARD_SIP__DIGEST", "MD5")]);
+    let mut env = vec![("SWITCHBOARD_SIP__DIGEST", "MD5")];
+    if let Setup::Loopback {
+        kernel_relay: false,
+    } = setup
+    {
+        env.push(("SWITCHBOARD_CALLS__KERNEL_RELAY", "false"));
+    }
+    let server = match setup {
+        Setup::Hosts(_) => Server::start_listening("0.0.0.0", data_dir, &env),
+        Setup::Loopback { .. } => Server::start_in(data_dir, &env),
+    };
     let dir = server.data_dir.join("phones");
     std::fs::create_dir_all(&dir).unwrap();
     let low = tone(&dir, 440);
     let high = tone(&dir, 1000);
-    let caller = Phone::new(&server, &dir, "1001", SECRETS[0].1, &low, codecs[0]);
-    let callee = Phone::new(&server, &dir, "1002", SECRETS[1].1, &high, codecs[1]);
+    let mut caller = Phone::new(&server, &dir, "1001", SECRETS[0].1, &low, codecs[0]);
+    let mut callee = Phone::new(&server, &dir, "1002", SECRETS[1].1, &high, codecs[1]);
+    let mut target = server.target();
+    if let Setup::Hosts(network) = setup {
+        let [a, b] = [&network.hosts[0], &network.hosts[1]];
+        let registrar = |gateway: std::net::Ipv4Addr| SocketAddr::new(gateway.into(), server.port);
+        caller = caller.on_host(a, registrar(a.gateway));
+        callee = callee.on_host(b, registrar(b.gateway));
+        target = registrar(a.gateway).to_string();
+    }
 
     let mut answering = callee.run(25, None);
     let give_up = Instant::now() + Duration::from_secs(10);
@@ -51,8 +83,8 @@ fn call(codecs: [&str; 2]) -> Call {
         assert!(Instant::now() < give_up, "1002 did not register");
         std::thread::sleep(Duration::from_millis(200));
     }
-    let before = relayed_packets(&server);
-    let dial = format!("/dial sip:1002@{}", server.target());
+    let before = (relayed_packets(&server), kernel_packets(&server));
+    let dial = format!("/dial sip:1002@{target}");
     let calling = caller.run(10, Some(&dial)).wait_with_output().unwrap();
     let _ = answering.kill();
     let answering = answering.wait_with_output().unwrap();
@@ -62,7 +94,8 @@ fn call(codecs: [&str; 2]) -> Call {
         "the call was not answered:\n{}",
         logs[0]
     );
-    let relayed = relayed_packets(&server) - before;
+    let relayed = relayed_packets(&server) - before.0;
+    let kernel = kernel_packets(&server) - before.1;
     // Skip the first second (the call setting up) of each recording.
     let skip = |s: Vec<i16>| s.get(8000..).unwrap_or_default().to_vec();
     let (at_caller, at_callee) = (skip(caller.heard()), skip(callee.heard()));
@@ -76,6 +109,7 @@ fn call(codecs: [&str; 2]) -> Call {
         at_callee,
         logs,
         relayed,
+        kernel,
     }
 }
 
@@ -95,13 +129,28 @@ fn each_heard_the_other(c: &Call) {
 
 #[test]
 fn two_phones_hear_each_other_through_the_relay() {
-    let c = call(["PCMU", "PCMU"]);
+    let c = call(["PCMU", "PCMU"], Setup::Loopback { kernel_relay: true });
     each_heard_the_other(&c);
-    // Two 50-packet-a-second streams for most of ten seconds.
+    // Two 50-packet-a-second streams for most of ten seconds, nearly all
+    // carried by the kernel once each phone was heard.
     assert!(
         c.relayed > 500,
         "only {} packets went through the relay",
         c.relayed
+    );
+    assert!(
+        c.kernel > 400,
+        "the kernel carried {} of {} packets",
+        c.kernel,
+        c.relayed
+    );
+    assert!(
+        c.server
+            .banner
+            .iter()
+            .any(|l| l.contains("media:") && l.contains("in the kernel")),
+        "{:#?}",
+        c.server.banner
     );
 
     // The call left its record: in the CLI (as CSV) and in the API.
@@ -126,12 +175,42 @@ fn two_phones_hear_each_other_through_the_relay() {
     assert_eq!((code, body.as_str()), (200, "[]"));
 }
 
+/// With the fast path turned off, the relay's thread carries every
+/// packet.
+#[test]
+fn the_relay_carries_the_call_itself_when_the_kernel_may_not() {
+    let c = call(
+        ["PCMU", "PCMU"],
+        Setup::Loopback {
+            kernel_relay: false,
+        },
+    );
+    each_heard_the_other(&c);
+    assert!(c.relayed > 500, "only {} packets relayed", c.relayed);
+    assert_eq!(c.kernel, 0);
+}
+
+/// Phones on two other hosts: each one's packets arrive on its own
+/// interface and leave, rewritten, out of the other's.
+#[test]
+fn phones_on_other_hosts_hear_each_other_through_the_kernel() {
+    let network = Network::new("call", 2);
+    let c = call(["PCMU", "PCMU"], Setup::Hosts(&network));
+    each_heard_the_other(&c);
+    assert!(
+        c.kernel > 400,
+        "the kernel carried {} of {} packets",
+        c.kernel,
+        c.relayed
+    );
+}
+
 /// A PCMA-only phone calls a PCMU-only one: Switchboard offers the callee
 /// the codecs it transcodes, the callee takes PCMU, the caller keeps PCMA,
 /// and the relay converts each way; each still hears the other's tone.
 #[test]
 fn phones_without_a_common_codec_hear_each_other_through_transcoding() {
-    let c = call(["PCMA", "PCMU"]);
+    let c = call(["PCMA", "PCMU"], Setup::Loopback { kernel_relay: true });
     assert!(
         c.logs[0].contains("Set audio decoder: PCMA"),
         "{}",
@@ -146,4 +225,6 @@ fn phones_without_a_common_codec_hear_each_other_through_transcoding() {
     let csv = cdr_csv(&c.server, &[], 1);
     let fields: Vec<&str> = csv.lines().nth(1).expect("a record").split(',').collect();
     assert_eq!(fields[11], "PCMA to PCMU", "{csv}");
+    assert!(c.relayed > 500, "only {} packets relayed", c.relayed);
+    assert_eq!(c.kernel, 0, "transcoded audio stays with the relay");
 }

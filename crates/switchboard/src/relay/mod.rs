@@ -14,6 +14,10 @@
 //! private. A call whose media has been silent for
 //! `timeout` is reported, once per silence.
 //!
+//! Where the kernel allows, a call both of whose phones have been heard
+//! and whose audio nothing in Switchboard needs is carried by the kernel
+//! instead ([`kernel`]); the sockets stay, for what it does not take.
+//!
 //! Legs Switchboard answers itself (the test numbers) are media of the
 //! same thread: the engine's [`MediaOrder::Answer`] opens one and hands
 //! its flow a [`Started`]; the flow says what plays through a
@@ -21,9 +25,11 @@
 
 mod answered;
 mod batch;
+mod kernel;
 mod worker;
 
 pub use answered::{Heard, Play};
+pub use kernel::Kernel;
 
 use crate::metrics::Metrics;
 use std::collections::HashMap;
@@ -63,13 +69,15 @@ pub struct Started {
 }
 
 /// What the media thread works with besides its sockets: where answered
-/// legs go to their flows, recordings to their writer, and the music on
-/// hold.
+/// legs go to their flows, recordings to their writer, the music on
+/// hold, and the kernel fast path.
 pub struct Outlets {
     pub flows: tokio::sync::mpsc::UnboundedSender<Started>,
     pub recordings: mpsc::Sender<crate::recordings::Write>,
     /// What phones on hold hear.
     pub music: Arc<crate::music::Music>,
+    /// Carries plain calls in the kernel, where it allows.
+    pub kernel: Option<Kernel>,
 }
 
 /// The flows' way to the media thread.

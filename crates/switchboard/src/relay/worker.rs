@@ -11,6 +11,7 @@
 
 use super::answered::{Answered, Heard};
 use super::batch::{Batch, SLOTS};
+use super::kernel::{Kernel, Steering};
 use super::Caller;
 use super::{bind_pair, Order, Reserved, Started};
 use crate::metrics::Metrics;
@@ -64,12 +65,18 @@ pub(super) struct Worker {
     /// Calls playing music on hold (they need the clock too).
     on_hold: usize,
     music: Arc<Music>,
+    /// The kernel fast path, where the kernel allows it.
+    kernel: Option<Kernel>,
 }
 
 struct CallMedia {
     call: u64,
     /// RTP and RTCP toward the caller, the same toward the callee.
     sockets: [UdpSocket; 4],
+    /// The RTP ports of `sockets` toward the caller and the callee.
+    ports: [u16; 2],
+    /// What the kernel carries of the call.
+    steering: Steering,
     peers: [Peer; 2],
     /// A packet came since the last sweep.
     heard: bool,
@@ -113,6 +120,7 @@ impl Worker {
             flows,
             recordings,
             music,
+            kernel,
         } = outlets;
         let poll = Poll::new()?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
@@ -137,6 +145,7 @@ impl Worker {
             next_frame: None,
             on_hold: 0,
             music,
+            kernel,
         })
     }
 
@@ -212,6 +221,15 @@ impl Worker {
     }
 
     fn order(&mut self, order: MediaOrder) {
+        let call = order_call(&order);
+        let closing = matches!(order, MediaOrder::Close { .. });
+        self.carry_out(order);
+        if !closing {
+            self.steer(call);
+        }
+    }
+
+    fn carry_out(&mut self, order: MediaOrder) {
         match order {
             MediaOrder::Open {
                 call,
@@ -515,9 +533,12 @@ impl Worker {
             self.slots.push(None);
             self.slots.len() - 1
         });
+        let ports = [0, 2].map(|i| sockets[i].local_addr().map_or(0, |a| a.port()));
         let mut media = CallMedia {
             call,
             sockets,
+            ports,
+            steering: Steering::default(),
             peers: [Peer::default(), Peer::default()],
             heard: false,
             quiet_since: Instant::now(),
@@ -574,6 +595,10 @@ impl Worker {
             return;
         };
         if let Some(mut media) = self.slots[slot].take() {
+            if let Some(kernel) = &mut self.kernel {
+                let carried = kernel.release(media.ports, &mut media.steering);
+                self.metrics.kernel_packets(carried);
+            }
             for socket in &mut media.sockets {
                 let _ = self.poll.registry().deregister(socket);
             }
@@ -593,6 +618,29 @@ impl Worker {
         self.slots[slot].as_mut()
     }
 
+    /// Gives the kernel what it can carry of `call` now, and takes back
+    /// what it no longer can.
+    fn steer(&mut self, call: u64) {
+        if let Some(&slot) = self.by_call.get(&call) {
+            self.steer_slot(slot);
+        }
+    }
+
+    fn steer_slot(&mut self, slot: usize) {
+        let (Some(kernel), Some(Some(media))) = (&mut self.kernel, self.slots.get_mut(slot)) else {
+            return;
+        };
+        let plain = media.transcoders.is_none()
+            && media.recorder.is_none()
+            && media.keys.iter().all(Option::is_none)
+            && media.music.is_none();
+        let phones = [0, 1].map(|i| {
+            let peer = &media.peers[i];
+            peer.rtp.filter(|_| peer.latched)
+        });
+        kernel.steer(media.ports, phones, plain, &mut media.steering);
+    }
+
     /// Relays what waits on socket `token`, a batch at most; returns how
     /// many packets went out.
     fn forward(&mut self, token: Token, batch: &mut Batch) -> u64 {
@@ -607,7 +655,7 @@ impl Worker {
         if count == SLOTS {
             self.again.push(token);
         }
-        let mut relayed = 0;
+        let (mut relayed, mut moved) = (0, false);
         for i in 0..count {
             let (packet, Some(source)) = batch.packet(i) else {
                 continue;
@@ -617,6 +665,7 @@ impl Worker {
             if rtcp {
                 me.rtcp = Some(source);
             } else {
+                moved |= !me.latched || me.rtp != Some(source);
                 me.rtp = Some(source);
                 if !me.latched {
                     me.latched = true;
@@ -669,6 +718,9 @@ impl Worker {
                 samples,
             });
         }
+        if moved {
+            self.steer_slot(slot);
+        }
         relayed
     }
 
@@ -685,6 +737,15 @@ impl Worker {
     /// memory of closed calls to the system.
     fn sweep(&mut self, now: Instant) {
         crate::allocator::give_back();
+        if let Some(kernel) = &self.kernel {
+            let mut carried = 0;
+            for media in self.slots.iter_mut().flatten() {
+                let n = kernel.forwarded(media.ports, &mut media.steering);
+                media.heard |= n > 0;
+                carried += n;
+            }
+            self.metrics.kernel_packets(carried);
+        }
         let legs = self
             .slots
             .iter_mut()
@@ -723,6 +784,26 @@ fn finish_recording(call: u64, media: &mut CallMedia) -> Option<(u64, Vec<i16>)>
     let mut samples = std::mem::take(&mut media.recorded);
     recorder.finish(&mut samples);
     Some((call, samples))
+}
+
+/// The call an order is about.
+fn order_call(order: &MediaOrder) -> u64 {
+    match order {
+        MediaOrder::Open { call, .. }
+        | MediaOrder::Peer { call, .. }
+        | MediaOrder::Answer { call, .. }
+        | MediaOrder::Transcode { call, .. }
+        | MediaOrder::Record { call, .. }
+        | MediaOrder::RecordPause { call, .. }
+        | MediaOrder::RecordStop { call }
+        | MediaOrder::Hold { call, .. }
+        | MediaOrder::Unhold { call }
+        | MediaOrder::WatchKeys { call, .. }
+        | MediaOrder::Key { call, .. }
+        | MediaOrder::Bridge { call, .. }
+        | MediaOrder::Continue { call, .. }
+        | MediaOrder::Close { call } => *call,
+    }
 }
 
 /// A leg's codec as the media layer takes it; none for a codec it lacks.

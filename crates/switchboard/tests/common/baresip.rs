@@ -13,6 +13,8 @@ pub struct Phone {
     pub home: PathBuf,
     /// The UDP console's port.
     console: u16,
+    /// The network namespace it runs in (another host), if not this one.
+    namespace: Option<String>,
 }
 
 /// A tone file made by sox: 8 kHz, 16-bit, mono, 12 seconds.
@@ -101,7 +103,37 @@ impl Phone {
         )
         .unwrap();
         std::fs::write(home.join("contacts"), "").unwrap();
-        Phone { home, console }
+        Phone {
+            home,
+            console,
+            namespace: None,
+        }
+    }
+
+    /// The phone runs on test host `host`, registering to Switchboard at
+    /// `registrar` (an address of this host's that `host` reaches).
+    pub fn on_host(mut self, host: &super::netns::Host, registrar: std::net::SocketAddr) -> Phone {
+        let config = self.home.join("config");
+        let text = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(
+            &config,
+            text.replace(
+                "sip_listen 127.0.0.1:",
+                &format!("sip_listen {}:", host.address),
+            ),
+        )
+        .unwrap();
+        let accounts = self.home.join("accounts");
+        let text = std::fs::read_to_string(&accounts).unwrap();
+        let target = text
+            .split('@')
+            .nth(1)
+            .and_then(|rest| rest.split('>').next())
+            .expect("the account's registrar")
+            .to_owned();
+        std::fs::write(&accounts, text.replace(&target, &registrar.to_string())).unwrap();
+        self.namespace = Some(host.namespace.clone());
+        self
     }
 
     /// The phone rings until its calls are cancelled, answering none.
@@ -129,7 +161,14 @@ impl Phone {
     /// Runs baresip for `seconds`, running `command` (e.g. `/dial …`) at
     /// start.
     pub fn run(&self, seconds: u32, command: Option<&str>) -> Child {
-        let mut c = Command::new("baresip");
+        let mut c = match &self.namespace {
+            Some(namespace) => {
+                let mut c = Command::new("ip");
+                c.args(["netns", "exec", namespace, "baresip"]);
+                c
+            }
+            None => Command::new("baresip"),
+        };
         c.arg("-f")
             .arg(&self.home)
             .args(["-t", &seconds.to_string()]);

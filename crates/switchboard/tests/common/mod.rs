@@ -6,6 +6,7 @@
 
 pub mod audio;
 pub mod baresip;
+pub mod netns;
 pub mod sipp;
 
 use std::io::{BufRead, BufReader};
@@ -19,6 +20,8 @@ pub struct Server {
     pub http_port: u16,
     pub data_dir: PathBuf,
     env: Vec<(String, String)>,
+    /// The address SIP and media listen on.
+    listen: String,
     /// What `serve` printed on start.
     pub banner: Vec<String>,
 }
@@ -47,6 +50,12 @@ impl Server {
 
     /// As [`Server::start_with`], on `data_dir` as it is.
     pub fn start_in(data_dir: PathBuf, env: &[(&str, &str)]) -> Server {
+        Server::start_listening("127.0.0.1", data_dir, env)
+    }
+
+    /// Starts it with SIP and media on `listen` (`0.0.0.0`: every
+    /// address, for phones on other hosts); the API stays on 127.0.0.1.
+    pub fn start_listening(listen: &str, data_dir: PathBuf, env: &[(&str, &str)]) -> Server {
         let env: Vec<(String, String)> = env
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -56,13 +65,14 @@ impl Server {
         // started again on other ports.
         for _ in 0..5 {
             let (port, http_port) = (free_port(), free_port());
-            if let Ok((child, banner)) = spawn(port, http_port, &data_dir, &env) {
+            if let Ok((child, banner)) = spawn(listen, port, http_port, &data_dir, &env) {
                 return Server {
                     child,
                     port,
                     http_port,
                     data_dir,
                     env,
+                    listen: listen.to_owned(),
                     banner,
                 };
             }
@@ -74,10 +84,14 @@ impl Server {
     pub fn restart(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let (child, banner) = spawn(self.port, self.http_port, &self.data_dir, &self.env)
-            .unwrap_or_else(|banner| {
-                panic!("switchboard exited before it was running: {banner:#?}")
-            });
+        let (child, banner) = spawn(
+            &self.listen,
+            self.port,
+            self.http_port,
+            &self.data_dir,
+            &self.env,
+        )
+        .unwrap_or_else(|banner| panic!("switchboard exited before it was running: {banner:#?}"));
         self.child = child;
         self.banner = banner;
     }
@@ -145,6 +159,7 @@ static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::ne
 /// Runs `switchboard serve` and waits for its banner; what it printed if
 /// it exited first.
 fn spawn(
+    listen: &str,
     port: u16,
     http_port: u16,
     data_dir: &Path,
@@ -154,7 +169,7 @@ fn spawn(
         .args([
             "serve",
             "--sip-listen",
-            "127.0.0.1",
+            listen,
             "--udp-port",
             &port.to_string(),
         ])
@@ -368,14 +383,23 @@ pub fn admin_api(server: &Server, method: &str, path: &str, body: Option<&str>) 
 }
 
 /// How many packets the media relay has carried, from /metrics.
+pub fn kernel_packets(server: &Server) -> u64 {
+    metric(server, "switchboard_media_kernel_packets_total")
+}
+
 pub fn relayed_packets(server: &Server) -> u64 {
+    metric(server, "switchboard_media_relayed_packets_total")
+}
+
+/// A counter of the server's `/metrics`.
+fn metric(server: &Server, name: &str) -> u64 {
     let (code, metrics) = admin_api(server, "GET", "/metrics", None);
     assert_eq!(code, 200, "{metrics}");
     metrics
         .lines()
-        .find_map(|l| l.strip_prefix("switchboard_media_relayed_packets_total "))
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
         .and_then(|v| v.trim().parse().ok())
-        .expect("the relay's packet count")
+        .unwrap_or_else(|| panic!("{name} in /metrics"))
 }
 
 /// `switchboard cdr --csv ARGS` once it shows `records` records (or after
