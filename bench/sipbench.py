@@ -136,7 +136,9 @@ def start_switchboard(binary, workdir, port, extensions, env_extra):
         [binary, "serve", "--sip-listen", "127.0.0.1", "--udp-port", str(port),
          "--tcp-port", "0"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc.banner = []
     for line in proc.stdout:
+        proc.banner.append(line.rstrip("\n"))
         if line.startswith("Stop it with"):
             break
     return proc
