@@ -49,6 +49,8 @@ pub(super) struct Answered {
     pub call: u64,
     /// RTP and RTCP toward the phone.
     pub sockets: [UdpSocket; 2],
+    /// The RTP socket's port.
+    pub port: u16,
     pub peer: Option<SocketAddr>,
     pub channel: Channel,
     pub flow: UnboundedSender<Heard>,

@@ -11,6 +11,7 @@
 //! kernel forwarded never reach the media thread, so its silence check
 //! and packet count read the routes' counters instead.
 
+use std::collections::HashSet;
 use std::io;
 use std::net::{IpAddr, SocketAddr, SocketAddrV4};
 use switchboard_fastpath::{Delivery, FastPath, Route, Routes};
@@ -21,6 +22,8 @@ pub struct Kernel {
     routes: Routes,
     /// The address the relay's sockets are bound to (unspecified: any).
     bind: IpAddr,
+    /// Interfaces the program could not be attached to (said once).
+    refused: HashSet<u32>,
 }
 
 /// One call's routes in the kernel, by the side whose packets they carry
@@ -47,6 +50,7 @@ impl Kernel {
             fast: FastPath::open(first, last)?,
             routes: Routes::open()?,
             bind,
+            refused: HashSet::new(),
         })
     }
 
@@ -113,11 +117,15 @@ impl Kernel {
             IpAddr::V4(a) if !a.is_unspecified() => a,
             _ => there.source,
         };
+        if self.refused.contains(&back.ifindex) {
+            return None;
+        }
         if let Err(e) = self.fast.attach(back.ifindex) {
             tracing::warn!(
-                "media fast path: attaching to interface {}: {e}",
+                "media fast path: not on interface {} ({e}); its calls stay in userspace",
                 back.ifindex
             );
+            self.refused.insert(back.ifindex);
             return None;
         }
         Some(Route {

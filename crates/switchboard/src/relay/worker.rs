@@ -391,7 +391,7 @@ impl Worker {
         self.stop_clock_if_idle();
         let [b0, b1] = self.pair(callee_port)?;
         let [a0, a1] = leg.sockets;
-        self.install(call, [a0, a1, b0, b1], leg.peer)?;
+        self.install(call, [a0, a1, b0, b1], [leg.port, callee_port], leg.peer)?;
         if let (Some(peer), Some(media)) = (callee, self.call_mut(call)) {
             media.peers[Side::Callee.index()].heard_of(peer);
         }
@@ -420,6 +420,7 @@ impl Worker {
         let mut answered = Answered {
             call,
             sockets: [rtp, rtcp],
+            port,
             peer,
             channel: Channel::new(leg, rand::random(), rand::random(), rand::random()),
             flow,
@@ -519,21 +520,22 @@ impl Worker {
         caller: Option<SocketAddr>,
     ) -> std::io::Result<()> {
         let sockets = self.sockets(ports)?;
-        self.install(call, sockets, caller)
+        self.install(call, sockets, ports, caller)
     }
 
-    /// Relays `call` over `sockets` (caller's RTP and RTCP, callee's).
+    /// Relays `call` over `sockets` (caller's RTP and RTCP, callee's), the
+    /// RTP ones on `ports`.
     fn install(
         &mut self,
         call: u64,
         sockets: [UdpSocket; 4],
+        ports: [u16; 2],
         caller: Option<SocketAddr>,
     ) -> std::io::Result<()> {
         let slot = self.free.pop().unwrap_or_else(|| {
             self.slots.push(None);
             self.slots.len() - 1
         });
-        let ports = [0, 2].map(|i| sockets[i].local_addr().map_or(0, |a| a.port()));
         let mut media = CallMedia {
             call,
             sockets,
@@ -579,15 +581,11 @@ impl Worker {
             .lock()
             .expect("the reservations' lock")
             .remove(&port);
-        let [rtp, rtcp] = match held {
+        let pair = match held {
             Some(pair) => pair,
             None => bind_pair(self.bind, port)?,
         };
-        let mio = |s: std::net::UdpSocket| -> std::io::Result<UdpSocket> {
-            s.set_nonblocking(true)?;
-            Ok(UdpSocket::from_std(s))
-        };
-        Ok([mio(rtp)?, mio(rtcp)?])
+        Ok(pair.map(UdpSocket::from_std))
     }
 
     fn close(&mut self, call: u64) {
