@@ -51,6 +51,17 @@ pub struct Route {
     pub delivery: Delivery,
 }
 
+/// A refusal for want of privileges, said so.
+fn explain(e: io::Error) -> io::Error {
+    match e.raw_os_error() {
+        Some(libc::EPERM) => io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "the kernel allows eBPF to root, or with CAP_BPF and CAP_NET_ADMIN",
+        ),
+        _ => e,
+    }
+}
+
 /// The loaded program, its table, and the interfaces it is attached to.
 pub struct FastPath {
     table: table::Table,
@@ -70,9 +81,9 @@ impl FastPath {
             ));
         }
         let ports = u32::from(last_port - first_port) + 1;
-        let table = table::Table::new(ports)?;
+        let table = table::Table::new(ports).map_err(explain)?;
         let code = program::forwarder(table.map().as_raw_fd(), first_port, ports);
-        let program = bpf::load_tc_program("sb_media_relay", &code)?;
+        let program = bpf::load_tc_program("sb_media_relay", &code).map_err(explain)?;
         Ok(FastPath {
             table,
             program,
@@ -90,7 +101,14 @@ impl FastPath {
     /// Runs the program at the ingress of interface `ifindex`, once.
     pub fn attach(&mut self, ifindex: u32) -> io::Result<()> {
         if !self.links.contains_key(&ifindex) {
-            let link = bpf::attach_ingress(&self.program, ifindex)?;
+            let link = bpf::attach_ingress(&self.program, ifindex).map_err(|e| {
+                match e.raw_os_error() {
+                    Some(libc::EINVAL) => {
+                        io::Error::new(e.kind(), format!("{e}: TCX links need Linux 6.6 or later"))
+                    }
+                    _ => explain(e),
+                }
+            })?;
             self.links.insert(ifindex, link);
         }
         Ok(())
