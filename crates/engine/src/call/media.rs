@@ -170,6 +170,9 @@ pub type Reserve = Box<dyn FnMut(u16) -> bool + Send>;
 /// is a port they can inject into), and each is reserved before it is
 /// handed out, so a port some other program holds is passed over.
 pub struct PortPool {
+    /// The range's first and last RTP ports.
+    first: u16,
+    last: u16,
     free: BTreeSet<u16>,
     /// Ports that could not be reserved, tried again once the others
     /// ran out.
@@ -190,8 +193,11 @@ impl PortPool {
     /// Even ports from `min` to `max` (inclusive), each with the next one.
     pub fn new(min: u16, max: u16) -> PortPool {
         let first = min + (min % 2);
+        let free: BTreeSet<u16> = (first..max).step_by(2).collect();
         PortPool {
-            free: (first..max).step_by(2).collect(),
+            first,
+            last: free.last().copied().unwrap_or(first),
+            free,
             elsewhere: Vec::new(),
             reserve: None,
         }
@@ -227,6 +233,13 @@ impl PortPool {
         };
         self.elsewhere.extend(failed);
         found
+    }
+
+    /// [`PortPool::take`] from a point of the range `rng` picks, so no
+    /// one can tell which port a call gets.
+    pub fn take_random(&mut self, rng: &mut impl rand::Rng) -> Option<u16> {
+        let start = rng.gen_range(self.first..=self.last);
+        self.take(start)
     }
 
     pub fn give_back(&mut self, port: u16) {
@@ -477,6 +490,40 @@ mod tests {
         assert_eq!(pool.take(0), None);
         pool.give_back(a);
         assert_eq!(pool.take(0), Some(10002));
+    }
+
+    /// A point picked from the whole range, not from all the numbers a
+    /// u16 can be (which, for a range of 10,000 ports, landed outside it
+    /// five times in six, and so on its lowest free port).
+    #[test]
+    fn random_ports_are_spread_over_the_range() {
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let mut pool = PortPool::new(10000, 20000);
+        let taken: Vec<u16> = (0..200)
+            .map(|_| pool.take_random(&mut rng).unwrap())
+            .collect();
+        let low = taken.iter().filter(|&&p| p < 10_400).count();
+        assert!(
+            low < 30,
+            "{low} of 200 ports in the lowest 4 % of the range"
+        );
+        let high = taken.iter().filter(|&&p| p >= 15_000).count();
+        assert!(
+            (60..=140).contains(&high),
+            "{high} of 200 in the upper half"
+        );
+        for port in taken {
+            pool.give_back(port);
+        }
+        let lowest = (0..200)
+            .filter(|_| {
+                let port = pool.take_random(&mut rng).unwrap();
+                pool.give_back(port);
+                port == 10000
+            })
+            .count();
+        assert!(lowest < 5, "the lowest port {lowest} times in 200");
     }
 
     #[test]

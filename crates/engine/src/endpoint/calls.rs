@@ -203,10 +203,10 @@ impl Endpoint {
             };
             Some(sdp)
         };
-        let Some(caller_port) = self.ports.take(self.rng.gen()) else {
+        let Some(caller_port) = self.ports.take_random(&mut self.rng) else {
             return reject(self, 503, "Service Unavailable (no media ports left)");
         };
-        let Some(callee_port) = self.ports.take(self.rng.gen()) else {
+        let Some(callee_port) = self.ports.take_random(&mut self.rng) else {
             self.ports.give_back(caller_port);
             return reject(self, 503, "Service Unavailable (no media ports left)");
         };

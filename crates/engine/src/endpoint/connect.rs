@@ -50,7 +50,7 @@ impl Endpoint {
             self.go_on(id, None);
             return true;
         };
-        let Some(callee_port) = self.ports.take(self.rng.gen()) else {
+        let Some(callee_port) = self.ports.take_random(&mut self.rng) else {
             self.services.put_back(id, answered);
             self.go_on(id, None);
             return true;

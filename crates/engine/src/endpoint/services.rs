@@ -341,7 +341,7 @@ impl Endpoint {
         if req.headers.from().is_err() || req.headers.to().is_err() {
             return refuse(self, 400, "Bad Request (From or To)");
         }
-        let Some(port) = self.ports.take(self.rng.gen()) else {
+        let Some(port) = self.ports.take_random(&mut self.rng) else {
             return refuse(self, 503, "Service Unavailable (no media ports left)");
         };
         let address = self.media_address(&dialog.local);
