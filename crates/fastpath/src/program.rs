@@ -1,7 +1,8 @@
 //! The forwarding program, run by the kernel at an interface's ingress
 //! (tc, through a TCX link) for every packet that arrives there.
 //!
-//! It looks for IPv4 UDP packets, unfragmented and without IP options, to
+//! It looks for IPv4 UDP packets addressed to this host, unfragmented and
+//! without IP options, to
 //! a port of the relay's range whose entry in the routes table is on,
 //! from the address that entry expects (the phone latched onto). Such a
 //! packet gets the other leg's addresses and ports — the relay's port
@@ -69,6 +70,7 @@ const F_PSEUDO_HDR: i32 = 1 << 4;
 const F_MARK_MANGLED_0: i32 = 1 << 5;
 
 // `struct __sk_buff`.
+const SKB_PKT_TYPE: i16 = 4;
 const SKB_DATA: i16 = 76;
 const SKB_DATA_END: i16 = 80;
 
@@ -86,6 +88,8 @@ const UDP_SOURCE: i16 = UDP;
 const UDP_DESTINATION: i16 = UDP + 2;
 const UDP_CHECKSUM: i32 = UDP as i32 + 6;
 const HEADERS: i32 = UDP as i32 + 8;
+/// `skb->pkt_type` of a packet addressed to this host.
+const PACKET_HOST: i32 = 0;
 /// 0x0800 as it reads from the wire into a little-endian u16.
 const ETH_P_IP_WIRE: i32 = 0x0008;
 /// The more-fragments flag and the fragment offset, likewise.
@@ -113,6 +117,10 @@ pub fn forwarder(map: i32, first_port: u16, ports: u32) -> Vec<u8> {
     let deliver = a.label();
 
     a.mov(R6, R1);
+    // Only packets addressed to this host (not broadcast, multicast, or
+    // seen in promiscuous mode).
+    a.load(Size::U32, R4, R6, SKB_PKT_TYPE);
+    a.jump_imm(Cond::Ne, R4, PACKET_HOST, next);
     headers(&mut a, next);
     a.load(Size::U16, R4, R2, ETH_TYPE);
     a.jump_imm(Cond::Ne, R4, ETH_P_IP_WIRE, next);

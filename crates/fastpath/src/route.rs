@@ -51,6 +51,25 @@ impl Routes {
         }
         // SAFETY: just created, owned by nothing else.
         let socket = unsafe { OwnedFd::from_raw_fd(fd) };
+        // The kernel answers at once; a second is plenty, and the media
+        // thread must not wait longer.
+        let timeout = libc::timeval {
+            tv_sec: 1,
+            tv_usec: 0,
+        };
+        // SAFETY: a valid option value of the size given.
+        let r = unsafe {
+            libc::setsockopt(
+                socket.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_RCVTIMEO,
+                (&timeout as *const libc::timeval).cast(),
+                std::mem::size_of::<libc::timeval>() as u32,
+            )
+        };
+        if r < 0 {
+            return Err(io::Error::last_os_error());
+        }
         Ok(Routes { socket, seq: 0 })
     }
 
@@ -86,7 +105,11 @@ impl Routes {
             )
         };
         if sent < 0 {
-            return Err(io::Error::last_os_error());
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted {
+                return self.path(to);
+            }
+            return Err(e);
         }
         let mut reply = [0u8; 4096];
         loop {
@@ -100,7 +123,11 @@ impl Routes {
                 )
             };
             if n < 0 {
-                return Err(io::Error::last_os_error());
+                let e = io::Error::last_os_error();
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(e);
             }
             match answer(&reply[..n as usize], self.seq)? {
                 Some(answer) => return Ok(answer),
@@ -130,7 +157,7 @@ fn answer(reply: &[u8], seq: u32) -> io::Result<Option<Option<Path>>> {
         return Ok(None);
     }
     if kind == NLMSG_ERROR {
-        let errno = -(u32_at(reply, 16)? as i32);
+        let errno = (u32_at(reply, 16)? as i32).wrapping_neg();
         return match errno {
             0 => Ok(Some(None)),
             libc::ENETUNREACH | libc::EHOSTUNREACH | libc::EINVAL => Ok(Some(None)),
@@ -205,6 +232,17 @@ mod tests {
     fn truncated_replies_are_errors_not_panics() {
         for n in 0..16 {
             let _ = answer(&vec![0xffu8; n], 0);
+        }
+    }
+
+    #[test]
+    fn an_error_reply_with_any_number_is_no_panic() {
+        for errno in [0u32, 1, 0x8000_0000, u32::MAX] {
+            let mut reply = vec![0u8; 36];
+            reply[0..4].copy_from_slice(&36u32.to_ne_bytes());
+            reply[4..6].copy_from_slice(&NLMSG_ERROR.to_ne_bytes());
+            reply[16..20].copy_from_slice(&errno.to_ne_bytes());
+            let _ = answer(&reply, 0);
         }
     }
 }

@@ -181,12 +181,18 @@ fn packets_not_for_a_route_go_on_unchanged() {
     let mut ipv6 = frame(PHONE_A, RELAY_A, &rtp());
     ipv6[12..14].copy_from_slice(&[0x86, 0xdd]);
     let short = frame(PHONE_A, RELAY_A, &[])[..40].to_vec();
+    let mut broadcast = frame(PHONE_A, RELAY_A, &rtp());
+    broadcast[..6].copy_from_slice(&[0xff; 6]);
+    let mut other_host = frame(PHONE_A, RELAY_A, &rtp());
+    other_host[..6].copy_from_slice(&[0x02, 0, 0, 0, 0, 0x01]);
     for (what, packet) in [
         ("a fragment", fragment),
         ("IP options", options),
         ("TCP", tcp),
         ("IPv6", ipv6),
         ("a cut-off header", short),
+        ("a broadcast frame", broadcast),
+        ("a frame for another host", other_host),
     ] {
         let (verdict, out) = fp.try_packet(&packet).unwrap();
         assert_eq!((verdict, &out), (TC_NEXT, &packet), "{what}");

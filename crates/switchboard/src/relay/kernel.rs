@@ -9,7 +9,9 @@
 //! from a new address, an order of the engine's) the call is steered
 //! again, and its routes are cleared before its sockets close. Packets the
 //! kernel forwarded never reach the media thread, so its silence check
-//! and packet count read the routes' counters instead.
+//! and packet count read the routes' counters instead. The calls it
+//! carries are steered again every half minute too, so a route or
+//! interface that changed under them is followed.
 
 use std::collections::HashSet;
 use std::io;
@@ -34,6 +36,13 @@ pub(super) struct Steering {
     counted: [u64; 2],
     /// Carried by routes since taken out, not yet reported.
     uncounted: u64,
+}
+
+impl Steering {
+    /// Whether the kernel carries any of the call.
+    pub(super) fn carried(&self) -> bool {
+        self.routes.iter().any(Option::is_some)
+    }
 }
 
 impl Kernel {
@@ -67,7 +76,11 @@ impl Kernel {
     ) {
         for from in 0..2 {
             let wanted = if plain {
-                self.route(ports, phones, from)
+                match self.route(ports, phones, from) {
+                    Ok(route) => route,
+                    // No answer about the way: what stands stays.
+                    Err(()) => continue,
+                }
             } else {
                 None
             };
@@ -92,33 +105,37 @@ impl Kernel {
     }
 
     /// The route for packets from side `from`, when the kernel can carry
-    /// them.
+    /// them; an error when the way to a phone could not be asked.
     fn route(
         &mut self,
         ports: [u16; 2],
         phones: [Option<SocketAddr>; 2],
         from: usize,
-    ) -> Option<Route> {
+    ) -> Result<Option<Route>, ()> {
         let v4 = |a: Option<SocketAddr>| match a {
             Some(SocketAddr::V4(a)) => Some(a),
             _ => None,
         };
-        let (sender, receiver) = (v4(phones[from])?, v4(phones[1 - from])?);
-        let back = self.path(*sender.ip())?;
-        let there = self.path(*receiver.ip())?;
+        let (Some(sender), Some(receiver)) = (v4(phones[from]), v4(phones[1 - from])) else {
+            return Ok(None);
+        };
+        let (Some(back), Some(there)) = (self.path(*sender.ip())?, self.path(*receiver.ip())?)
+        else {
+            return Ok(None);
+        };
         let delivery = match (there.local, back.local) {
             (false, _) => Delivery::Out(there.ifindex),
             (true, true) => Delivery::Local,
             // A packet from outside for a phone on this host would look
             // like a forged local address to the stack: userspace it is.
-            (true, false) => return None,
+            (true, false) => return Ok(None),
         };
         let source = match self.bind {
             IpAddr::V4(a) if !a.is_unspecified() => a,
             _ => there.source,
         };
         if self.refused.contains(&back.ifindex) {
-            return None;
+            return Ok(None);
         }
         if let Err(e) = self.fast.attach(back.ifindex) {
             tracing::warn!(
@@ -126,24 +143,20 @@ impl Kernel {
                 back.ifindex
             );
             self.refused.insert(back.ifindex);
-            return None;
+            return Ok(None);
         }
-        Some(Route {
+        Ok(Some(Route {
             from: sender,
             source: SocketAddrV4::new(source, ports[1 - from]),
             to: receiver,
             delivery,
-        })
+        }))
     }
 
-    fn path(&mut self, to: std::net::Ipv4Addr) -> Option<switchboard_fastpath::Path> {
-        match self.routes.path(to) {
-            Ok(path) => path,
-            Err(e) => {
-                tracing::warn!("media fast path: the way to {to}: {e}");
-                None
-            }
-        }
+    fn path(&mut self, to: std::net::Ipv4Addr) -> Result<Option<switchboard_fastpath::Path>, ()> {
+        self.routes.path(to).map_err(|e| {
+            tracing::warn!("media fast path: the way to {to}: {e}");
+        })
     }
 
     /// Packets the kernel carried for the call since the last look.

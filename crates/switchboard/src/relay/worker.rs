@@ -37,6 +37,9 @@ const WAKER: Token = Token(usize::MAX);
 const ANSWERED: usize = 1 << 40;
 /// The answered legs' packet clock.
 const FRAME: Duration = Duration::from_millis(20);
+/// How often the calls the kernel carries are steered again, to follow
+/// routes and interfaces that changed under them.
+const RESTEER: Duration = Duration::from_secs(30);
 
 pub(super) struct Worker {
     poll: Poll,
@@ -160,6 +163,7 @@ impl Worker {
         let sweep_every =
             (self.timeout / 4).clamp(Duration::from_millis(100), Duration::from_secs(1));
         let mut next_sweep = Instant::now() + sweep_every;
+        let mut next_resteer = Instant::now() + RESTEER;
         let (mut keys, mut out) = (Vec::new(), Vec::with_capacity(256));
         loop {
             let wake = self.next_frame.map_or(next_sweep, |f| f.min(next_sweep));
@@ -200,6 +204,10 @@ impl Worker {
             if now >= next_sweep {
                 self.sweep(now);
                 next_sweep = now + sweep_every;
+            }
+            if now >= next_resteer {
+                self.resteer();
+                next_resteer = now + RESTEER;
             }
         }
     }
@@ -621,6 +629,18 @@ impl Worker {
     fn steer(&mut self, call: u64) {
         if let Some(&slot) = self.by_call.get(&call) {
             self.steer_slot(slot);
+        }
+    }
+
+    /// Steers again every call the kernel carries.
+    fn resteer(&mut self) {
+        for slot in 0..self.slots.len() {
+            let carried = self.slots[slot]
+                .as_ref()
+                .is_some_and(|m| m.steering.carried());
+            if carried {
+                self.steer_slot(slot);
+            }
         }
     }
 
