@@ -161,6 +161,28 @@ pub enum MediaEvent {
     Key { call: u64, side: Side, key: char },
 }
 
+impl MediaOrder {
+    /// The call the order is about.
+    pub fn call(&self) -> u64 {
+        match self {
+            MediaOrder::Open { call, .. }
+            | MediaOrder::Peer { call, .. }
+            | MediaOrder::Answer { call, .. }
+            | MediaOrder::Transcode { call, .. }
+            | MediaOrder::Record { call, .. }
+            | MediaOrder::RecordPause { call, .. }
+            | MediaOrder::RecordStop { call }
+            | MediaOrder::Hold { call, .. }
+            | MediaOrder::Unhold { call }
+            | MediaOrder::WatchKeys { call, .. }
+            | MediaOrder::Key { call, .. }
+            | MediaOrder::Bridge { call, .. }
+            | MediaOrder::Continue { call, .. }
+            | MediaOrder::Close { call } => *call,
+        }
+    }
+}
+
 /// Reserves an RTP port and the next one for a call (by binding them);
 /// false when they cannot be had (another program uses them).
 pub type Reserve = Box<dyn FnMut(u16) -> bool + Send>;

@@ -229,7 +229,7 @@ impl Worker {
     }
 
     fn order(&mut self, order: MediaOrder) {
-        let call = order_call(&order);
+        let call = order.call();
         let closing = matches!(order, MediaOrder::Close { .. });
         self.carry_out(order);
         if !closing {
@@ -802,26 +802,6 @@ fn finish_recording(call: u64, media: &mut CallMedia) -> Option<(u64, Vec<i16>)>
     let mut samples = std::mem::take(&mut media.recorded);
     recorder.finish(&mut samples);
     Some((call, samples))
-}
-
-/// The call an order is about.
-fn order_call(order: &MediaOrder) -> u64 {
-    match order {
-        MediaOrder::Open { call, .. }
-        | MediaOrder::Peer { call, .. }
-        | MediaOrder::Answer { call, .. }
-        | MediaOrder::Transcode { call, .. }
-        | MediaOrder::Record { call, .. }
-        | MediaOrder::RecordPause { call, .. }
-        | MediaOrder::RecordStop { call }
-        | MediaOrder::Hold { call, .. }
-        | MediaOrder::Unhold { call }
-        | MediaOrder::WatchKeys { call, .. }
-        | MediaOrder::Key { call, .. }
-        | MediaOrder::Bridge { call, .. }
-        | MediaOrder::Continue { call, .. }
-        | MediaOrder::Close { call } => *call,
-    }
 }
 
 /// A leg's codec as the media layer takes it; none for a codec it lacks.
