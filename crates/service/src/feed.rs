@@ -3,12 +3,18 @@
 //! the last change it saw and announces it to its listeners. Changes made
 //! by this process wake the reader at once; changes made elsewhere (the
 //! CLI, another node on the same database) are picked up within a poll.
+//! On SQLite a poll first looks at the write-ahead log's stamp, and asks
+//! the database only when something was committed since the last look: a
+//! query is two wake-ups of other threads, which an idle server should
+//! not spend twice a second.
 
 use crate::{now_millis, Event, Service, ServiceError};
 use std::time::{Duration, Instant};
 
 /// How long a change made elsewhere may wait before it is announced.
 const POLL: Duration = Duration::from_millis(500);
+/// How long a poll may trust the log's stamp before it asks anyway.
+const ASK_AT_LEAST_EVERY: Duration = Duration::from_secs(10);
 /// The most changes read at once.
 const BATCH: i64 = 500;
 /// How long changes are kept for readers that fell behind.
@@ -48,13 +54,25 @@ impl Service {
 async fn follow(service: Service, mut last: i64) {
     let mut pruned = Instant::now();
     let mut behind = false;
+    let mut stamp = service.store.commit_stamp();
+    let mut asked = Instant::now();
     loop {
         if !behind {
             tokio::select! {
                 _ = service.feed.notified() => {}
-                _ = tokio::time::sleep(POLL) => {}
+                _ = tokio::time::sleep(POLL) => {
+                    let now = service.store.commit_stamp();
+                    let quiet = now.is_some() && now == stamp;
+                    if quiet && asked.elapsed() < ASK_AT_LEAST_EVERY {
+                        continue;
+                    }
+                }
             }
         }
+        // Taken before the question, so a commit made while it is asked
+        // moves the stamp past this one.
+        stamp = service.store.commit_stamp();
+        asked = Instant::now();
         let changes = match service.store.changes_after(last, BATCH).await {
             Ok(changes) => changes,
             Err(e) => {

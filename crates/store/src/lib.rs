@@ -22,7 +22,7 @@ pub mod voicemail;
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use access::{SessionRecord, TokenRecord};
 pub use audit::AuditEntry;
@@ -36,6 +36,14 @@ pub use security::{BanRecord, ListEntryRecord};
 pub use trunks::{CapacityHour, TrunkStatusRecord};
 pub use users::UserRecord;
 pub use voicemail::{MessageCounts, MessageRecord};
+
+/// The write-ahead log of the SQLite database at `url`
+/// (`sqlite://path?options` or `sqlite:path`).
+fn write_ahead_log(url: &str) -> PathBuf {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"));
+    let path = rest.unwrap_or(url).split('?').next().unwrap_or("");
+    PathBuf::from(format!("{path}-wal"))
+}
 
 /// Which database a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +71,9 @@ pub enum StoreError {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The SQLite database's write-ahead log, whose stamp tells whether
+    /// anything was committed since a reader last looked.
+    log: Option<PathBuf>,
 }
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -80,7 +91,9 @@ impl Store {
         };
         let mut options = AnyPoolOptions::new().max_connections(8);
         if backend == Backend::Sqlite {
-            options = options.after_connect(|conn, _| {
+            // A connection to a file cannot go stale: checking it before
+            // each use was a second round trip to its thread.
+            options = options.test_before_acquire(false).after_connect(|conn, _| {
                 Box::pin(async move {
                     // In WAL mode, synchronous=NORMAL cannot corrupt the
                     // database; a power cut may lose the last commits.
@@ -98,7 +111,17 @@ impl Store {
             pool.execute("PRAGMA journal_mode = WAL;").await?;
         }
         MIGRATIONS.run(&pool).await?;
-        Ok(Store { pool, backend })
+        let log = (backend == Backend::Sqlite).then(|| write_ahead_log(url));
+        Ok(Store { pool, backend, log })
+    }
+
+    /// When and how far the SQLite database's write-ahead log was last
+    /// written, read from the file system without a round trip to the
+    /// database; `None` on PostgreSQL, or when it cannot be read. Every
+    /// commit, by any process, changes it.
+    pub fn commit_stamp(&self) -> Option<(std::time::SystemTime, u64)> {
+        let meta = std::fs::metadata(self.log.as_ref()?).ok()?;
+        Some((meta.modified().ok()?, meta.len()))
     }
 
     /// The URL of the default store: `switchboard.db` in `data_dir`,

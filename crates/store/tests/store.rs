@@ -554,6 +554,32 @@ async fn sqlite_store() {
 async fn postgres_store() {
     let pg = support::TempPostgres::start();
     scenarios(&pg.url, Backend::Postgres).await;
+    assert_eq!(
+        open(&pg.url).await.commit_stamp(),
+        None,
+        "PostgreSQL has no log file to look at"
+    );
+}
+
+/// A reader that waits for changes from other processes looks at the
+/// SQLite log's stamp instead of asking the database: it must move with
+/// every commit, whoever made it, and stay put while nobody writes.
+#[tokio::test]
+async fn the_commit_stamp_moves_with_every_commit() {
+    let dir = std::env::temp_dir().join(format!("switchboard-stamp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = Store::sqlite_url(&dir);
+    let (reader, writer) = (open(&url).await, open(&url).await);
+    let mut seen = reader.commit_stamp().expect("a stamp for a database file");
+    for i in 0..20 {
+        assert_eq!(reader.commit_stamp(), Some(seen), "nothing was written");
+        writer.append_changes(i, &["{}".into()]).await.unwrap();
+        let now = reader.commit_stamp().unwrap();
+        assert_ne!(now, seen, "commit {i} by another connection");
+        seen = now;
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
