@@ -5,7 +5,10 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../prompts");
+    // Read when the script runs, not when it is compiled: a target
+    // directory shared by two checkouts runs one script binary for both.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("../../prompts");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut table = String::from("&[\n");
     let mut languages: Vec<_> = std::fs::read_dir(&root)
