@@ -244,11 +244,13 @@ impl fmt::Display for Line {
 
 /// A codec of a media section, from its `a=rtpmap` (or the static
 /// payload types of RFC 3551).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Codec {
-    pub payload_type: String,
+/// It borrows from its media section: reading the codecs allocates
+/// nothing, and the engine reads them several times per offer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Codec<'a> {
+    pub payload_type: &'a str,
     /// As written in the rtpmap (`PCMU`, `opus`, `telephone-event`).
-    pub name: String,
+    pub name: &'a str,
     pub clock_rate: u32,
 }
 
@@ -287,36 +289,34 @@ impl Media {
     }
 
     /// The codecs offered, in order.
-    pub fn codecs(&self) -> Vec<Codec> {
-        self.formats
-            .iter()
-            .filter_map(|pt| {
-                let mapped = self.lines.iter().find_map(|l| match l.attribute() {
-                    Some(("rtpmap", Some(v))) => {
-                        let (p, enc) = v.split_once(' ')?;
-                        (p == pt).then_some(enc)
-                    }
-                    _ => None,
-                });
-                let (name, rate) = match mapped {
-                    Some(enc) => {
-                        let mut it = enc.split('/');
-                        let name = it.next()?.to_owned();
-                        let rate = it.next()?.parse().ok()?;
-                        (name, rate)
-                    }
-                    None => {
-                        let (name, rate) = static_payload(pt)?;
-                        (name.to_owned(), rate)
-                    }
-                };
-                Some(Codec {
-                    payload_type: pt.clone(),
-                    name,
-                    clock_rate: rate,
-                })
+    pub fn codecs(&self) -> impl Iterator<Item = Codec<'_>> {
+        self.formats.iter().filter_map(|pt| {
+            let mapped = self.lines.iter().find_map(|l| match l.attribute() {
+                Some(("rtpmap", Some(v))) => {
+                    let (p, enc) = v.split_once(' ')?;
+                    (p == pt).then_some(enc)
+                }
+                _ => None,
+            });
+            let (name, clock_rate) = match mapped {
+                Some(enc) => {
+                    let mut it = enc.split('/');
+                    let name = it.next()?;
+                    (name, it.next()?.parse().ok()?)
+                }
+                None => static_payload(pt)?,
+            };
+            Some(Codec {
+                payload_type: pt,
+                name,
+                clock_rate,
             })
-            .collect()
+        })
+    }
+
+    /// Whether a codec of that name (in any case) is offered.
+    pub fn offers(&self, name: &str) -> bool {
+        self.codecs().any(|c| c.name.eq_ignore_ascii_case(name))
     }
 
     /// Keeps only the payload types `keep` says yes to, with their
@@ -437,7 +437,7 @@ mod tests {
             (m.kind.as_str(), m.port, m.proto.as_str()),
             ("audio", 10000, "RTP/AVP")
         );
-        let names: Vec<_> = m.codecs().into_iter().map(|c| c.name).collect();
+        let names: Vec<_> = m.codecs().map(|c| c.name).collect();
         assert_eq!(names, ["G722", "PCMU", "PCMA", "telephone-event"]);
     }
 

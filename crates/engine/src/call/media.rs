@@ -287,9 +287,8 @@ pub fn chosen_codec(answer: &Sdp) -> Option<String> {
     let audio = answer.media.iter().find(|m| is_audio(m))?;
     audio
         .codecs()
-        .into_iter()
         .find(|c| !c.name.eq_ignore_ascii_case("telephone-event"))
-        .map(|c| c.name)
+        .map(|c| c.name.to_owned())
 }
 
 /// `sdp` as the other phone must see it: media at `address`:`port`, only
@@ -315,17 +314,18 @@ pub fn rewrite(
             continue;
         }
         m.port = port;
-        let codecs = m.codecs();
-        usable = m.retain_formats(|pt| {
-            codecs.iter().any(|c| {
-                c.payload_type == pt
-                    && (c.name.eq_ignore_ascii_case("telephone-event")
-                        || allowed.iter().any(|a| a.eq_ignore_ascii_case(&c.name)))
-            })
-        }) && m
+        let keep: Vec<String> = m
             .codecs()
-            .iter()
-            .any(|c| !c.name.eq_ignore_ascii_case("telephone-event"));
+            .filter(|c| {
+                c.name.eq_ignore_ascii_case("telephone-event")
+                    || allowed.iter().any(|a| a.eq_ignore_ascii_case(c.name))
+            })
+            .map(|c| c.payload_type.to_owned())
+            .collect();
+        usable = m.retain_formats(|pt| keep.iter().any(|k| k == pt))
+            && m
+                .codecs()
+                .any(|c| !c.name.eq_ignore_ascii_case("telephone-event"));
     }
     usable
 }
@@ -378,7 +378,6 @@ pub fn add_transcodable(sdp: &mut Sdp, allowed: &[String]) {
     let Some(audio) = sdp.media.iter_mut().find(|m| is_audio(m)) else {
         return;
     };
-    let has = |m: &Media, name: &str| m.codecs().iter().any(|c| c.name.eq_ignore_ascii_case(name));
     for name in allowed {
         let Some(&(name, pt, map)) = TRANSCODABLE
             .iter()
@@ -386,7 +385,7 @@ pub fn add_transcodable(sdp: &mut Sdp, allowed: &[String]) {
         else {
             continue;
         };
-        if has(audio, name) {
+        if audio.offers(name) {
             continue;
         }
         let taken = |pt: &str| audio.formats.iter().any(|f| f == pt);
@@ -415,8 +414,7 @@ pub fn prefer(sdp: &mut Sdp, order: &[String]) {
     };
     let names: Vec<(String, String)> = audio
         .codecs()
-        .iter()
-        .map(|c| (c.payload_type.to_string(), c.name.to_string()))
+        .map(|c| (c.payload_type.to_owned(), c.name.to_owned()))
         .collect();
     let rank = |pt: &String| {
         names
@@ -432,14 +430,13 @@ pub fn prefer(sdp: &mut Sdp, order: &[String]) {
 /// (an offer's preferred, an answer's choice), with its telephone-event.
 pub fn leg_codec(sdp: &Sdp) -> Option<LegCodec> {
     let audio = sdp.media.iter().find(|m| is_audio(m))?;
-    let codecs = audio.codecs();
-    let events = codecs
-        .iter()
+    let events = audio
+        .codecs()
         .find(|c| c.name.eq_ignore_ascii_case("telephone-event"))
         .and_then(|c| c.payload_type.parse().ok());
-    codecs.iter().find_map(|c| {
+    audio.codecs().find_map(|c| {
         let &(name, ..) = TRANSCODABLE.iter().find(|(n, _, map)| {
-            n.eq_ignore_ascii_case(&c.name)
+            n.eq_ignore_ascii_case(c.name)
                 && map.split('/').nth(1) == Some(&c.clock_rate.to_string())
         })?;
         Some(LegCodec {
@@ -455,7 +452,7 @@ pub fn offers(sdp: &Sdp, name: &str) -> bool {
     sdp.media
         .iter()
         .find(|m| is_audio(m))
-        .is_some_and(|m| m.codecs().iter().any(|c| c.name.eq_ignore_ascii_case(name)))
+        .is_some_and(|m| m.offers(name))
 }
 
 /// Makes `sdp`'s audio stream carry `codec` (and its telephone-event)
@@ -465,10 +462,7 @@ pub fn set_codec(sdp: &mut Sdp, codec: &LegCodec) {
     let Some(audio) = sdp.media.iter_mut().find(|m| is_audio(m)) else {
         return;
     };
-    let events = audio
-        .codecs()
-        .into_iter()
-        .find(|c| c.name.eq_ignore_ascii_case("telephone-event"));
+    let events = audio.offers("telephone-event");
     audio.retain_formats(|_| false);
     audio.formats.clear();
     let map = TRANSCODABLE
@@ -480,7 +474,7 @@ pub fn set_codec(sdp: &mut Sdp, codec: &LegCodec) {
         b'a',
         format!("rtpmap:{} {map}", codec.payload_type),
     )];
-    if let (Some(pt), Some(_)) = (codec.events, events) {
+    if let (Some(pt), true) = (codec.events, events) {
         audio.formats.push(pt.to_string());
         lines.push(switchboard_sip::sdp::Line::new(
             b'a',

@@ -136,11 +136,14 @@ impl TransactionKey {
 
 /// `host[:port]` of a Via, host in lower case, for comparison.
 fn sent_by(via: &Via) -> Text {
-    let host = via.host.to_string().to_ascii_lowercase();
-    Text::from(match via.port {
-        Some(port) => format!("{host}:{port}"),
-        None => host,
-    })
+    use std::fmt::Write;
+    let mut text = String::with_capacity(48);
+    let _ = write!(text, "{}", via.host);
+    text.make_ascii_lowercase();
+    if let Some(port) = via.port {
+        let _ = write!(text, ":{port}");
+    }
+    Text::from(text)
 }
 
 #[cfg(test)]
