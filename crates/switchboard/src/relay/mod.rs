@@ -5,10 +5,13 @@
 //! The engine decides the ports and says where each phone's SDP asks to
 //! receive ([`MediaOrder`]). Each port pair is bound the moment the engine
 //! picks it ([`Relay::reserve`]), so a port another program holds is
-//! never written into an SDP. One thread ("media", [`worker`]) waits on
-//! every call's sockets at once and forwards what arrives on one side out
-//! of the other; orders reach it in batches, at most one wake-up per turn
-//! of the SIP thread, and opening or closing a call waits for the next.
+//! never written into an SDP, and put in the media thread's poll at once,
+//! named by its port. One thread ("media", [`worker`]) waits on every
+//! call's sockets at once and forwards what arrives on one side out of
+//! the other; orders reach it in batches, at most one wake-up per turn of
+//! the SIP thread. Orders that only matter once packets flow (opening a
+//! call, where a phone receives, closing it) do not wake it: the first
+//! packet does, and the thread reads its orders before its sockets.
 //! Each phone's address is learned from its own packets (symmetric RTP,
 //! latching), which beats what its SDP said: behind NAT that address is
 //! private. A call whose media has been silent for
@@ -99,15 +102,17 @@ impl Control {
 pub struct Relay {
     bind: IpAddr,
     reserved: Reserved,
+    /// The media thread's poll, where reserved ports are put.
+    registry: Arc<mio::Registry>,
     orders: mpsc::Sender<Order>,
     waker: Arc<mio::Waker>,
     /// Orders sent since the media thread was last woken.
     unannounced: bool,
 }
 
-/// Port pairs bound for calls about to start: RTP port → its RTP and
-/// RTCP sockets.
-type Reserved = Arc<Mutex<HashMap<u16, [std::net::UdpSocket; 2]>>>;
+/// Port pairs bound for calls about to start, already in the media
+/// thread's poll: RTP port → its RTP and RTCP sockets.
+type Reserved = Arc<Mutex<HashMap<u16, [mio::net::UdpSocket; 2]>>>;
 
 impl Relay {
     /// A relay binding its ports on `bind`, reporting to `events`, with its
@@ -131,12 +136,14 @@ impl Relay {
             metrics,
         )?;
         let waker = media.waker();
+        let registry = Arc::new(media.registry()?);
         std::thread::Builder::new()
             .name("media".into())
             .spawn(move || media.run())?;
         Ok(Relay {
             bind,
             reserved,
+            registry,
             orders,
             waker,
             unannounced: false,
@@ -147,13 +154,13 @@ impl Relay {
     /// holding them for the call that will use them; false when either is
     /// taken.
     pub fn reserve(&self) -> switchboard_engine::Reserve {
-        let (bind, reserved) = (self.bind, self.reserved.clone());
+        let (bind, reserved, registry) = (self.bind, self.reserved.clone(), self.registry.clone());
         Box::new(move |port| {
             let mut held = reserved.lock().expect("the reservations' lock");
             if held.contains_key(&port) {
                 return true;
             }
-            match bind_pair(bind, port) {
+            match bind_pair(bind, port, &registry) {
                 Ok(pair) => {
                     held.insert(port, pair);
                     true
@@ -164,13 +171,19 @@ impl Relay {
     }
 
     /// Queues one order of the engine's; [`Relay::flush`] delivers.
-    /// Opening and closing a relayed call do not wake the media thread:
-    /// a call's media flows only once a phone answered with SDP, which
-    /// sends an order that does, and a closed call's sockets can wait for
-    /// the next wake-up (its sweep comes within a second). Waking the
-    /// media thread cost the SIP thread more than sending a message.
+    /// Opening a relayed call, where a phone receives and closing the call
+    /// do not wake the media thread: its sockets are in the thread's poll
+    /// from the start, so the call's first packet wakes it, and it reads
+    /// its orders before the packet (where a latched phone receives does
+    /// not change; a closed call's sockets can wait for the sweep, within
+    /// a second). Waking the media thread costs each thread more than a
+    /// SIP message: the orders that need it to act without a packet (music,
+    /// recording, legs Switchboard answers) still do.
     pub fn order(&mut self, order: MediaOrder) {
-        let urgent = !matches!(order, MediaOrder::Open { .. } | MediaOrder::Close { .. });
+        let urgent = !matches!(
+            order,
+            MediaOrder::Open { .. } | MediaOrder::Peer { .. } | MediaOrder::Close { .. }
+        );
         if self.orders.send(Order::Engine(order)).is_ok() && urgent {
             self.unannounced = true;
         }
@@ -202,14 +215,22 @@ impl Drop for Relay {
 }
 
 /// An RTP port and the RTCP port after it, non-blocking from the start
-/// (one system call less per socket than setting it after).
-fn bind_pair(bind: IpAddr, port: u16) -> std::io::Result<[std::net::UdpSocket; 2]> {
-    let one = |port: u16| -> std::io::Result<std::net::UdpSocket> {
+/// (one system call less per socket than setting it after), in the media
+/// thread's poll under their port numbers. A socket leaves the poll when
+/// it is closed: no call's sockets are ever duplicated.
+fn bind_pair(
+    bind: IpAddr,
+    port: u16,
+    registry: &mio::Registry,
+) -> std::io::Result<[mio::net::UdpSocket; 2]> {
+    let one = |port: u16| -> std::io::Result<mio::net::UdpSocket> {
         let address = SocketAddr::new(bind, port);
         let kind = socket2::Type::DGRAM.nonblocking();
         let socket = socket2::Socket::new(socket2::Domain::for_address(address), kind, None)?;
         socket.bind(&address.into())?;
-        Ok(socket.into())
+        let mut socket = mio::net::UdpSocket::from_std(socket.into());
+        registry.register(&mut socket, mio::Token(usize::from(port)), mio::Interest::READABLE)?;
+        Ok(socket)
     };
     Ok([one(port)?, one(port.wrapping_add(1))?])
 }

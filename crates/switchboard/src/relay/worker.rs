@@ -18,7 +18,7 @@ use crate::metrics::Metrics;
 use crate::music::Music;
 use crate::recordings::Write;
 use mio::net::UdpSocket;
-use mio::{Events, Interest, Poll, Token, Waker};
+use mio::{Events, Poll, Token, Waker};
 use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::net::{IpAddr, SocketAddr};
@@ -32,9 +32,13 @@ use switchboard_media::record::Recorder;
 use switchboard_media::transcode::Transcoder;
 
 const WAKER: Token = Token(usize::MAX);
-/// Tokens from here on are the sockets of answered legs: slot `s` has
-/// `ANSWERED + 2s` (RTP) and the next (RTCP).
+/// In the poll a socket is named by its port. The loop names it by what
+/// it belongs to ([`Worker::owner`]): socket `i` of relayed call slot `s`
+/// is `4s + i`; from `ANSWERED` on are the sockets of answered legs, slot
+/// `s` having `ANSWERED + 2s` (RTP) and the next (RTCP).
 const ANSWERED: usize = 1 << 40;
+/// A port that belongs to no call (yet, or any more).
+const NOBODY: usize = usize::MAX;
 /// The answered legs' packet clock.
 const FRAME: Duration = Duration::from_millis(20);
 /// How often the calls the kernel carries are steered again, to follow
@@ -58,7 +62,11 @@ pub(super) struct Worker {
     slots: Vec<Option<CallMedia>>,
     free: Vec<usize>,
     by_call: HashMap<u64, usize>,
-    /// Sockets that filled a whole batch: more may wait.
+    /// What each port's socket belongs to, as the loop names it, or
+    /// `NOBODY`.
+    owners: Vec<usize>,
+    /// Sockets that filled a whole batch, or were just given to a call:
+    /// more may wait.
     again: Vec<Token>,
     /// Legs Switchboard answered, by slot, and when they send next.
     answered: Vec<Option<Answered>>,
@@ -141,6 +149,7 @@ impl Worker {
             slots: Vec::new(),
             free: Vec::new(),
             by_call: HashMap::new(),
+            owners: vec![NOBODY; 1 << 16],
             again: Vec::new(),
             answered: Vec::new(),
             answered_free: Vec::new(),
@@ -156,6 +165,26 @@ impl Worker {
         self.waker.clone()
     }
 
+    /// The poll, for the SIP thread to put reserved ports in.
+    pub(super) fn registry(&self) -> std::io::Result<mio::Registry> {
+        self.poll.registry().try_clone()
+    }
+
+    /// What the socket on port `token` belongs to, as the loop names it.
+    fn owner(&self, token: Token) -> Option<Token> {
+        let owner = *self.owners.get(token.0)?;
+        (owner != NOBODY).then_some(Token(owner))
+    }
+
+    /// Port `port`'s socket now belongs to `owner` (or `NOBODY`); what
+    /// arrived before is read on this turn.
+    fn own(&mut self, port: u16, owner: usize) {
+        self.owners[usize::from(port)] = owner;
+        if owner != NOBODY {
+            self.again.push(Token(owner));
+        }
+    }
+
     /// Relays until the SIP thread's handle is gone.
     pub(super) fn run(mut self) {
         let mut events = Events::with_capacity(1024);
@@ -165,6 +194,7 @@ impl Worker {
         let mut next_sweep = Instant::now() + sweep_every;
         let mut next_resteer = Instant::now() + RESTEER;
         let (mut keys, mut out) = (Vec::new(), Vec::with_capacity(256));
+        let mut ready = Vec::with_capacity(1024);
         loop {
             let wake = self.next_frame.map_or(next_sweep, |f| f.min(next_sweep));
             let wait = if self.again.is_empty() {
@@ -184,11 +214,12 @@ impl Worker {
                 return;
             }
             let mut relayed = 0;
-            let again = std::mem::take(&mut self.again);
-            for token in again.into_iter().chain(events.iter().map(|e| e.token())) {
-                if token == WAKER {
-                    continue;
-                } else if token.0 >= ANSWERED {
+            // The waker's token is no port: it has no owner.
+            ready.clear();
+            ready.append(&mut self.again);
+            ready.extend(events.iter().filter_map(|e| self.owner(e.token())));
+            for &token in &ready {
+                if token.0 >= ANSWERED {
                     self.receive_answered(token, &mut batch, &mut keys);
                 } else {
                     relayed += self.forward(token, &mut batch);
@@ -389,13 +420,12 @@ impl Worker {
         let Some(slot) = self.answered_by_call.remove(&call) else {
             return Err(std::io::Error::other("no answered leg to put through"));
         };
-        let Some(mut leg) = self.answered[slot].take() else {
+        let Some(leg) = self.answered[slot].take() else {
             return Err(std::io::Error::other("no answered leg to put through"));
         };
         self.answered_free.push(slot);
-        for socket in &mut leg.sockets {
-            let _ = self.poll.registry().deregister(socket);
-        }
+        self.own(leg.port, NOBODY);
+        self.own(leg.port.wrapping_add(1), NOBODY);
         self.stop_clock_if_idle();
         let [b0, b1] = self.pair(callee_port)?;
         let [a0, a1] = leg.sockets;
@@ -425,7 +455,7 @@ impl Worker {
             self.answered.len() - 1
         });
         let (flow, heard) = tokio::sync::mpsc::unbounded_channel();
-        let mut answered = Answered {
+        let answered = Answered {
             call,
             sockets: [rtp, rtcp],
             port,
@@ -435,16 +465,8 @@ impl Worker {
             heard: false,
             quiet_since: Instant::now(),
         };
-        for (i, socket) in answered.sockets.iter_mut().enumerate() {
-            if let Err(e) = self.poll.registry().register(
-                socket,
-                Token(ANSWERED + slot * 2 + i),
-                Interest::READABLE,
-            ) {
-                self.answered_free.push(slot);
-                return Err(e);
-            }
-        }
+        self.own(port, ANSWERED + slot * 2);
+        self.own(port.wrapping_add(1), ANSWERED + slot * 2 + 1);
         self.answered[slot] = Some(answered);
         self.answered_by_call.insert(call, slot);
         self.next_frame
@@ -463,10 +485,9 @@ impl Worker {
         let Some(slot) = self.answered_by_call.remove(&call) else {
             return;
         };
-        if let Some(mut leg) = self.answered[slot].take() {
-            for socket in &mut leg.sockets {
-                let _ = self.poll.registry().deregister(socket);
-            }
+        if let Some(leg) = self.answered[slot].take() {
+            self.own(leg.port, NOBODY);
+            self.own(leg.port.wrapping_add(1), NOBODY);
         }
         self.answered_free.push(slot);
         self.stop_clock_if_idle();
@@ -558,15 +579,8 @@ impl Worker {
             keys: [None, None],
             music: None,
         };
-        for (i, socket) in media.sockets.iter_mut().enumerate() {
-            if let Err(e) =
-                self.poll
-                    .registry()
-                    .register(socket, Token(slot * 4 + i), Interest::READABLE)
-            {
-                self.free.push(slot);
-                return Err(e);
-            }
+        for (i, port) in socket_ports(ports).into_iter().enumerate() {
+            self.own(port, slot * 4 + i);
         }
         if let Some(peer) = caller {
             media.peers[Side::Caller.index()].heard_of(peer);
@@ -589,11 +603,10 @@ impl Worker {
             .lock()
             .expect("the reservations' lock")
             .remove(&port);
-        let pair = match held {
-            Some(pair) => pair,
-            None => bind_pair(self.bind, port)?,
-        };
-        Ok(pair.map(UdpSocket::from_std))
+        match held {
+            Some(pair) => Ok(pair),
+            None => bind_pair(self.bind, port, self.poll.registry()),
+        }
     }
 
     fn close(&mut self, call: u64) {
@@ -605,8 +618,8 @@ impl Worker {
                 let carried = kernel.release(media.ports, &mut media.steering);
                 self.metrics.kernel_packets(carried);
             }
-            for socket in &mut media.sockets {
-                let _ = self.poll.registry().deregister(socket);
+            for port in socket_ports(media.ports) {
+                self.own(port, NOBODY);
             }
             let done = finish_recording(call, &mut media);
             self.send_recorded(done);
@@ -793,6 +806,12 @@ impl Peer {
             self.rtcp = Some(next_port(peer));
         }
     }
+}
+
+/// The ports of a call's four sockets, in the order of its `sockets`:
+/// RTP and RTCP toward the caller, the same toward the callee.
+fn socket_ports([caller, callee]: [u16; 2]) -> [u16; 4] {
+    [caller, caller.wrapping_add(1), callee, callee.wrapping_add(1)]
 }
 
 /// Ends a call's recording: what the recorder still held, after what was
