@@ -7,6 +7,10 @@
 //! itself, in batches, so a datagram reaches the endpoint without a hop
 //! between threads (the hop cost more than the answer); when it falls
 //! behind, datagrams wait in the kernel's buffer and are dropped there.
+//! The socket is watched for reading only: watched for writing too, the
+//! thread was woken each time a peer read what it had been sent. A send
+//! the socket's buffer cannot take is dropped, as UDP may, and the
+//! transaction retransmits it.
 //! TCP connections and the change feed talk to it over a bounded channel:
 //! TCP readers wait when it is full, which pushes back on the sender; a
 //! TCP peer that does not read its answers loses them rather than growing
@@ -26,8 +30,12 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use switchboard_engine::{Alarm, Endpoint, MediaEvent, Notice, RecordAction, Transport};
 use switchboard_sip::{Message, ParseError};
-use tokio::net::UdpSocket;
+use tokio::io::unix::AsyncFd;
+use tokio::io::Interest;
 use tokio::sync::mpsc;
+
+/// The SIP UDP socket, watched for reading only.
+type UdpSocket = AsyncFd<std::net::UdpSocket>;
 
 /// What transports tell the driver.
 pub enum Inbound {
@@ -155,7 +163,15 @@ pub fn spawn(
         .name("sip".into())
         .spawn(move || {
             runtime.block_on(async move {
-                let udp = match udp.map(UdpSocket::from_std).transpose() {
+                let watch = |socket: std::net::UdpSocket| {
+                    socket.set_nonblocking(true)?;
+                    // SAFETY: the socket owns its descriptor, which stays
+                    // open and the same until the AsyncFd drops it; it is
+                    // never swapped through `get_mut`.
+                    unsafe { UdpSocket::register_with_interest(socket, Interest::READABLE) }
+                        .map_err(|e| e.into_parts().1)
+                };
+                let udp = match udp.map(watch).transpose() {
                     Ok(udp) => udp,
                     Err(e) => {
                         tracing::error!("udp: {e}");
@@ -223,7 +239,8 @@ async fn run(
                 let Some(socket) = &udp else { continue };
                 let now_unix = now_unix();
                 for _ in 0..UDP_BATCH {
-                    let (n, source) = match socket.try_recv_from(&mut buf) {
+                    let received = socket.try_io(Interest::READABLE, |s| s.recv_from(&mut buf));
+                    let (n, source) = match received {
                         Ok(r) => r,
                         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
                         Err(e) => {
@@ -363,7 +380,7 @@ async fn run(
                 Transport::Udp => {
                     let Some(socket) = &udp else { continue };
                     trace(sip_trace, "send", &t.destination, "udp", &t.bytes);
-                    if let Err(e) = socket.try_send_to(&t.bytes, t.destination) {
+                    if let Err(e) = socket.get_ref().send_to(&t.bytes, t.destination) {
                         tracing::debug!("udp send to {}: {e}", t.destination);
                     }
                 }
@@ -404,9 +421,11 @@ enum Wake {
     Timer,
 }
 
+/// Waits until the socket may be read; what was read clears that
+/// (`try_io` sees the socket run dry).
 async fn readable(socket: Option<&UdpSocket>) -> std::io::Result<()> {
     match socket {
-        Some(s) => s.readable().await,
+        Some(s) => s.readable().await.map(drop),
         None => std::future::pending().await,
     }
 }
