@@ -40,7 +40,9 @@ pub use voicemail::{MessageCounts, MessageRecord};
 /// The write-ahead log of the SQLite database at `url`
 /// (`sqlite://path?options` or `sqlite:path`).
 fn write_ahead_log(url: &str) -> PathBuf {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"));
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"));
     let path = rest.unwrap_or(url).split('?').next().unwrap_or("");
     PathBuf::from(format!("{path}-wal"))
 }

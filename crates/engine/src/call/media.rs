@@ -323,8 +323,7 @@ pub fn rewrite(
             .map(|c| c.payload_type.to_owned())
             .collect();
         usable = m.retain_formats(|pt| keep.iter().any(|k| k == pt))
-            && m
-                .codecs()
+            && m.codecs()
                 .any(|c| !c.name.eq_ignore_ascii_case("telephone-event"));
     }
     usable

@@ -229,7 +229,11 @@ fn bind_pair(
         let socket = socket2::Socket::new(socket2::Domain::for_address(address), kind, None)?;
         socket.bind(&address.into())?;
         let mut socket = mio::net::UdpSocket::from_std(socket.into());
-        registry.register(&mut socket, mio::Token(usize::from(port)), mio::Interest::READABLE)?;
+        registry.register(
+            &mut socket,
+            mio::Token(usize::from(port)),
+            mio::Interest::READABLE,
+        )?;
         Ok(socket)
     };
     Ok([one(port)?, one(port.wrapping_add(1))?])

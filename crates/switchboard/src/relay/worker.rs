@@ -811,7 +811,12 @@ impl Peer {
 /// The ports of a call's four sockets, in the order of its `sockets`:
 /// RTP and RTCP toward the caller, the same toward the callee.
 fn socket_ports([caller, callee]: [u16; 2]) -> [u16; 4] {
-    [caller, caller.wrapping_add(1), callee, callee.wrapping_add(1)]
+    [
+        caller,
+        caller.wrapping_add(1),
+        callee,
+        callee.wrapping_add(1),
+    ]
 }
 
 /// Ends a call's recording: what the recorder still held, after what was
