@@ -537,11 +537,17 @@ async fn change_feed(store: &Store, url: &str) {
     assert_eq!(last, [(42, "{\"a\":1}".into()), (43, "{\"b\":2}".into())]);
 }
 
-#[tokio::test]
-async fn sqlite_store() {
-    let dir = std::env::temp_dir().join(format!("switchboard-store-{}", std::process::id()));
+/// An empty directory of this test process's own, for a database file.
+fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("switchboard-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn sqlite_store() {
+    let dir = fresh_dir("store");
     scenarios(&Store::sqlite_url(&dir), Backend::Sqlite).await;
     assert!(
         dir.join("switchboard.db-wal").exists(),
@@ -566,9 +572,7 @@ async fn postgres_store() {
 /// every commit, whoever made it, and stay put while nobody writes.
 #[tokio::test]
 async fn the_commit_stamp_moves_with_every_commit() {
-    let dir = std::env::temp_dir().join(format!("switchboard-stamp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("stamp");
     let url = Store::sqlite_url(&dir);
     let (reader, writer) = (open(&url).await, open(&url).await);
     let mut seen = reader.commit_stamp().expect("a stamp for a database file");
